@@ -52,15 +52,6 @@ static struct kmem_type *volatile types;
 KMEM_TYPE_DEFINE(M_TEMP, "temp");
 static KMEM_TYPE_DEFINE(M_KMEMCACHE, "kmem cpu cache");
 
-static int size_class(size_t size)
-{
-	int c = 0;
-
-	while ((size_t)1 << (MINSHIFT + c) < size)
-		c++;
-	return c;
-}
-
 static void *host_alloc(size_t size)
 {
 	void *p;
@@ -96,6 +87,16 @@ static void type_link(struct kmem_type *t)
 		head = types;
 		t->kt_next = head;
 	} while (!atomic_cas_bool(&types, head, t));
+}
+
+#ifndef KMEM_PASSTHROUGH
+static int size_class(size_t size)
+{
+	int c = 0;
+
+	while ((size_t)1 << (MINSHIFT + c) < size)
+		c++;
+	return c;
 }
 
 /* Carve a new chunk into objects of class c; the depot lock is held. */
@@ -187,6 +188,8 @@ static void small_free(void *p, int c)
 	}
 	mutex_exit(&kmem.lock);
 }
+
+#endif /* !KMEM_PASSTHROUGH */
 
 void *kmem_alloc(size_t size, struct kmem_type *type)
 {

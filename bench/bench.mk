@@ -1,0 +1,47 @@
+# bench/bench.mk -- builds the benchmark programs and runs them (`make
+# bench`), rewriting docs/BENCHMARKS.md.  Each program bench/<name>.c is
+# built once per host library as $(B)/bench/<name>-<host>; bench/run.sh runs
+# "<name>-pthread report pthread=... fiber=..." for each name in BENCH_PROGS,
+# which prints that program's markdown section.  To add a section: add
+# the name to BENCH_PROGS and, if it needs components, bench_<name>_LIBS.
+# Not part of `make check`: no timing here can fail a build.
+
+BENCH_PROGS := base
+BENCH_HOSTS := pthread fiber
+bench_hostlib_pthread := rumpuser
+bench_hostlib_fiber := rumpuser_fiber
+BENCH_OUT := docs/BENCHMARKS.md
+BENCH_HARNESS := bench/harness.c
+# Number of fresh processes for the boot figures (default 100, in base.c).
+BENCH_BOOTS ?=
+
+BD := $(B)/bench
+
+define bench_prog
+$(BD)/$(1)-$(2): bench/$(1).c $(BENCH_HARNESS) bench/harness.h \
+		$$(KERN_ARCHIVES) $(L)/librumphost.a \
+		$(L)/lib$(bench_hostlib_$(2)).a
+	@mkdir -p $$(@D)
+	$$(CC) $$(HOST_CFLAGS) -Ibench -DBENCH_HOST='"$(2)"' -o $$@ \
+		bench/$(1).c $(BENCH_HARNESS) $$(bench_$(1)_LIBS) \
+		$$(call static_link,$(bench_hostlib_$(2)))
+BENCH_BINS += $(BD)/$(1)-$(2)
+endef
+
+$(foreach p,$(BENCH_PROGS),$(foreach h,$(BENCH_HOSTS),\
+	$(eval $(call bench_prog,$(p),$(h)))))
+
+# The command recorded in docs/BENCHMARKS.md: `make bench` plus whatever
+# was set differently from the defaults.
+BENCH_CMD := make bench$(if $(filter-out cc,$(CC)), CC=$(CC))$(if \
+	$(filter-out -O2,$(OPT)), OPT='$(OPT)')$(if $(SAN), SAN=$(SAN))$(if \
+	$(CFLAGS), CFLAGS='$(CFLAGS)')$(if $(BENCH_BOOTS), BENCH_BOOTS=$(BENCH_BOOTS))
+
+bench-progs: $(BENCH_BINS)
+
+bench: $(BENCH_BINS)
+	BENCH_BOOTS="$(BENCH_BOOTS)" CC="$(CC)" \
+		sh bench/run.sh $(BD) $(BENCH_OUT) "$(BENCH_CMD)" \
+		"$(BENCH_HOSTS)" $(BENCH_PROGS)
+
+.PHONY: bench bench-progs
