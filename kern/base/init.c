@@ -24,6 +24,8 @@ enum { KERN_OFF, KERN_RUNNING, KERN_HALTED };
 static volatile int kern_state = KERN_OFF;
 
 void sched_upcalls(struct rumpuser_hyperup *hyp);
+bool kern_is_running(void);
+bool kern_is_halted(void);
 
 static int hyp_rfork(void *priv, int flags, const char *comm)
 {
@@ -83,8 +85,9 @@ static void base_teardown(int reached)
 	if (reached >= 2)
 		sched_fini();
 	if (reached >= 1) {
-		bool clean = leaks_report();
-		kmem_fini();
+		bool clean;
+		kmem_fini(); /* destroys its own lock; the counters remain */
+		clean = leaks_report();
 		if (!clean && boot_params.leakcheck)
 			panic("kernel resources left over at shutdown "
 			      "(RUMP_LEAKCHECK=1)");
@@ -96,9 +99,9 @@ int rump_kern_init(void)
 	struct rumpuser_hyperup hyp;
 	int error, reached = 0;
 
-	if (kern_state == KERN_RUNNING)
+	if (kern_is_running())
 		return 0;
-	if (kern_state == KERN_HALTED)
+	if (kern_is_halted())
 		return ESHUTDOWN;
 
 	memset(&hyp, 0, sizeof(hyp));
@@ -144,7 +147,7 @@ int rump_kern_init(void)
 	rump_unschedule();
 	if (error != 0)
 		goto fail;
-	kern_state = KERN_RUNNING;
+	atomic_store_release(&kern_state, KERN_RUNNING);
 	aprint_verbose("rump kernel: booted with %d virtual CPU(s)\n", ncpu);
 	return 0;
 fail:
@@ -182,17 +185,17 @@ int kern_shutdown_howto(void)
 
 bool kern_shutdown_is_pending(void)
 {
-	return shutdown_pending == 1;
+	return atomic_load_relaxed(&shutdown_pending) == 1;
 }
 
 bool kern_is_running(void)
 {
-	return kern_state == KERN_RUNNING;
+	return atomic_load_acquire(&kern_state) == KERN_RUNNING;
 }
 
 bool kern_is_halted(void)
 {
-	return kern_state == KERN_HALTED;
+	return atomic_load_acquire(&kern_state) == KERN_HALTED;
 }
 
 void kern_shutdown_finish(void)
@@ -202,7 +205,7 @@ void kern_shutdown_finish(void)
 	/* Only the thread that made the reboot call finishes it. */
 	if (!atomic_cas_bool(&shutdown_pending, 1, 2))
 		return;
-	kern_state = KERN_HALTED;
+	atomic_store_release(&kern_state, KERN_HALTED);
 	if (l != NULL)
 		rumpuser_curlwpop(RUMPUSER_LWP_CLEAR, l);
 	base_teardown(5);

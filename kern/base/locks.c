@@ -13,6 +13,11 @@
 
 volatile int64_t locks_live;
 
+/* Owners are read without the lock (assertions, mutex_owned), so they are
+ * accessed atomically; only the lock holder ever writes them. */
+#define OWNER_GET(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
+#define OWNER_SET(field, v) __atomic_store_n(&(field), (v), __ATOMIC_RELAXED)
+
 void mutex_init(kmutex_t *mtx, enum kmutex_type type)
 {
 	int flags = RUMPUSER_MTX_KMUTEX;
@@ -27,7 +32,7 @@ void mutex_init(kmutex_t *mtx, enum kmutex_type type)
 
 void mutex_destroy(kmutex_t *mtx)
 {
-	KASSERTMSG(mtx->mtx_owner == NULL, "mutex_destroy: mutex %p is held",
+	KASSERTMSG(OWNER_GET(mtx->mtx_owner) == NULL, "mutex_destroy: mutex %p is held",
 		   mtx);
 	rumpuser_mutex_destroy(mtx->mtx_host);
 	mtx->mtx_host = NULL;
@@ -38,34 +43,36 @@ void mutex_enter(kmutex_t *mtx)
 {
 	struct lwp *l = rumpuser_curlwp();
 
-	KASSERTMSG(l == NULL || mtx->mtx_owner != l,
+	KASSERTMSG(l == NULL || OWNER_GET(mtx->mtx_owner) != l,
 		   "mutex_enter: mutex %p already held by this thread", mtx);
 	if (mtx->mtx_type == MUTEX_SPIN)
 		rumpuser_mutex_enter_nowrap(mtx->mtx_host);
 	else
 		rumpuser_mutex_enter(mtx->mtx_host);
-	mtx->mtx_owner = l;
+	OWNER_SET(mtx->mtx_owner, l);
 }
 
 bool mutex_tryenter(kmutex_t *mtx)
 {
 	if (rumpuser_mutex_tryenter(mtx->mtx_host) != 0)
 		return false;
-	mtx->mtx_owner = rumpuser_curlwp();
+	OWNER_SET(mtx->mtx_owner, rumpuser_curlwp());
 	return true;
 }
 
 void mutex_exit(kmutex_t *mtx)
 {
-	KASSERTMSG(mtx->mtx_owner == rumpuser_curlwp(),
+	KASSERTMSG(OWNER_GET(mtx->mtx_owner) == rumpuser_curlwp(),
 		   "mutex_exit: mutex %p not held by this thread", mtx);
-	mtx->mtx_owner = NULL;
+	OWNER_SET(mtx->mtx_owner, NULL);
 	rumpuser_mutex_exit(mtx->mtx_host);
 }
 
 bool mutex_owned(const kmutex_t *mtx)
 {
-	return mtx->mtx_owner != NULL && mtx->mtx_owner == rumpuser_curlwp();
+	struct lwp *owner = OWNER_GET(mtx->mtx_owner);
+
+	return owner != NULL && owner == rumpuser_curlwp();
 }
 
 void rw_init(krwlock_t *rw)
@@ -77,7 +84,7 @@ void rw_init(krwlock_t *rw)
 
 void rw_destroy(krwlock_t *rw)
 {
-	KASSERTMSG(rw->rw_writer == NULL, "rw_destroy: %p write-held", rw);
+	KASSERTMSG(OWNER_GET(rw->rw_writer) == NULL, "rw_destroy: %p write-held", rw);
 	rumpuser_rw_destroy(rw->rw_host);
 	atomic_add(&locks_live, -1);
 }
@@ -88,7 +95,7 @@ void rw_enter(krwlock_t *rw, krw_t op)
 					  : RUMPUSER_RW_READER,
 			  rw->rw_host);
 	if (op == RW_WRITER)
-		rw->rw_writer = rumpuser_curlwp();
+		OWNER_SET(rw->rw_writer, rumpuser_curlwp());
 }
 
 bool rw_tryenter(krwlock_t *rw, krw_t op)
@@ -98,16 +105,18 @@ bool rw_tryenter(krwlock_t *rw, krw_t op)
 				 rw->rw_host) != 0)
 		return false;
 	if (op == RW_WRITER)
-		rw->rw_writer = rumpuser_curlwp();
+		OWNER_SET(rw->rw_writer, rumpuser_curlwp());
 	return true;
 }
 
 void rw_exit(krwlock_t *rw)
 {
-	if (rw->rw_writer != NULL) {
-		KASSERTMSG(rw->rw_writer == rumpuser_curlwp(),
+	struct lwp *writer = OWNER_GET(rw->rw_writer);
+
+	if (writer != NULL) {
+		KASSERTMSG(writer == rumpuser_curlwp(),
 			   "rw_exit: %p write-held by another thread", rw);
-		rw->rw_writer = NULL;
+		OWNER_SET(rw->rw_writer, NULL);
 	}
 	rumpuser_rw_exit(rw->rw_host);
 }
@@ -116,20 +125,22 @@ bool rw_tryupgrade(krwlock_t *rw)
 {
 	if (rumpuser_rw_tryupgrade(rw->rw_host) != 0)
 		return false;
-	rw->rw_writer = rumpuser_curlwp();
+	OWNER_SET(rw->rw_writer, rumpuser_curlwp());
 	return true;
 }
 
 void rw_downgrade(krwlock_t *rw)
 {
 	KASSERT(rw_write_held(rw));
-	rw->rw_writer = NULL;
+	OWNER_SET(rw->rw_writer, NULL);
 	rumpuser_rw_downgrade(rw->rw_host);
 }
 
 bool rw_write_held(krwlock_t *rw)
 {
-	return rw->rw_writer != NULL && rw->rw_writer == rumpuser_curlwp();
+	struct lwp *writer = OWNER_GET(rw->rw_writer);
+
+	return writer != NULL && writer == rumpuser_curlwp();
 }
 
 bool rw_read_held(krwlock_t *rw)
@@ -162,10 +173,11 @@ void cv_wait(kcondvar_t *cv, kmutex_t *mtx)
 {
 	struct lwp *l = rumpuser_curlwp();
 
-	KASSERTMSG(mtx->mtx_owner == l, "cv_wait: mutex %p not held", mtx);
-	mtx->mtx_owner = NULL;
+	KASSERTMSG(OWNER_GET(mtx->mtx_owner) == l, "cv_wait: mutex %p not held",
+		   mtx);
+	OWNER_SET(mtx->mtx_owner, NULL);
 	rumpuser_cv_wait(cv->cv_host, mtx->mtx_host);
-	mtx->mtx_owner = l;
+	OWNER_SET(mtx->mtx_owner, l);
 }
 
 int cv_timedwait_ns(kcondvar_t *cv, kmutex_t *mtx, uint64_t nsec)
@@ -173,13 +185,13 @@ int cv_timedwait_ns(kcondvar_t *cv, kmutex_t *mtx, uint64_t nsec)
 	struct lwp *l = rumpuser_curlwp();
 	int error;
 
-	KASSERTMSG(mtx->mtx_owner == l, "cv_timedwait: mutex %p not held",
-		   mtx);
-	mtx->mtx_owner = NULL;
+	KASSERTMSG(OWNER_GET(mtx->mtx_owner) == l,
+		   "cv_timedwait: mutex %p not held", mtx);
+	OWNER_SET(mtx->mtx_owner, NULL);
 	error = rumpuser_cv_timedwait(cv->cv_host, mtx->mtx_host,
 				      (int64_t)(nsec / 1000000000ULL),
 				      (int64_t)(nsec % 1000000000ULL));
-	mtx->mtx_owner = l;
+	OWNER_SET(mtx->mtx_owner, l);
 	return error;
 }
 
