@@ -16,6 +16,7 @@ PREFIX ?= /usr/local
 SAN ?=
 WERROR ?=
 PYTHON ?= python3
+OBJCOPY ?= objcopy
 
 B := $(BUILD)
 OPT ?= -O2

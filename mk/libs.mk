@@ -15,6 +15,7 @@ rump_PC_DESC := rump kernel base: boot, processes, locks, memory, time, system c
 
 rumphost_SRC := $(wildcard lib/rumphost/*.c)
 rumphost_PC_DESC := host-ABI translation between a Linux host and the kernel
+rumphost_EXPORT := rumphost_[a-z]*
 
 HOST_COMMON_SRC := $(wildcard hosts/common/*.c hosts/shim/*.c)
 rumpuser_SRC := $(wildcard hosts/posix/*.c) $(HOST_COMMON_SRC)
@@ -23,3 +24,32 @@ rumpuser_PC_DESC := hypercalls for a POSIX host with pthreads (the default)
 rumpuser_fiber_SRC := $(wildcard hosts/fiber/*.c) $(HOST_COMMON_SRC)
 rumpuser_fiber_SOLIBS := -lpthread
 rumpuser_fiber_PC_DESC := hypercalls for a POSIX host, cooperative fibers on one thread
+# A host's shared object exports the hypercalls only (not the rumpuser__*
+# helpers of hosts/common), so two hosts loaded into one process, as a
+# shared link with rump_fiber loads them, share no symbol but those.
+rumpuser_EXPORT := rumpuser_[a-z]*
+rumpuser_fiber_EXPORT := rumpuser_[a-z]*
+# rumpuser is forced too (see below): only librump.so calls it, and lld's
+# --as-needed counts only the program's own calls.
+rumpuser_PC_FORCE := rumpuser_init
+
+# Installation and pkg-config (scripts/install.sh reads these through
+# $(B)/libs.txt).  PUBLIC_HEADERS go to PREFIX/include/rump.  Each library
+# gets a .pc file; PCMODULES are further pkg-config modules, each linking
+# the library <mod>_PC_LIB.  A library with a force symbol (<lib>_PC_FORCE,
+# or else the rump_component_link_* its archive defines) is named as
+#   -Wl,-u,<sym>,--push-state,--no-as-needed,-l<lib>,--pop-state
+# so that static links pull the component in and --as-needed links (the
+# default of Debian's gcc) keep the shared library that nothing calls.
+# rump_fiber picks the fiber host: pkgconf emits a module's Libs before
+# those of what it Requires, so -lrumpuser_fiber always precedes rump's
+# -lrumpuser, and -u rumpuser_init makes a static link take it first.
+VERSION := 0.1
+PUBLIC_HEADERS := $(wildcard $(addprefix include/rump/,rump.h \
+	rump_syscalls.h rumpuser.h rumpdefs.h rumpkern.h netconfig.h \
+	rumpclient.h))
+PCMODULES := rump_fiber
+rump_fiber_PC_LIB := rumpuser_fiber
+rump_fiber_PC_FORCE := rumpuser_init
+rump_fiber_PC_REQUIRES := rump
+rump_fiber_PC_DESC := rump kernel on the cooperative fiber host (instead of rumpuser)

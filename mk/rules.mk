@@ -8,6 +8,7 @@
 
 O := $(B)/obj
 L := $(B)/lib
+comma := ,
 
 define kernlib
 $(1)_KOBJ := $$(patsubst %.c,$(O)/$(1)/%.o,$$($(1)_KSRC))
@@ -31,8 +32,12 @@ $(1)_OBJ := $$(patsubst %.c,$(O)/$(1)/%.o,$$($(1)_SRC))
 $$($(1)_OBJ): $(O)/$(1)/%.o: %.c
 	@mkdir -p $$(@D)
 	$$(CC) $$(HOST_CFLAGS) -MMD -MP -c -o $$@ $$<
+# <lib>_EXPORT: the only global symbols the library keeps (a glob); the
+# rest (host-internal helpers) become local so they cannot clash with a
+# program's own names, in static and shared links alike.
 $(O)/$(1).o: $$($(1)_OBJ)
 	$$(LD) -r -o $$@ $$^
+	$$(if $$($(1)_EXPORT),$$(OBJCOPY) --wildcard $$(foreach g,$$($(1)_EXPORT),-G '$$(g)') $$@)
 -include $$($(1)_OBJ:.o=.d)
 endef
 
@@ -53,3 +58,32 @@ $(foreach l,$(KERNLIBS) $(HOSTLIBS),$(eval $(call anylib,$(l))))
 # Link flags for programs in the tree: static archives, a chosen host.
 KERN_ARCHIVES := $(foreach l,$(KERNLIBS),$(L)/lib$(l).a)
 static_link = $(KERN_ARCHIVES) $(L)/librumphost.a $(L)/lib$(1).a $(LDLIBS_HOST)
+
+# $(B)/libs.txt -- what make knows about the libraries and the build, one
+# "key value" line each, for the scripts (install, invariant checks) so
+# that none of them keeps its own list.  Rewritten on every make.
+define nl
+
+
+endef
+libs_txt_lib = $(1).kind $(2)$(nl)$(1).ksrc $(strip $($(1)_KSRC))$(nl)$\
+$(1).requires $(strip $($(1)_PC_REQUIRES))$(nl)$\
+$(1).desc $(strip $($(1)_PC_DESC))$(nl)$\
+$(1).force $(strip $($(1)_PC_FORCE))$(nl)$\
+$(1).lib $(or $(strip $($(1)_PC_LIB)),$(1))$(nl)$\
+$(1).private $(strip $(filter-out $(patsubst %,-l%,$(KERNLIBS) $(HOSTLIBS)),$($(1)_SOLIBS)))$(nl)
+libs_txt = version $(VERSION)$(nl)cc $(CC)$(nl)san $(SAN)$(nl)$\
+sanflags $(strip $(SANFLAGS))$(nl)kern_cflags $(strip $(KERN_CFLAGS))$(nl)$\
+host_cflags $(strip $(HOST_CFLAGS))$(nl)ldlibs_host $(LDLIBS_HOST)$(nl)$\
+objdir $(O)$(nl)libdir $(L)$(nl)headers $(strip $(PUBLIC_HEADERS))$(nl)$\
+kernlibs $(strip $(KERNLIBS))$(nl)hostlibs $(strip $(HOSTLIBS))$(nl)$\
+pcmodules $(strip $(PCMODULES))$(nl)$\
+$(foreach l,$(KERNLIBS),$(call libs_txt_lib,$(l),kern))$\
+$(foreach l,$(HOSTLIBS),$(call libs_txt_lib,$(l),host))$\
+$(foreach l,$(PCMODULES),$(call libs_txt_lib,$(l),module))
+
+libs: $(B)/libs.txt
+$(B)/libs.txt: FORCE
+	@$(shell mkdir -p $(@D))$(file >$@,$(subst $(nl) ,$(nl),$(libs_txt))):
+FORCE:
+.PHONY: FORCE
