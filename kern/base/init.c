@@ -24,6 +24,7 @@ enum { KERN_OFF, KERN_RUNNING, KERN_HALTED };
 static volatile int kern_state = KERN_OFF;
 
 void sched_upcalls(struct rumpuser_hyperup *hyp);
+int sched_implicit_prealloc(void);
 bool kern_is_running(void);
 bool kern_is_halted(void);
 
@@ -135,6 +136,8 @@ int rump_kern_init(void)
 	if ((error = lwproc_init()) != 0)
 		goto fail;
 	reached = 3;
+	if ((error = sched_implicit_prealloc()) != 0)
+		goto fail;
 	if ((error = callout_startup()) != 0)
 		goto fail;
 	reached = 4;
@@ -196,6 +199,18 @@ bool kern_is_running(void)
 bool kern_is_halted(void)
 {
 	return atomic_load_acquire(&kern_state) == KERN_HALTED;
+}
+
+int kern_entry_error(void)
+{
+	switch (atomic_load_acquire(&kern_state)) {
+	case KERN_RUNNING:
+		return 0;
+	case KERN_HALTED:
+		return ESHUTDOWN;
+	default:
+		return ENOSYS;
+	}
 }
 
 void kern_shutdown_finish(void)

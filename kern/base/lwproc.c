@@ -8,6 +8,7 @@
  */
 #include <rump/rumpuser.h>
 #include <sys/atomic.h>
+#include <sys/component.h>
 #include <sys/kmem.h>
 #include <sys/proc.h>
 #include <sys/systm.h>
@@ -202,10 +203,10 @@ int lwproc_init(void)
 	mutex_init(&proc_lock, MUTEX_DEFAULT);
 	proc_setup(&proc0, "system");
 	proc0.p_flags = PK_SYSTEM;
+	list_push_back(&allproc, &proc0.p_allnode);
 	if ((cred = cred_alloc()) == NULL)
 		goto fail;
 	proc0.p_cred = cred;
-	list_push_back(&allproc, &proc0.p_allnode);
 	if ((proc1 = kmem_zalloc(sizeof(*proc1), &M_PROC)) == NULL)
 		goto fail;
 	proc_setup(proc1, "rumphost");
@@ -256,6 +257,8 @@ int rump_kern_lwproc_rfork(int flags)
 	struct lwp *l;
 	int error;
 
+	if ((error = kern_entry_error()) != 0)
+		return error;
 	rump_schedule();
 	error = lwproc_rfork(curproc, flags, curproc->p_comm, &child);
 	if (error == 0) {
@@ -276,8 +279,10 @@ int rump_kern_lwproc_newlwp(int32_t pid)
 {
 	struct proc *p;
 	struct lwp *l;
-	int error = 0;
+	int error;
 
+	if ((error = kern_entry_error()) != 0)
+		return error;
 	rump_schedule();
 	if ((l = lwp_create(0, "lwp")) == NULL) {
 		rump_unschedule();
@@ -305,6 +310,10 @@ void rump_pub_lwproc_switch(struct lwp *l)
 {
 	struct lwp *cur = rumpuser_curlwp();
 
+	if (kern_entry_error() != 0) {
+		printf("rump_pub_lwproc_switch: the kernel is not running\n");
+		return;
+	}
 	if (l != NULL && l == cur)
 		return;
 	if (l != NULL && (l->l_running || (l->l_flags & LW_SYSTEM))) {
@@ -326,6 +335,11 @@ void rump_pub_lwproc_releaselwp(void)
 	struct proc *p;
 	bool last;
 
+	if (kern_entry_error() != 0) {
+		printf("rump_pub_lwproc_releaselwp: the kernel is not "
+		       "running\n");
+		return;
+	}
 	if (l == NULL || (l->l_flags & LW_IMPLICIT)) {
 		printf("rump_pub_lwproc_releaselwp: no thread to release\n");
 		return;

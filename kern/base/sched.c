@@ -42,8 +42,8 @@ struct cpu_info *cpu_lookup(int index)
 
 static bool cpu_try(struct cpu_info *ci, struct lwp *l)
 {
-	return ci->ci_curlwp == NULL && atomic_cas_bool(&ci->ci_curlwp,
-						       (struct lwp *)NULL, l);
+	return atomic_load_relaxed(&ci->ci_curlwp) == NULL &&
+	       atomic_cas_bool(&ci->ci_curlwp, (struct lwp *)NULL, l);
 }
 
 static struct cpu_info *cpu_try_any(struct lwp *l)
@@ -87,7 +87,7 @@ static void cpu_release(struct cpu_info *ci)
 
 static void lwp_bind_cpu(struct lwp *l, struct cpu_info *ci)
 {
-	ci->ci_curlwp = l;
+	atomic_store_relaxed(&ci->ci_curlwp, l);
 	l->l_cpu = ci;
 	l->l_prevcpu = ci;
 }
@@ -124,12 +124,16 @@ static struct lwp *implicit_take(struct cpu_info **cip)
 	return l;
 }
 
-/* Give an implicit lwp back to the CPU it is on; frees a surplus one. */
+/*
+ * Give an implicit lwp back to the CPU it is on, unbinding it; a surplus
+ * one is freed, so l must not be touched afterwards.
+ */
 static void implicit_give(struct lwp *l)
 {
 	struct cpu_info *ci = l->l_cpu;
 
 	rumpuser_curlwpop(RUMPUSER_LWP_CLEAR, l);
+	l->l_cpu = NULL;
 	if (ci->ci_implicit == NULL)
 		ci->ci_implicit = l;
 	else
@@ -141,6 +145,8 @@ void rump_schedule(void)
 	struct lwp *l = rumpuser_curlwp();
 	struct cpu_info *ci;
 
+	if (__predict_false(ncpu == 0))
+		panic("rump_schedule: no kernel is running");
 	if (__predict_true(l != NULL)) {
 		KASSERTMSG(l->l_cpu == NULL, "rump_schedule: already on a CPU");
 		lwp_bind_cpu(l, cpu_acquire(l, l->l_prevcpu));
@@ -162,13 +168,12 @@ void rump_unschedule(void)
 	ci = l->l_cpu;
 	if (l->l_flags & LW_IMPLICIT)
 		implicit_give(l);
-	l->l_cpu = NULL;
+	else
+		l->l_cpu = NULL;
 	cpu_release(ci);
 }
 
 /* Upcalls: the host calls these around operations that block. */
-#define LW_BACKEND_OFF 0x100 /* gave its CPU up for a blocking call */
-
 static void hyp_backend_unschedule(void)
 {
 	struct lwp *l = rumpuser_curlwp();
@@ -178,7 +183,7 @@ static void hyp_backend_unschedule(void)
 		return;
 	ci = l->l_cpu;
 	l->l_cpu = NULL;
-	l->l_flags |= LW_BACKEND_OFF;
+	l->l_backend_off = true;
 	cpu_release(ci);
 }
 
@@ -186,9 +191,9 @@ static void hyp_backend_schedule(void)
 {
 	struct lwp *l = rumpuser_curlwp();
 
-	if (l == NULL || !(l->l_flags & LW_BACKEND_OFF))
+	if (l == NULL || !l->l_backend_off)
 		return;
-	l->l_flags &= ~LW_BACKEND_OFF;
+	l->l_backend_off = false;
 	lwp_bind_cpu(l, cpu_acquire(l, l->l_prevcpu));
 }
 
@@ -202,11 +207,12 @@ void sched_switch_lwp(struct lwp *l)
 	struct lwp *old = rumpuser_curlwp();
 	struct cpu_info *ci = old->l_cpu;
 
-	if (old->l_flags & LW_IMPLICIT)
+	if (old->l_flags & LW_IMPLICIT) {
 		implicit_give(old);
-	else
+	} else {
 		old->l_running = 0;
-	old->l_cpu = NULL;
+		old->l_cpu = NULL;
+	}
 	if (l == NULL)
 		l = implicit_take(&ci);
 	else
@@ -233,6 +239,21 @@ int sched_init(int ncpus)
 fail:
 	sched_fini();
 	return ENOMEM;
+}
+
+/*
+ * Give every CPU its spare implicit lwp now, so that entering the kernel
+ * never has to allocate one unless threads block in it; ENOMEM fails the
+ * boot instead of a later entry.  Process 1 must exist.
+ */
+int sched_implicit_prealloc(void)
+{
+	for (int i = 0; i < ncpu; i++)
+		if (cpus[i].ci_implicit == NULL &&
+		    (cpus[i].ci_implicit =
+			     lwp_alloc(proc1, LW_IMPLICIT, "implicit")) == NULL)
+			return ENOMEM;
+	return 0;
 }
 
 /*

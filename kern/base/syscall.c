@@ -6,6 +6,7 @@
  */
 #include <rump/rumpkern.h>
 #include <sys/abi.h>
+#include <sys/component.h>
 #include <sys/proc.h>
 #include <sys/sysargs.h>
 #include <sys/syscall.h>
@@ -15,8 +16,6 @@
 int kern_shutdown_begin(int howto);
 bool kern_shutdown_is_pending(void);
 void kern_shutdown_finish(void);
-bool kern_is_running(void);
-bool kern_is_halted(void);
 
 int syscall_establish(const struct syscall_binding *b)
 {
@@ -57,8 +56,8 @@ int rump_kern_syscall(int num, void *args, size_t argslen,
 {
 	int error;
 
-	if (!kern_is_running())
-		return kern_is_halted() ? ESHUTDOWN : ENOSYS;
+	if (__predict_false((error = kern_entry_error()) != 0))
+		return error;
 	rump_schedule();
 	error = syscall_dispatch(num, args, argslen, retval);
 	rump_unschedule();

@@ -32,6 +32,11 @@ struct rump_component {
 };
 
 void rump_component_register(struct rump_component *rc);
+/*
+ * 0 while the kernel runs; ENOSYS before rump_init(), ESHUTDOWN after
+ * shutdown.  Every entry point from the host checks it first.
+ */
+int kern_entry_error(void);
 /* The rump_sys_reboot() flags while components stop (RB_NOSYNC etc.). */
 int kern_shutdown_howto(void);
 int component_init_all(void);

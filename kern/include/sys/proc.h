@@ -45,8 +45,9 @@ struct lwp {
 	struct cpu_info *l_cpu; /* held now, or NULL */
 	struct cpu_info *l_prevcpu;
 	lwpid_t l_lid;
-	int l_flags;
+	int l_flags;		/* LW_*, fixed at creation */
 	volatile int l_running; /* bound to a host thread */
+	bool l_backend_off;	/* gave its CPU up for a blocking hypercall */
 	struct list_node l_sibling;
 	char l_name[MAXCOMLEN];
 	void *l_hostcookie; /* kernel threads: the host's join cookie */
