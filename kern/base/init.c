@@ -81,6 +81,19 @@ static void base_teardown(int reached)
 		softint_shutdown();
 	if (reached >= 4)
 		callout_shutdown();
+	/* A detached kernel thread may be on its way out and still need a CPU:
+	 * give it up to a second before the CPUs go and it counts as a leak. */
+	for (int i = 0; reached >= 2 && i < 1000 && kthreads_live != 0; i++)
+		rumpuser_clock_sleep(RUMPUSER_CLOCK_RELWALL, 0, 1000000);
+	if (kthreads_live != 0) {
+		/* Freeing CPUs and memory under a running thread would crash
+		 * it: report, and leave them to the host process. */
+		leaks_report();
+		if (boot_params.leakcheck)
+			panic("kernel threads still running at shutdown "
+			      "(RUMP_LEAKCHECK=1)");
+		return;
+	}
 	if (reached >= 3)
 		lwproc_fini();
 	if (reached >= 2)

@@ -67,8 +67,9 @@ void kthread_exit(int status)
 		/* Freeing needs a CPU; take one without an lwp of our own. */
 		rump_schedule();
 		lwp_free(l);
-		atomic_add(&kthreads_live, -1);
 		rump_unschedule();
+		/* Last: shutdown may free the CPUs once this reaches 0. */
+		atomic_add(&kthreads_live, -1);
 	}
 	rumpuser_thread_exit();
 }

@@ -1,0 +1,112 @@
+/*
+ * rumptest.h -- the kernel-side test component (librumpkern_test), seen
+ * from both sides: host test programs call these functions, which take a
+ * virtual CPU, exercise kernel-internal interfaces from inside the kernel
+ * and give the CPU back.  Each returns 0 or a kernel errno (the kernel's
+ * numbering, RUMP_E* in <rump/rumpdefs.h>), or RUMP_TEST_FAILED after
+ * printing on the console which check failed.  ABI-neutral types only.
+ */
+#ifndef RUMPTEST_H_
+#define RUMPTEST_H_
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A check inside the kernel failed; the console says which. */
+#define RUMP_TEST_FAILED 1000
+
+/* How long a kernel test waits for an event before calling it lost. */
+#define RUMP_TEST_WAIT_SEC 30
+
+/*
+ * Locks (test_locks.c).  mutex_kthreads: nthreads kernel threads each add
+ * 1 to a shared counter iters times under one mutex (spin: a spin mutex);
+ * the counter must come out exact and no two threads may be inside at
+ * once.  rw_readers: nreaders hold a read lock at the same time.
+ * rw_kthreads: readers and writers mixed, writers alone.  rw_upgrade:
+ * tryupgrade, downgrade and tryenter semantics.
+ */
+int rump_test_mutex_owned(void);
+int rump_test_mutex_kthreads(int nthreads, int iters, int spin);
+int rump_test_rw_readers(int nreaders);
+int rump_test_rw_kthreads(int nreaders, int nwriters, int iters);
+int rump_test_rw_upgrade(void);
+
+/*
+ * Shared state for tests that run from many host threads at once: set up
+ * one mutex, one rwlock and a counter; workers enter the kernel from any
+ * host thread; fini checks and destroys them, giving the final counts of
+ * the mutex workers' and the writers' increments.
+ */
+int rump_test_shared_init(void);
+int rump_test_shared_mutex_worker(int iters);
+int rump_test_shared_rw_worker(int writer, int iters);
+int rump_test_shared_fini(uint64_t *counterp, uint64_t *valuep);
+
+/*
+ * Condition variables.  cv_timeout: a timed wait nobody signals must give
+ * ETIMEDOUT after at least nsec (*elapsedp says how long it took).
+ * cv_signal: a signalled wait returns 0.  cv_broadcast: one broadcast
+ * wakes all nwaiters.
+ */
+int rump_test_cv_timeout(uint64_t nsec, uint64_t *elapsedp);
+int rump_test_cv_signal(void);
+int rump_test_cv_broadcast(int nwaiters);
+
+/*
+ * A thread blocked in cv_wait holds no virtual CPU.  With RUMP_NCPU=1:
+ * block_wait() blocks until block_wake() (from another host thread) wakes
+ * it; block_kthread() does the same with a kernel thread as the waker.
+ */
+int rump_test_block_setup(void);
+int rump_test_block_wait(void);
+int rump_test_block_wake(void);
+int rump_test_block_teardown(void);
+int rump_test_block_kthread(void);
+
+/*
+ * Timers (test_callout.c).  callout_order: n callouts with shuffled and
+ * partly equal deadlines fire in (deadline, scheduling) order.
+ */
+int rump_test_callout_order(int n, uint32_t seed);
+int rump_test_callout_stop(void);
+int rump_test_callout_halt(void);
+int rump_test_callout_resched(int times);
+
+/* Deferred work (test_deferred.c). */
+int rump_test_softint_coalesce(int n);
+int rump_test_softint_disestablish(void);
+int rump_test_workqueue(int nitems);
+
+/*
+ * Kernel threads (test_kthread.c).  kthread_join: n joinable threads each
+ * do work and are joined.  kthread_detached: n threads that free
+ * themselves; returns once they are all gone.
+ */
+int rump_test_kthread_join(int n);
+int rump_test_kthread_detached(int n);
+int64_t rump_test_kthreads_live(void);
+
+/*
+ * The rest (test_misc.c).  ncpu: the number of virtual CPUs.  kmem_limit:
+ * with RUMP_MEMLIMIT set, an allocation beyond it fails with NULL and
+ * small ones fail before the limit is passed (*countp: how many 1 KiB
+ * objects fitted).  leak: allocate and never free (the leak check must
+ * catch it).  syscall_argsize: the argument size of call num, -1 if there
+ * is no such call.  syscall_unbound: the number of a call in the table
+ * without a handler, or -1.  curlwp_implicit: 1 when the calling host
+ * thread runs as an implicit lwp of process 1 inside the kernel.
+ */
+int rump_test_ncpu(void);
+int rump_test_kmem_limit(uint64_t *limitp, uint64_t *countp);
+int rump_test_leak(uint64_t size);
+int64_t rump_test_syscall_argsize(int num);
+int rump_test_syscall_unbound(void);
+int rump_test_curlwp_implicit(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

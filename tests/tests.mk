@@ -1,0 +1,44 @@
+# tests/tests.mk -- the test suite's build, included by the top Makefile.
+# librumpkern_test is a kernel library like the others (freestanding,
+# namespace-closed, from tests/kern/*.c) but is defined here rather than in
+# KERNLIBS so that it is never installed, packaged or given a .so.  Every
+# tests/t_*.c becomes one program per host, $(B)/tests/<host>/t_*, linked
+# statically; tests/run.sh runs them.
+
+rumpkern_test_KSRC := $(wildcard tests/kern/*.c)
+rumpkern_test_HSRC :=
+$(eval $(call kernlib,rumpkern_test))
+
+TEST_KLIB := $(L)/librumpkern_test.a
+$(TEST_KLIB): $(O)/rumpkern_test.o
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $<
+
+TEST_HOSTS := posix fiber
+TEST_HOSTLIB_posix := rumpuser
+TEST_HOSTLIB_fiber := rumpuser_fiber
+TEST_PROGS := $(patsubst tests/%.c,%,$(wildcard tests/t_*.c))
+TEST_DEPS := tests/testlib.c tests/testlib.h tests/kern/rumptest.h \
+	$(TEST_KLIB) $(KERN_ARCHIVES) $(L)/librumphost.a
+
+# One program for one host.  -u pulls the test component in even where a
+# program calls none of it, so every program links the same kernel.
+define testprog
+$(B)/tests/$(1)/$(2): tests/$(2).c $(TEST_DEPS) $(L)/lib$(TEST_HOSTLIB_$(1)).a
+	@mkdir -p $$(@D)
+	$$(CC) $$(HOST_CFLAGS) -o $$@ tests/$(2).c tests/testlib.c \
+		-Wl,-u,rump_test_ncpu -Wl,--start-group $(TEST_KLIB) \
+		$(KERN_ARCHIVES) $(L)/librumphost.a \
+		$(L)/lib$(TEST_HOSTLIB_$(1)).a -Wl,--end-group $(LDLIBS_HOST)
+TEST_BINS += $(B)/tests/$(1)/$(2)
+endef
+$(foreach h,$(TEST_HOSTS),$(foreach p,$(TEST_PROGS),\
+	$(eval $(call testprog,$(h),$(p)))))
+
+tests: $(TEST_BINS)
+
+# The runner over what was built; `make check` runs it too.
+test: tests
+	sh tests/run.sh $(B)
+
+.PHONY: test
