@@ -26,7 +26,7 @@ enum rump_etfs_type {
 	RUMP_ETFS_REG,
 	RUMP_ETFS_BLK,
 	RUMP_ETFS_CHR,
-	RUMP_ETFS_DIR,	       /* only the registered directory */
+	RUMP_ETFS_DIR,	      /* only the registered directory */
 	RUMP_ETFS_DIR_SUBDIRS /* and everything below it */
 };
 #define RUMP_ETFS_SIZE_ENDOFF ((uint64_t)-1)

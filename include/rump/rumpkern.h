@@ -17,8 +17,7 @@ struct lwp;
 
 int rump_kern_init(void);
 /* Runs system call num of the master list; 0 or a kernel errno. */
-int rump_kern_syscall(int num, void *args, size_t argslen,
-		      int64_t retval[2]);
+int rump_kern_syscall(int num, void *args, size_t argslen, int64_t retval[2]);
 int rump_kern_lwproc_rfork(int flags);
 int rump_kern_lwproc_newlwp(int32_t pid);
 

@@ -28,8 +28,8 @@ struct lwp;
  * so that a blocked host thread never holds a virtual CPU.
  */
 struct rumpuser_hyperup {
-	void (*hyp_schedule)(void);	    /* take a virtual CPU */
-	void (*hyp_unschedule)(void);	    /* give it back */
+	void (*hyp_schedule)(void);	      /* take a virtual CPU */
+	void (*hyp_unschedule)(void);	      /* give it back */
 	void (*hyp_backend_unschedule)(void); /* before blocking */
 	void (*hyp_backend_schedule)(void);   /* after blocking */
 	/* Process and thread contexts, for the remote-syscall server. */
@@ -124,8 +124,8 @@ struct rumpuser_iovec {
 };
 int rumpuser_iovread(int fd, struct rumpuser_iovec *iov, size_t iovcnt,
 		     int64_t offset, size_t *retp);
-int rumpuser_iovwrite(int fd, const struct rumpuser_iovec *iov,
-		      size_t iovcnt, int64_t offset, size_t *retp);
+int rumpuser_iovwrite(int fd, const struct rumpuser_iovec *iov, size_t iovcnt,
+		      int64_t offset, size_t *retp);
 
 /* Flush a host file: SYNCFD_WRITE for data, SYNCFD_BARRIER for order. */
 #define RUMPUSER_SYNCFD_READ 0x01

@@ -15,8 +15,8 @@
 
 static struct {
 	kmutex_t lock;
-	kcondvar_t wake;    /* the thread: a new earliest deadline, or exit */
-	kcondvar_t done;    /* callout_halt waiters: a handler finished */
+	kcondvar_t wake; /* the thread: a new earliest deadline, or exit */
+	kcondvar_t done; /* callout_halt waiters: a handler finished */
 	struct callout **heap;
 	int count, cap;
 	uint64_t seq;
@@ -153,7 +153,8 @@ int callout_schedule_ns(struct callout *c, uint64_t nsec)
 	KASSERT(c->c_func != NULL);
 	mutex_enter(&co.lock);
 	if (co.thread == NULL && !co.exiting) {
-		/* Started on first use, so an idle kernel has no timer thread. */
+		/* Started on first use, so an idle kernel has no timer thread.
+		 */
 		error = kthread_create(callout_thread, NULL, KTHREAD_MUSTJOIN,
 				       &co.thread, "callout");
 	}

@@ -17,8 +17,7 @@ static bool bad_range(const void *uaddr, size_t len)
 	return a < LOW_PAGE || a + len < a;
 }
 
-static int local_copyin(void *priv, const void *uaddr, void *kaddr,
-			size_t len)
+static int local_copyin(void *priv, const void *uaddr, void *kaddr, size_t len)
 {
 	if (len != 0 && bad_range(uaddr, len))
 		return EFAULT;
@@ -26,8 +25,7 @@ static int local_copyin(void *priv, const void *uaddr, void *kaddr,
 	return 0;
 }
 
-static int local_copyout(void *priv, const void *kaddr, void *uaddr,
-			 size_t len)
+static int local_copyout(void *priv, const void *kaddr, void *uaddr, size_t len)
 {
 	if (len != 0 && bad_range(uaddr, len))
 		return EFAULT;
@@ -78,6 +76,6 @@ int copyinstr(const void *uaddr, void *kaddr, size_t len, size_t *done)
 {
 	struct proc *p = curproc;
 
-	return p->p_vmspace->vm_copyinstr(p->p_vmspace_priv, uaddr, kaddr,
-					  len, done);
+	return p->p_vmspace->vm_copyinstr(p->p_vmspace_priv, uaddr, kaddr, len,
+					  done);
 }

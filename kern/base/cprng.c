@@ -39,10 +39,22 @@ static inline uint32_t rotl(uint32_t v, int n)
 static void chacha20_block(const uint32_t key[8], uint64_t counter,
 			   uint8_t out[64])
 {
-	uint32_t in[16] = {0x61707865, 0x3320646e, 0x79622d32, 0x6b206574,
-			   key[0], key[1], key[2], key[3],
-			   key[4], key[5], key[6], key[7],
-			   (uint32_t)counter, (uint32_t)(counter >> 32), 0, 0};
+	uint32_t in[16] = {0x61707865,
+			   0x3320646e,
+			   0x79622d32,
+			   0x6b206574,
+			   key[0],
+			   key[1],
+			   key[2],
+			   key[3],
+			   key[4],
+			   key[5],
+			   key[6],
+			   key[7],
+			   (uint32_t)counter,
+			   (uint32_t)(counter >> 32),
+			   0,
+			   0};
 	uint32_t x[16];
 
 	memcpy(x, in, sizeof(x));

@@ -219,8 +219,8 @@ int sys_setgroups(struct lwp *l, const struct sys_setgroups_args *uap,
 
 	if (n > NGROUPS_MAX)
 		return EINVAL;
-	if (n > 0 &&
-	    (error = copyin(SCARG(uap, gidset), groups, sizeof(gid_t) * n)) != 0)
+	if (n > 0 && (error = copyin(SCARG(uap, gidset), groups,
+				     sizeof(gid_t) * n)) != 0)
 		return error;
 	g.n = (int)n;
 	g.list = groups;

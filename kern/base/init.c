@@ -167,9 +167,9 @@ int rump_kern_init(void)
 	aprint_verbose("rump kernel: booted with %d virtual CPU(s)\n", ncpu);
 	return 0;
 fail:
-	printf("rump kernel: boot failed: %s\n",
-	       error > 0 && error <= ELAST ? errno_names[error]
-					   : "unknown error");
+	printf("rump kernel: boot failed: %s\n", error > 0 && error <= ELAST
+							 ? errno_names[error]
+							 : "unknown error");
 	base_teardown(reached);
 	return error;
 }

@@ -17,10 +17,10 @@
 #include <sys/systm.h>
 
 #define NCLASSES 8
-#define MINSHIFT 4			/* 16 bytes */
+#define MINSHIFT 4				  /* 16 bytes */
 #define MAXSMALL (1 << (MINSHIFT + NCLASSES - 1)) /* 2048 */
 #define CHUNK_SIZE (16 * 1024)
-#define CPU_CACHE_MAX 64 /* objects per class per CPU */
+#define CPU_CACHE_MAX 64  /* objects per class per CPU */
 #define CPU_CACHE_MOVE 32 /* objects moved to or from the depot at once */
 #define ALIGN 16
 

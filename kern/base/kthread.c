@@ -35,7 +35,8 @@ int kthread_create(void (*fn)(void *), void *arg, int flags, struct lwp **lp,
 	vsnprintf(name, sizeof(name), fmt, ap);
 	va_end(ap);
 	l = lwp_alloc(&proc0,
-		      LW_SYSTEM | ((flags & KTHREAD_MUSTJOIN) ? LW_MUSTJOIN : 0),
+		      LW_SYSTEM |
+			      ((flags & KTHREAD_MUSTJOIN) ? LW_MUSTJOIN : 0),
 		      name);
 	if (l == NULL)
 		return ENOMEM;

@@ -32,8 +32,8 @@ void mutex_init(kmutex_t *mtx, enum kmutex_type type)
 
 void mutex_destroy(kmutex_t *mtx)
 {
-	KASSERTMSG(OWNER_GET(mtx->mtx_owner) == NULL, "mutex_destroy: mutex %p is held",
-		   mtx);
+	KASSERTMSG(OWNER_GET(mtx->mtx_owner) == NULL,
+		   "mutex_destroy: mutex %p is held", mtx);
 	rumpuser_mutex_destroy(mtx->mtx_host);
 	mtx->mtx_host = NULL;
 	atomic_add(&locks_live, -1);
@@ -84,7 +84,8 @@ void rw_init(krwlock_t *rw)
 
 void rw_destroy(krwlock_t *rw)
 {
-	KASSERTMSG(OWNER_GET(rw->rw_writer) == NULL, "rw_destroy: %p write-held", rw);
+	KASSERTMSG(OWNER_GET(rw->rw_writer) == NULL,
+		   "rw_destroy: %p write-held", rw);
 	rumpuser_rw_destroy(rw->rw_host);
 	atomic_add(&locks_live, -1);
 }

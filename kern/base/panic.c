@@ -26,8 +26,7 @@ void panic(const char *fmt, ...)
 	l = rumpuser_curlwp();
 	if (l != NULL)
 		printf("  in thread %d \"%s\" of process %d \"%s\", cpu %d\n",
-		       l->l_lid, l->l_name, l->l_proc->p_pid,
-		       l->l_proc->p_comm,
+		       l->l_lid, l->l_name, l->l_proc->p_pid, l->l_proc->p_comm,
 		       l->l_cpu != NULL ? l->l_cpu->ci_index : -1);
 	else
 		printf("  in a host thread without kernel context\n");

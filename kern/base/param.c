@@ -22,10 +22,20 @@ int param_parse_size(const char *s, uint64_t *valp)
 		return EINVAL;
 	memcpy(num, s, len + 1);
 	switch (num[len - 1]) {
-	case 'k': case 'K': mult = 1ULL << 10; break;
-	case 'm': case 'M': mult = 1ULL << 20; break;
-	case 'g': case 'G': mult = 1ULL << 30; break;
-	default: break;
+	case 'k':
+	case 'K':
+		mult = 1ULL << 10;
+		break;
+	case 'm':
+	case 'M':
+		mult = 1ULL << 20;
+		break;
+	case 'g':
+	case 'G':
+		mult = 1ULL << 30;
+		break;
+	default:
+		break;
 	}
 	if (mult != 1)
 		num[len - 1] = '\0';

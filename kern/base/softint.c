@@ -30,8 +30,8 @@ static struct softint_level_state {
 } levels[SOFTINT_NLEVELS];
 
 static KMEM_TYPE_DEFINE(M_SOFTINT, "softint");
-static const char *const level_names[SOFTINT_NLEVELS] = {
-	"softclk", "softbio", "softnet", "softser"};
+static const char *const level_names[SOFTINT_NLEVELS] = {"softclk", "softbio",
+							 "softnet", "softser"};
 
 static void softint_thread(void *arg)
 {
@@ -62,8 +62,7 @@ static void softint_thread(void *arg)
 	kthread_exit(0);
 }
 
-void *softint_establish(enum softint_level level, void (*fn)(void *),
-			void *arg)
+void *softint_establish(enum softint_level level, void (*fn)(void *), void *arg)
 {
 	struct softint_level_state *ls = &levels[level];
 	struct softint *si = kmem_zalloc(sizeof(*si), &M_SOFTINT);

@@ -51,8 +51,7 @@ int syscall_dispatch(int num, const void *args, size_t argslen,
 	return se->sy_call(curlwp, args, retval);
 }
 
-int rump_kern_syscall(int num, void *args, size_t argslen,
-		      int64_t retval[2])
+int rump_kern_syscall(int num, void *args, size_t argslen, int64_t retval[2])
 {
 	int error;
 

@@ -1,4 +1,5 @@
-/* stddef.h -- the kernel's own freestanding definitions (built with -nostdinc). */
+/* stddef.h -- the kernel's own freestanding definitions (built with -nostdinc).
+ */
 #ifndef RUMPKERN_STDDEF_H_
 #define RUMPKERN_STDDEF_H_
 typedef __SIZE_TYPE__ size_t;

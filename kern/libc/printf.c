@@ -106,7 +106,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		switch (*fmt) {
 		case 'd':
 		case 'i': {
-			intmax_t v = lmod >= 2   ? va_arg(ap, long long)
+			intmax_t v = lmod >= 2	 ? va_arg(ap, long long)
 				     : lmod == 1 ? va_arg(ap, long)
 						 : va_arg(ap, int);
 			if (lmod == -1)
@@ -129,7 +129,9 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			else if (lmod <= -2)
 				v = (unsigned char)v;
 			out_number(&o, v, false,
-				   *fmt == 'o' ? 8 : *fmt == 'u' ? 10 : 16,
+				   *fmt == 'o'	 ? 8
+				   : *fmt == 'u' ? 10
+						 : 16,
 				   *fmt == 'X', width, prec, left, zero);
 			break;
 		}

@@ -20,7 +20,7 @@
 /* Returns true if *p was old and is now new. */
 #define atomic_cas_bool(p, old, new)                                           \
 	__extension__({                                                        \
-		__typeof__(*(p) + 0) cas_old_ = (old);                           \
+		__typeof__(*(p) + 0) cas_old_ = (old);                         \
 		__atomic_compare_exchange_n((p), &cas_old_, (new), 0,          \
 					    __ATOMIC_ACQ_REL,                  \
 					    __ATOMIC_ACQUIRE);                 \

@@ -52,8 +52,8 @@ void component_fini_all(void);
 	static struct rump_component rump_component_##name##_desc = {          \
 		#name, stage, deps, init, fini, NULL, 0};                      \
 	__attribute__((__constructor__)) static void                           \
-	rump_component_##name##_ctor(void)                                     \
+		rump_component_##name##_ctor(void)                             \
 	{                                                                      \
-		rump_component_register(&rump_component_##name##_desc);       \
+		rump_component_register(&rump_component_##name##_desc);        \
 	}
 #endif

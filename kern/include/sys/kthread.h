@@ -9,8 +9,8 @@
 #include <sys/types.h>
 
 #define KTHREAD_MUSTJOIN 0x01
-int kthread_create(void (*fn)(void *), void *arg, int flags,
-		   struct lwp **lp, const char *fmt, ...)
+int kthread_create(void (*fn)(void *), void *arg, int flags, struct lwp **lp,
+		   const char *fmt, ...)
 	__attribute__((__format__(__printf__, 5, 6)));
 void kthread_exit(int status) __attribute__((__noreturn__));
 int kthread_join(struct lwp *l);

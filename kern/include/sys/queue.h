@@ -15,7 +15,12 @@ struct list_head {
 	struct list_node n;
 };
 
-#define LIST_HEAD_INIT(h) {{&(h).n, &(h).n}}
+#define LIST_HEAD_INIT(h)                                                      \
+	{                                                                      \
+		{                                                              \
+			&(h).n, &(h).n                                         \
+		}                                                              \
+	}
 static inline void list_init(struct list_head *h)
 {
 	h->n.next = h->n.prev = &h->n;

@@ -9,8 +9,13 @@
 #include <sys/queue.h>
 #include <sys/types.h>
 
-enum softint_level { SOFTINT_CLOCK, SOFTINT_BIO, SOFTINT_NET, SOFTINT_SERIAL,
-		     SOFTINT_NLEVELS };
+enum softint_level {
+	SOFTINT_CLOCK,
+	SOFTINT_BIO,
+	SOFTINT_NET,
+	SOFTINT_SERIAL,
+	SOFTINT_NLEVELS
+};
 void *softint_establish(enum softint_level level, void (*fn)(void *),
 			void *arg);
 void softint_schedule(void *cookie);

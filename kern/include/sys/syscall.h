@@ -13,7 +13,7 @@
 typedef int (*sy_call_t)(struct lwp *l, const void *uap, register_t *retval);
 
 struct sysent {
-	sy_call_t sy_call;  /* NULL while its faction is not linked */
+	sy_call_t sy_call;   /* NULL while its faction is not linked */
 	uint32_t sy_argsize; /* sizeof its argument structure */
 	const char *sy_name;
 };
