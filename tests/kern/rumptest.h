@@ -106,6 +106,12 @@ int64_t rump_test_syscall_argsize(int num);
 int rump_test_syscall_unbound(void);
 int rump_test_curlwp_implicit(void);
 
+/*
+ * test_component.c: the order in which the test components started, as
+ * their names separated by spaces, copied into buf (NUL-terminated).
+ */
+int rump_test_component_order(char *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
