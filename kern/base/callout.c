@@ -148,6 +148,11 @@ static int heap_grow(void)
 
 int callout_schedule_ns(struct callout *c, uint64_t nsec)
 {
+	return callout_schedule_at_ns(c, getnsmono() + nsec);
+}
+
+int callout_schedule_at_ns(struct callout *c, uint64_t when)
+{
 	int error = 0;
 
 	KASSERT(c->c_func != NULL);
@@ -166,7 +171,7 @@ int callout_schedule_ns(struct callout *c, uint64_t nsec)
 	}
 	if (c->c_heapidx >= 0)
 		heap_remove(c);
-	c->c_when = getnsmono() + nsec;
+	c->c_when = when;
 	c->c_seq = co.seq++;
 	c->c_flags &= ~CALLOUT_FIRED;
 	co.count++;

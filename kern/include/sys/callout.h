@@ -23,6 +23,8 @@ void callout_destroy(struct callout *c);
 void callout_setfunc(struct callout *c, void (*fn)(void *), void *arg);
 /* Schedule (or reschedule) to run nsec nanoseconds from now; 0 or ENOMEM. */
 int callout_schedule_ns(struct callout *c, uint64_t nsec);
+/* The same at an absolute time of getnsmono(); a past time runs it soon. */
+int callout_schedule_at_ns(struct callout *c, uint64_t when);
 int callout_reset_ns(struct callout *c, uint64_t nsec, void (*fn)(void *),
 		     void *arg);
 /* Returns true if it was pending (and is now not). */
