@@ -119,4 +119,122 @@
 #define RUMP_NGROUPS_MAX 16 /* supplementary groups a process may have */
 #define RUMP_MAXCOMLEN 16 /* bytes of a process or thread name, NUL included */
 
+/* open: open(2) flags (NetBSD's values) */
+#define RUMP_O_RDONLY 0x00000000 /* open for reading only */
+#define RUMP_O_WRONLY 0x00000001 /* open for writing only */
+#define RUMP_O_RDWR 0x00000002 /* open for reading and writing */
+#define RUMP_O_ACCMODE 0x00000003 /* mask for the above */
+#define RUMP_O_NONBLOCK 0x00000004 /* no delay */
+#define RUMP_O_APPEND 0x00000008 /* set append mode */
+#define RUMP_O_SYNC 0x00000080 /* synchronous writes */
+#define RUMP_O_NOFOLLOW 0x00000100 /* do not follow a final symbolic link */
+#define RUMP_O_CREAT 0x00000200 /* create if nonexistent */
+#define RUMP_O_TRUNC 0x00000400 /* truncate to zero length */
+#define RUMP_O_EXCL 0x00000800 /* error if already exists */
+#define RUMP_O_NOCTTY 0x00008000 /* ignored: no terminals */
+#define RUMP_O_DSYNC 0x00010000 /* synchronous data writes */
+#define RUMP_O_RSYNC 0x00020000 /* synchronous reads */
+#define RUMP_O_DIRECT 0x00080000 /* accepted, treated as a hint */
+#define RUMP_O_DIRECTORY 0x00200000 /* fail if not a directory */
+#define RUMP_O_CLOEXEC 0x00400000 /* set close-on-exec */
+#define RUMP_O_NOATIME 0x04000000 /* do not update the access time */
+
+/* at: *at() system calls */
+#define RUMP_AT_FDCWD -100 /* relative to the current directory */
+#define RUMP_AT_EACCESS 0x0100 /* faccessat: use the effective ids */
+#define RUMP_AT_SYMLINK_NOFOLLOW 0x0200 /* do not follow a final symbolic link */
+#define RUMP_AT_SYMLINK_FOLLOW 0x0400 /* linkat: follow a final symbolic link */
+#define RUMP_AT_REMOVEDIR 0x0800 /* unlinkat: remove a directory */
+#define RUMP_AT_EMPTY_PATH 0x1000 /* an empty path means the descriptor itself */
+
+/* fcntl: fcntl(2) commands and flags (NetBSD's values) */
+#define RUMP_F_DUPFD 0 /* duplicate the descriptor */
+#define RUMP_F_GETFD 1 /* get descriptor flags */
+#define RUMP_F_SETFD 2 /* set descriptor flags */
+#define RUMP_F_GETFL 3 /* get file status flags */
+#define RUMP_F_SETFL 4 /* set file status flags */
+#define RUMP_F_GETLK 7 /* get a record lock */
+#define RUMP_F_SETLK 8 /* set a record lock */
+#define RUMP_F_SETLKW 9 /* set a record lock, waiting */
+#define RUMP_F_DUPFD_CLOEXEC 12 /* duplicate with close-on-exec set */
+#define RUMP_FD_CLOEXEC 1 /* descriptor flag: close on exec */
+#define RUMP_F_RDLCK 1 /* shared record lock */
+#define RUMP_F_UNLCK 2 /* unlock */
+#define RUMP_F_WRLCK 3 /* exclusive record lock */
+#define RUMP_LOCK_SH 0x01 /* flock: shared lock */
+#define RUMP_LOCK_EX 0x02 /* flock: exclusive lock */
+#define RUMP_LOCK_NB 0x04 /* flock: do not wait */
+#define RUMP_LOCK_UN 0x08 /* flock: unlock */
+
+/* seek: lseek(2) whence */
+#define RUMP_SEEK_SET 0 /* from the start */
+#define RUMP_SEEK_CUR 1 /* from the current offset */
+#define RUMP_SEEK_END 2 /* from the end */
+#define RUMP_SEEK_DATA 3 /* the next data at or after the offset */
+#define RUMP_SEEK_HOLE 4 /* the next hole at or after the offset */
+
+/* mode: file types and permission bits (the same on every Unix) */
+#define RUMP_S_IFMT 0170000 /* type of file mask */
+#define RUMP_S_IFIFO 0010000 /* named pipe */
+#define RUMP_S_IFCHR 0020000 /* character device */
+#define RUMP_S_IFDIR 0040000 /* directory */
+#define RUMP_S_IFBLK 0060000 /* block device */
+#define RUMP_S_IFREG 0100000 /* regular file */
+#define RUMP_S_IFLNK 0120000 /* symbolic link */
+#define RUMP_S_IFSOCK 0140000 /* socket */
+#define RUMP_S_ISUID 0004000 /* set user id on execution */
+#define RUMP_S_ISGID 0002000 /* set group id on execution */
+#define RUMP_S_ISVTX 0001000 /* sticky */
+#define RUMP_ACCESSPERMS 0000777 /* permission bits */
+#define RUMP_ALLPERMS 0007777 /* permission and set-id bits */
+#define RUMP_R_OK 0x04 /* access: read */
+#define RUMP_W_OK 0x02 /* access: write */
+#define RUMP_X_OK 0x01 /* access: execute or search */
+#define RUMP_F_OK 0x00 /* access: existence */
+
+/* dirent: getdents record types (d_type) */
+#define RUMP_DT_UNKNOWN 0 /* unknown */
+#define RUMP_DT_FIFO 1 /* named pipe */
+#define RUMP_DT_CHR 2 /* character device */
+#define RUMP_DT_DIR 4 /* directory */
+#define RUMP_DT_BLK 6 /* block device */
+#define RUMP_DT_REG 8 /* regular file */
+#define RUMP_DT_LNK 10 /* symbolic link */
+#define RUMP_DT_SOCK 12 /* socket */
+
+/* mount: mount(2) flags (NetBSD's values) and unmount flags */
+#define RUMP_MNT_RDONLY 0x00000001 /* read-only */
+#define RUMP_MNT_SYNCHRONOUS 0x00000002 /* synchronous writes */
+#define RUMP_MNT_NOEXEC 0x00000004 /* recorded: no program runs here anyway */
+#define RUMP_MNT_NOSUID 0x00000008 /* recorded: set-id bits have no effect */
+#define RUMP_MNT_NODEV 0x00000010 /* device nodes do not open */
+#define RUMP_MNT_NOATIME 0x04000000 /* do not update access times */
+#define RUMP_MNT_FORCE 0x00080000 /* unmount even if busy */
+
+/* poll: poll(2) events (NetBSD's values) */
+#define RUMP_POLLIN 0x0001 /* data to read */
+#define RUMP_POLLPRI 0x0002 /* urgent data */
+#define RUMP_POLLOUT 0x0004 /* writing will not block */
+#define RUMP_POLLERR 0x0008 /* an error (revents only) */
+#define RUMP_POLLHUP 0x0010 /* hung up (revents only) */
+#define RUMP_POLLNVAL 0x0020 /* not an open descriptor (revents only) */
+#define RUMP_POLLRDNORM 0x0040 /* normal data to read */
+#define RUMP_POLLRDBAND 0x0080 /* priority data to read */
+#define RUMP_POLLWRBAND 0x0100 /* priority data may be written */
+
+/* ioctl: ioctl(2) requests: NetBSD's encoding (direction, size, group, number) */
+#define RUMP_IOC_VOID 0x20000000 /* no parameters */
+#define RUMP_IOC_OUT 0x40000000 /* copy the parameter out */
+#define RUMP_IOC_IN 0x80000000 /* copy the parameter in */
+#define RUMP_FIONREAD 0x4004667f /* bytes ready to read (int out) */
+#define RUMP_FIONBIO 0x8004667e /* set or clear non-blocking mode (int in) */
+
+/* limits2: further limits */
+#define RUMP_NAME_MAX 255 /* bytes in a file name */
+#define RUMP_PATH_MAX 4096 /* bytes in a path, NUL included (as on Linux) */
+#define RUMP_MAXSYMLINKS 32 /* symbolic links followed in one lookup */
+#define RUMP_OPEN_MAX 1024 /* descriptors a process may have open (default) */
+#define RUMP_UTIME_NOW 0x3fffffff /* utimensat: set to the current time */
+#define RUMP_UTIME_OMIT 0x3ffffffe /* utimensat: leave unchanged */
+
 #endif

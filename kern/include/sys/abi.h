@@ -17,4 +17,122 @@
 /* limits: kernel limits */
 #define NGROUPS_MAX 16
 #define MAXCOMLEN 16
+
+/* open: open(2) flags (NetBSD's values) */
+#define O_RDONLY 0x00000000
+#define O_WRONLY 0x00000001
+#define O_RDWR 0x00000002
+#define O_ACCMODE 0x00000003
+#define O_NONBLOCK 0x00000004
+#define O_APPEND 0x00000008
+#define O_SYNC 0x00000080
+#define O_NOFOLLOW 0x00000100
+#define O_CREAT 0x00000200
+#define O_TRUNC 0x00000400
+#define O_EXCL 0x00000800
+#define O_NOCTTY 0x00008000
+#define O_DSYNC 0x00010000
+#define O_RSYNC 0x00020000
+#define O_DIRECT 0x00080000
+#define O_DIRECTORY 0x00200000
+#define O_CLOEXEC 0x00400000
+#define O_NOATIME 0x04000000
+
+/* at: *at() system calls */
+#define AT_FDCWD -100
+#define AT_EACCESS 0x0100
+#define AT_SYMLINK_NOFOLLOW 0x0200
+#define AT_SYMLINK_FOLLOW 0x0400
+#define AT_REMOVEDIR 0x0800
+#define AT_EMPTY_PATH 0x1000
+
+/* fcntl: fcntl(2) commands and flags (NetBSD's values) */
+#define F_DUPFD 0
+#define F_GETFD 1
+#define F_SETFD 2
+#define F_GETFL 3
+#define F_SETFL 4
+#define F_GETLK 7
+#define F_SETLK 8
+#define F_SETLKW 9
+#define F_DUPFD_CLOEXEC 12
+#define FD_CLOEXEC 1
+#define F_RDLCK 1
+#define F_UNLCK 2
+#define F_WRLCK 3
+#define LOCK_SH 0x01
+#define LOCK_EX 0x02
+#define LOCK_NB 0x04
+#define LOCK_UN 0x08
+
+/* seek: lseek(2) whence */
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+#define SEEK_DATA 3
+#define SEEK_HOLE 4
+
+/* mode: file types and permission bits (the same on every Unix) */
+#define S_IFMT 0170000
+#define S_IFIFO 0010000
+#define S_IFCHR 0020000
+#define S_IFDIR 0040000
+#define S_IFBLK 0060000
+#define S_IFREG 0100000
+#define S_IFLNK 0120000
+#define S_IFSOCK 0140000
+#define S_ISUID 0004000
+#define S_ISGID 0002000
+#define S_ISVTX 0001000
+#define ACCESSPERMS 0000777
+#define ALLPERMS 0007777
+#define R_OK 0x04
+#define W_OK 0x02
+#define X_OK 0x01
+#define F_OK 0x00
+
+/* dirent: getdents record types (d_type) */
+#define DT_UNKNOWN 0
+#define DT_FIFO 1
+#define DT_CHR 2
+#define DT_DIR 4
+#define DT_BLK 6
+#define DT_REG 8
+#define DT_LNK 10
+#define DT_SOCK 12
+
+/* mount: mount(2) flags (NetBSD's values) and unmount flags */
+#define MNT_RDONLY 0x00000001
+#define MNT_SYNCHRONOUS 0x00000002
+#define MNT_NOEXEC 0x00000004
+#define MNT_NOSUID 0x00000008
+#define MNT_NODEV 0x00000010
+#define MNT_NOATIME 0x04000000
+#define MNT_FORCE 0x00080000
+
+/* poll: poll(2) events (NetBSD's values) */
+#define POLLIN 0x0001
+#define POLLPRI 0x0002
+#define POLLOUT 0x0004
+#define POLLERR 0x0008
+#define POLLHUP 0x0010
+#define POLLNVAL 0x0020
+#define POLLRDNORM 0x0040
+#define POLLRDBAND 0x0080
+#define POLLWRBAND 0x0100
+
+/* ioctl: ioctl(2) requests: NetBSD's encoding (direction, size, group, number) */
+#define IOC_VOID 0x20000000
+#define IOC_OUT 0x40000000
+#define IOC_IN 0x80000000
+#define FIONREAD 0x4004667f
+#define FIONBIO 0x8004667e
+
+/* limits2: further limits */
+#define NAME_MAX 255
+#define PATH_MAX 4096
+#define MAXSYMLINKS 32
+#define OPEN_MAX 1024
+#define UTIME_NOW 0x3fffffff
+#define UTIME_OMIT 0x3ffffffe
 #endif
