@@ -46,7 +46,8 @@ rumpuser_PC_FORCE := rumpuser_init
 # -lrumpuser, and -u rumpuser_init makes a static link take it first.
 VERSION := 0.1
 PUBLIC_HEADERS := $(wildcard $(addprefix include/rump/,rump.h \
-	rump_syscalls.h rumpuser.h rumpdefs.h rumpkern.h netconfig.h \
+	rump_syscalls.h rumpuser.h rumpdefs.h rumpkern.h rumpabi.h rumphost.h \
+	netconfig.h \
 	rumpclient.h))
 PCMODULES := rump_fiber
 rump_fiber_PC_LIB := rumpuser_fiber

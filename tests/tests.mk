@@ -42,3 +42,4 @@ test: tests
 	sh tests/run.sh $(B)
 
 .PHONY: test
+include tests/abi/abi.mk

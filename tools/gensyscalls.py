@@ -29,7 +29,9 @@ FACTION_DIRS = {
     "net": "kern/net",
     "dev": "kern/dev",
 }
-CALL_FLAGS = {"netbsd"}
+# Flags of a call; the head of sys/syscalls.master says what each means.
+# alias=NAME is a flag too, with a value.
+CALL_FLAGS = {"netbsd", "custom", "unimpl", "reterrno"}
 
 # The scalar types the list may use, by their libc names: signedness, the
 # width in bytes of the kernel's type of that name (kern/include/sys/
@@ -49,9 +51,27 @@ SCALARS = {
     "mode_t": (False, 4, "sys/types.h"),
     "off_t": (True, 8, "sys/types.h"),
     "dev_t": (False, 8, "sys/types.h"),
+    "nfds_t": (False, 0, "poll.h"),
 }
+# Types other than scalars and structures that a prototype may point to,
+# with the host header that defines each.
+TYPEDEFS = {
+    "fd_set": "sys/select.h",
+}
+# The translators of librumphost (lib/rumphost/, <rump/rumphost.h>) by
+# their xlate= name.  A structure translator X converts between the host's
+# type and the kernel's struct rump_X (<rump/rumpabi.h>); a scalar one
+# converts a value.  docs/host-abi.md describes each.
+XLATE_STRUCTS = {"stat", "statvfs", "iovec", "pollfd", "fd_set", "timeval",
+                 "timespec", "flock"}
+XLATE_SCALARS = {"oflags", "dirfd", "atflags", "faccessatflags",
+                 "unlinkatflags", "whence", "lockop", "mountflags",
+                 "umountflags", "fallocmode"}
+# Translated arrays of up to this many elements live on the host entry's
+# stack; longer ones are allocated (RUMPHOST_ARRAY_MAX is the limit).
+ARRAY_STACK = 16
 # Names the host entry points use for their own locals.
-RESERVED = {"args", "retval", "error"}
+RESERVED = {"args", "retval", "error", "ap", "i"}
 
 
 class ListError(Exception):
@@ -61,12 +81,13 @@ class ListError(Exception):
 class Arg:
     """One argument of a prototype, with its bracketed annotations."""
 
-    def __init__(self, name, base, const, pointer, notes):
+    def __init__(self, name, base, const, pointer, notes, variadic=False):
         self.name = name
         self.base = base  # "gid_t", "struct stat", "void"
         self.const = const
         self.pointer = pointer
         self.notes = notes  # annotation keys -> value (True for flags)
+        self.variadic = variadic  # "... T name": read with va_arg
 
     def ctype(self, base=None):
         t = ("const " if self.const else "") + (base or self.base)
@@ -76,6 +97,13 @@ class Arg:
         t = self.ctype(base)
         return t + self.name if t.endswith("*") else t + " " + self.name
 
+    def kdecl(self):
+        """The declaration in the argument structures: a translated
+        structure is seen in the kernel's layout on both sides."""
+        if self.pointer and self.xlate:
+            return self.decl(f"struct rump_{self.xlate}")
+        return self.decl()
+
     @property
     def direction(self):
         return self.notes.get("dir")
@@ -83,6 +111,10 @@ class Arg:
     @property
     def xlate(self):
         return self.notes.get("xlate")
+
+    @property
+    def count(self):
+        return self.notes.get("count")
 
     @property
     def signed(self):
@@ -94,13 +126,24 @@ class Arg:
 
 
 class Call:
-    def __init__(self, num, faction, flags, ret, name, args):
-        self.num = num
+    def __init__(self, num, faction, flags, alias, ret, name, args):
+        self.num = num  # None for an alias
         self.faction = faction
         self.flags = flags
+        self.alias = alias  # the call whose number and handler it uses
         self.ret = ret
         self.name = name
         self.args = args
+        self.target = self  # the call the kernel runs (alias: its target)
+
+    @property
+    def variadic(self):
+        return bool(self.args) and self.args[-1].variadic
+
+    @property
+    def bound(self):
+        """Has a handler to bind (listed without unimpl)."""
+        return "unimpl" not in self.flags
 
 
 # ---------------------------------------------------------------- parsing
@@ -167,11 +210,15 @@ def parse_notes(text, argname):
             if "dir" in notes:
                 raise ListError(f"{argname}: two directions")
             notes["dir"] = key
-        elif key in ("str", "retcount") and not value:
+        elif key in ("str", "retcount", "opt") and not value:
             notes[key] = True
         elif key in ("count", "bytes", "xlate") and value:
             if not re.fullmatch(r"\*?[A-Za-z_]\w*|[0-9]+", value):
                 raise ListError(f"{argname}: bad value in '{item}'")
+            notes[key] = value
+        elif key == "if" and value:
+            if not re.fullmatch(r"[A-Za-z_0-9&|!() ]+", value):
+                raise ListError(f"{argname}: bad condition in '{item}'")
             notes[key] = value
         else:
             raise ListError(f"{argname}: unknown annotation '{item}'")
@@ -179,26 +226,62 @@ def parse_notes(text, argname):
 
 
 def parse_arg(text):
+    variadic = text.startswith("...")
+    if variadic:
+        text = text[3:].strip()
+        if not text:
+            raise ListError("name the variadic argument: '... T name'")
     m = re.fullmatch(r"([^\[]*?)\s*(?:\[([^\]]*)\])?", text)
     if not m:
         raise ListError(f"cannot read the argument '{text}'")
     base, const, pointer, name = parse_decl(m.group(1))
     notes = parse_notes(m.group(2), name) if m.group(2) else {}
-    return Arg(name, base, const, pointer, notes)
+    return Arg(name, base, const, pointer, notes, variadic)
+
+
+def check_size_ref(call, a, key):
+    ref = a.notes.get(key)
+    if ref is None or ref.isdigit():
+        return
+    other = [b for b in call.args if b.name == ref.lstrip("*")]
+    if not other or other[0] is a:
+        raise ListError(f"{key}={ref} names no other argument")
+    if ref.startswith("*") != other[0].pointer:
+        raise ListError(f"{key}={ref}: write *P for a pointer P and N for "
+                        "a scalar N")
+    if other[0].pointer and other[0].base not in SCALARS:
+        raise ListError(f"{key}={ref} must point to a scalar")
+    if a.xlate and other[0].pointer:
+        raise ListError(f"{key}={ref}: a translated array's count must be "
+                        "a scalar argument or a constant")
 
 
 def check_arg(call, a):
     """The rules of docs/syscalls.md, so that mistakes fail here."""
-    where = f"{call.name}({a.name})"
+    where = f"{a.name}"
     if a.name in RESERVED:
         raise ListError(f"{where}: '{a.name}' is reserved for the entry "
                         "layer's locals; rename the argument")
+    if "if" in a.notes and not a.variadic:
+        raise ListError(f"{where}: if= is for the variadic argument")
+    if a.variadic and a is not call.args[-1]:
+        raise ListError(f"{where}: the variadic argument must be last")
+    if a.variadic and len(call.args) < 2:
+        raise ListError(f"{where}: a variadic argument needs a named "
+                        "argument before it")
+    if a.variadic and a.pointer and "custom" not in call.flags:
+        raise ListError(f"{where}: a variadic pointer (its type depends on "
+                        "another argument) needs a custom entry point")
     if not a.pointer:
         if a.base not in SCALARS:
             raise ListError(f"{where}: unknown scalar type '{a.base}'; add "
                             "it to SCALARS in tools/gensyscalls.py")
-        if set(a.notes) - {"xlate"}:
-            raise ListError(f"{where}: a scalar takes only xlate=")
+        if set(a.notes) - {"xlate", "if"}:
+            raise ListError(f"{where}: a scalar takes only xlate= (and if= "
+                            "when variadic)")
+        if a.xlate and a.xlate not in XLATE_SCALARS:
+            raise ListError(f"{where}: no scalar translator '{a.xlate}'; "
+                            "add it to XLATE_SCALARS and librumphost")
         return
     d = a.direction
     if d is None:
@@ -210,84 +293,139 @@ def check_arg(call, a):
     sizes = [k for k in ("str", "count", "bytes") if k in a.notes]
     if len(sizes) > 1:
         raise ListError(f"{where}: give one of str, count=, bytes=")
-    if "str" in a.notes and (d != "in" or a.base != "char"):
-        raise ListError(f"{where}: str is for const char * in arguments")
+    if "str" in a.notes and (d != "in" or a.base not in ("char", "void")):
+        raise ListError(f"{where}: str is for const char * (or const void *) "
+                        "in arguments")
     if "retcount" in a.notes and (d != "out" or not sizes):
         raise ListError(f"{where}: retcount is for sized out arrays")
     for key in ("count", "bytes"):
-        ref = a.notes.get(key)
-        if ref is None or ref.isdigit():
-            continue
-        other = [b for b in call.args if b.name == ref.lstrip("*")]
-        if not other or other[0] is a:
-            raise ListError(f"{where}: {key}={ref} names no other argument")
-        if ref.startswith("*") != other[0].pointer:
-            raise ListError(f"{where}: {key}={ref}: write *P for a "
-                            "pointer P and N for a scalar N")
-        if other[0].pointer and other[0].base not in SCALARS:
-            raise ListError(f"{where}: {key}={ref} must point to a scalar")
-    if a.base.startswith("struct "):
+        check_size_ref(call, a, key)
+    if a.base.startswith("struct ") or a.base in TYPEDEFS:
         if not a.xlate:
-            raise ListError(f"{where}: a structure pointer needs xlate=X")
-        if sizes:
-            raise ListError(f"{where}: arrays of translated structures "
-                            "are not supported yet")
+            raise ListError(f"{where}: a pointer to {a.base} needs xlate=X")
+        if a.xlate not in XLATE_STRUCTS:
+            raise ListError(f"{where}: no structure translator '{a.xlate}'; "
+                            "add it to XLATE_STRUCTS and librumphost")
+        if "bytes" in a.notes:
+            raise ListError(f"{where}: size a translated array with count=")
     elif a.xlate:
         raise ListError(f"{where}: xlate= on a pointer needs a structure")
     elif a.base not in ("void", "char") and a.base not in SCALARS:
         raise ListError(f"{where}: unknown type '{a.base}'; add it to "
-                        "SCALARS in tools/gensyscalls.py")
-    elif a.base == "void" and not ("count" in a.notes or "bytes" in a.notes):
-        raise ListError(f"{where}: a void pointer needs count= or bytes=")
+                        "SCALARS or TYPEDEFS in tools/gensyscalls.py")
+    elif a.base == "void" and not sizes and not a.variadic:
+        raise ListError(f"{where}: a void pointer needs count=, bytes= "
+                        "or str")
+
+
+def parse_flags(text):
+    flags, alias = set(), None
+    if text == "-":
+        return flags, alias
+    for flag in text.split(","):
+        key, _, value = flag.partition("=")
+        if key == "alias" and re.fullmatch(r"[A-Za-z_]\w*", value):
+            alias = value
+        elif flag in CALL_FLAGS:
+            flags.add(flag)
+        else:
+            raise ListError(f"unknown flag '{flag}'")
+    return flags, alias
+
+
+def parse_call(line):
+    fields = line.split(None, 3)
+    if len(fields) != 4:
+        raise ListError("want NUMBER FACTION FLAGS PROTOTYPE")
+    num, faction, flags, proto = fields
+    flags, alias = parse_flags(flags)
+    if alias is not None:
+        if num != "-":
+            raise ListError("an alias has no number of its own: write -")
+        num = None
+    elif not num.isdigit():
+        raise ListError(f"bad number '{num}'")
+    else:
+        num = int(num)
+    if faction not in FACTION_DIRS:
+        raise ListError(f"unknown faction '{faction}'")
+    m = re.fullmatch(r"(.+?)\s*\b([A-Za-z_]\w*)\s*\((.*)\)", proto)
+    if not m:
+        raise ListError("cannot read the prototype")
+    ret, name, argtext = m.group(1).strip(), m.group(2), m.group(3)
+    ret = re.sub(r"\s*\*$", " *", re.sub(r"\s+", " ", ret))
+    if ret.endswith("*"):
+        if "custom" not in flags:
+            raise ListError("a pointer return type needs a custom entry "
+                            "point")
+    elif ret != "void" and ret not in SCALARS:
+        raise ListError(f"unknown return type '{ret}'")
+    if "reterrno" in flags and ret != "int":
+        raise ListError("reterrno calls return int")
+    if argtext.strip() in ("", "void"):
+        args = []
+    else:
+        args = [parse_arg(t) for t in split_top(argtext)]
+    call = Call(num, faction, flags, alias, ret, name, args)
+    if len({a.name for a in args}) != len(args):
+        raise ListError("two arguments share a name")
+    for a in args:
+        try:
+            check_arg(call, a)
+        except ListError as e:
+            raise ListError(f"{name}({e})")
+    return call
+
+
+def resolve_alias(c, byname):
+    t = byname.get(c.alias)
+    if t is None or t.alias is not None:
+        raise ListError(f"alias={c.alias}: no such call (or an alias)")
+    if t.faction != c.faction:
+        raise ListError(f"alias={c.alias}: not in faction {c.faction}")
+    if "custom" in c.flags or c.variadic:
+        raise ListError("an alias has a generated entry point")
+    mine = [(a.name, a.pointer, a.pointer or a.signed) for a in c.args]
+    theirs = [(a.name, a.pointer, a.pointer or a.signed) for a in t.args]
+    if mine != theirs:
+        raise ListError(f"alias={c.alias}: the arguments must have the "
+                        "same names and kinds as the target's")
+    c.target = t
 
 
 def parse_master(path):
     with open(path) as f:
         text = f.read()
-    calls, numbers, names = [], {}, {}
+    calls, numbers, byname, lines = [], {}, {}, {}
     for lineno, line in logical_lines(text):
         try:
-            fields = line.split(None, 3)
-            if len(fields) != 4:
-                raise ListError("want NUMBER FACTION FLAGS PROTOTYPE")
-            num, faction, flags, proto = fields
-            if not num.isdigit():
-                raise ListError(f"bad number '{num}'")
-            num = int(num)
-            if faction not in FACTION_DIRS:
-                raise ListError(f"unknown faction '{faction}'")
-            flags = set() if flags == "-" else set(flags.split(","))
-            if flags - CALL_FLAGS:
-                raise ListError(f"unknown flags {sorted(flags - CALL_FLAGS)}")
-            m = re.fullmatch(r"(.+?)\s*\b([A-Za-z_]\w*)\s*\((.*)\)", proto)
-            if not m:
-                raise ListError("cannot read the prototype")
-            ret, name, argtext = m.group(1).strip(), m.group(2), m.group(3)
-            ret = re.sub(r"\s+", " ", ret)
-            if ret != "void" and ret not in SCALARS:
-                raise ListError(f"unknown return type '{ret}'")
-            if argtext.strip() in ("", "void"):
-                args = []
-            elif "..." in argtext:
-                raise ListError("variadic prototypes are not supported yet")
-            else:
-                args = [parse_arg(t) for t in split_top(argtext)]
-            call = Call(num, faction, flags, ret, name, args)
-            if len({a.name for a in args}) != len(args):
-                raise ListError("two arguments share a name")
-            for a in args:
-                check_arg(call, a)
-            if num in numbers:
-                raise ListError(f"number {num} is also {numbers[num]}")
-            if name in names:
-                raise ListError(f"{name} is listed twice")
+            call = parse_call(line)
+            if call.num is not None and call.num in numbers:
+                raise ListError(f"number {call.num} is also "
+                                f"{numbers[call.num]}")
+            if call.name in byname:
+                raise ListError(f"{call.name} is listed twice")
         except ListError as e:
             raise ListError(f"{MASTER}:{lineno}: {e}")
-        numbers[num], names[name] = name, num
+        if call.num is not None:
+            numbers[call.num] = call.name
+        byname[call.name] = call
+        lines[call.name] = lineno
         calls.append(call)
     if not calls:
         raise ListError(f"{MASTER}: no system calls")
-    return sorted(calls, key=lambda c: c.num)
+    for c in calls:
+        if c.alias is not None:
+            try:
+                resolve_alias(c, byname)
+            except ListError as e:
+                raise ListError(f"{MASTER}:{lines[c.name]}: {e}")
+    return sorted(calls, key=lambda c: (c.target.num, c.alias is not None))
+
+
+def kernel_calls(calls):
+    """The calls with a number, a table slot and a handler of their own."""
+    return [c for c in calls if c.alias is None]
 
 
 # ------------------------------------------------------------- formatting
@@ -379,25 +517,42 @@ def handler_decl(c):
 
 
 def public_decl(c, tail):
-    params = [a.decl() for a in c.args] or ["void"]
-    return wrap(f"{c.ret} rump_sys_{c.name}(", params, tail)
+    params = [a.decl() for a in c.args if not a.variadic] or ["void"]
+    if c.variadic:
+        params.append("...")
+    ret = c.ret if c.ret.endswith("*") else c.ret + " "
+    return wrap(f"{ret}rump_sys_{c.name}(", params, tail)
 
 
-def struct_tags(calls):
-    """Structure tags the prototypes name, to declare before use."""
-    return sorted({a.base for c in calls for a in c.args
-                   if a.base.startswith("struct ")})
+def struct_tags(calls, kernel):
+    """Structure tags the prototypes name, to declare before use: the
+    host's (public header) or those of the argument structures."""
+    tags = set()
+    for c in calls:
+        for a in c.args:
+            if kernel and a.pointer and a.xlate:
+                continue
+            if a.base.startswith("struct "):
+                tags.add(a.base)
+    return sorted(tags)
+
+
+def host_headers(calls):
+    """Host headers that define the types the prototypes use by name."""
+    headers = {"sys/types.h"}
+    for c in calls:
+        for t in [c.ret] + [a.base for a in c.args]:
+            if t in SCALARS and SCALARS[t][2]:
+                headers.add(SCALARS[t][2])
+            if t in TYPEDEFS:
+                headers.add(TYPEDEFS[t])
+    return sorted(headers)
 
 
 # ---------------------------------------------------------------- outputs
 
 
 def gen_public_header(calls):
-    headers = {"sys/types.h"}
-    for c in calls:
-        for t in [c.ret] + [a.base for a in c.args]:
-            if t in SCALARS and SCALARS[t][2]:
-                headers.add(SCALARS[t][2])
     out = [BANNER, comment(
         "rump_syscalls.h -- the system calls of a rump kernel: "
         "rump_sys_<name>() takes the host's own constants and structures "
@@ -407,17 +562,23 @@ def gen_public_header(calls):
         "not linked fail with ENOSYS.  RUMP_SYS_<NAME> are the kernel's "
         "system call numbers."),
         "#ifndef RUMP_RUMP_SYSCALLS_H_\n#define RUMP_RUMP_SYSCALLS_H_\n"]
-    out += [f"#include <{h}>\n" for h in sorted(headers)]
+    out += [f"#include <{h}>\n" for h in host_headers(calls)]
     out.append("\n#include <rump/rumpdefs.h>\n\n")
-    for c in calls:
+    kcalls = kernel_calls(calls)
+    for c in kcalls:
         out.append(f"#define RUMP_SYS_{c.name.upper()} {c.num}\n")
-    out.append(f"#define RUMP_SYS_MAXSYSCALL {calls[-1].num + 1}\n\n")
+    out.append(f"#define RUMP_SYS_MAXSYSCALL {kcalls[-1].num + 1}\n\n")
     out.append('#ifdef __cplusplus\nextern "C" {\n#endif\n\n')
-    for tag in struct_tags(calls):
+    for tag in struct_tags(calls, False):
         out.append(f"{tag};\n")
     for c in calls:
         if "netbsd" in c.flags:
             out.append("/* NetBSD's prototype and RUMP_* constants. */\n")
+        if c.alias is not None:
+            out.append(f"/* The same call as rump_sys_{c.alias}(). */\n")
+        if "reterrno" in c.flags:
+            out.append("/* Returns 0 or an errno value; errno is left "
+                       "alone. */\n")
         out += [line + "\n" for line in public_decl(c, ");")]
     out.append("\n#ifdef __cplusplus\n}\n#endif\n#endif\n")
     return "".join(out)
@@ -440,10 +601,11 @@ CHECK_MACRO = ("/* Every argument is one 64-bit slot, whatever the CPU. */\n" +
                       'argument")']))
 
 
-def gen_args_structs(calls, host):
-    """The argument structures, in kernel (host=False) or host types."""
+def gen_args_structs(calls):
+    """The argument structures; the host's view differs only in the
+    types that the pointers point to."""
     out = []
-    for c in calls:
+    for c in kernel_calls(calls):
         if not c.args:
             out.append(f"\nstruct sys_{c.name}_args; /* no arguments */\n")
             continue
@@ -452,17 +614,19 @@ def gen_args_structs(calls, host):
             if not a.pointer:
                 out.append(f"\t{a.slot} {a.name};\n")
                 continue
-            base = a.base
-            if host and a.xlate:
-                base = f"struct rump_{a.xlate}"
-            out.append(f"\tunion {{\n\t\t{a.decl(base)};\n"
+            out.append(f"\tunion {{\n\t\t{a.kdecl()};\n"
                        f"\t\tuint64_t {a.name}_slot_;\n\t}};\n")
         out.append("};\n")
         out.append(f"SYSARGS_CHECK({c.name}, {len(c.args)});\n")
     return out
 
 
+def uses_abi_structs(calls):
+    return any(a.pointer and a.xlate for c in calls for a in c.args)
+
+
 def gen_sysargs(calls):
+    kcalls = kernel_calls(calls)
     out = [BANNER, comment(
         "sys/sysargs.h -- system call numbers (SYS_<name>) and the "
         "argument structures of the handlers, in the kernel's ABI.  Every "
@@ -470,30 +634,29 @@ def gen_sysargs(calls):
         "every CPU and can travel to a remote kernel: scalars are int64_t "
         "or uint64_t by signedness, pointers share a union with uint64_t. "
         " Handlers read arguments with SCARG(uap,~name) and convert them "
-        "to the kernel's types.  Calls without arguments have an "
-        "incomplete structure and an argument size of 0."),
-        "#ifndef RUMPKERN_SYS_SYSARGS_H_\n#define RUMPKERN_SYS_SYSARGS_H_\n",
-        "#include <sys/types.h>\n\n",
-        "#define SCARG(uap, name) ((uap)->name)\n\n"]
-    for c in calls:
+        "to the kernel's types.  Pointers to translated structures point "
+        "to the kernel's layout of them (struct rump_<name>, "
+        "<rump/rumpabi.h>), whatever the caller's host.  Calls without "
+        "arguments have an incomplete structure and an argument size of "
+        "0."),
+        "#ifndef RUMPKERN_SYS_SYSARGS_H_\n#define RUMPKERN_SYS_SYSARGS_H_\n"]
+    if uses_abi_structs(kcalls):
+        out.append("#include <rump/rumpabi.h>\n")
+    out += ["#include <sys/types.h>\n\n",
+            "#define SCARG(uap, name) ((uap)->name)\n\n"]
+    for c in kcalls:
         out.append(f"#define SYS_{c.name} {c.num}\n")
-    out.append(f"#define SYS_MAXSYSCALL {calls[-1].num + 1}\n\n")
-    for tag in struct_tags(calls):
+    out.append(f"#define SYS_MAXSYSCALL {kcalls[-1].num + 1}\n\n")
+    for tag in struct_tags(kcalls, True):
         out.append(f"{tag};\n")
     out.append(CHECK_MACRO)
-    out += gen_args_structs(calls, False)
+    out += gen_args_structs(kcalls)
     out.append("#endif\n")
     return "".join(out)
 
 
 def gen_sysargs_host(calls):
-    tags = {f"struct rump_{a.xlate}" for c in calls for a in c.args
-            if a.pointer and a.xlate}
-    headers = {"sys/types.h"}
-    for c in calls:
-        for a in c.args:
-            if a.base in SCALARS and SCALARS[a.base][2]:
-                headers.add(SCALARS[a.base][2])
+    kcalls = kernel_calls(calls)
     out = [BANNER, comment(
         "sysargs_host.h -- the kernel's system call argument structures "
         "(kern/include/sys/sysargs.h) as host-side code builds them: the "
@@ -502,11 +665,13 @@ def gen_sysargs_host(calls):
         "kernel's layout of it, struct rump_<name>.  Host code only."),
         "#ifndef RUMPHOST_SYSARGS_HOST_H_\n#define RUMPHOST_SYSARGS_HOST_H_\n",
         "#include <stdint.h>\n"]
-    out += [f"#include <{h}>\n" for h in sorted(headers)]
+    out += [f"#include <{h}>\n" for h in host_headers(kcalls)]
+    if uses_abi_structs(kcalls):
+        out.append("\n#include <rump/rumpabi.h>\n")
     out.append("\n")
-    out += [f"{t};\n" for t in sorted(tags)]
+    out += [f"{t};\n" for t in struct_tags(kcalls, True)]
     out.append(CHECK_MACRO)
-    out += gen_args_structs(calls, True)
+    out += gen_args_structs(kcalls)
     out.append("#endif\n")
     return "".join(out)
 
@@ -516,11 +681,13 @@ def gen_sysproto(calls):
         "sys/sysproto.h -- the system call handlers.  A handler runs as "
         "lwp l with the arguments in *uap (kernel ABI, <sys/sysargs.h>); "
         "it returns 0 or a kernel errno and its results in retval[0] (and "
-        "retval[1])."),
+        "retval[1]).  Calls listed as unimpl have a prototype but no "
+        "handler yet."),
         "#ifndef RUMPKERN_SYS_SYSPROTO_H_\n#define RUMPKERN_SYS_SYSPROTO_H_\n",
         "#include <sys/sysargs.h>\n#include <sys/types.h>\n"]
+    kcalls = kernel_calls(calls)
     for faction in FACTION_DIRS:
-        mine = [c for c in calls if c.faction == faction]
+        mine = [c for c in kcalls if c.faction == faction]
         if not mine:
             continue
         out.append(f"\n/* {faction} */\n")
@@ -550,13 +717,14 @@ def argsize(c):
 
 
 def gen_sysent(calls):
-    base = [c for c in calls if c.faction == "base"]
+    kcalls = kernel_calls(calls)
+    base = [c for c in kcalls if c.faction == "base" and c.bound]
     out = [BANNER, comment(
         "sysent.c -- the system call table, indexed by number.  Base calls "
         "are bound to their handlers here; the calls of other factions "
         "have a name and an argument size but no handler until their "
         "faction binds them with syscall_establish(), so until then they "
-        "give ENOSYS."),
+        "give ENOSYS, as do calls listed as unimpl."),
         "#include <sys/syscall.h>\n#include <sys/sysargs.h>\n",
         "#include <sys/sysproto.h>\n#include <sys/types.h>\n"]
     out += trampolines(base)
@@ -566,8 +734,8 @@ def gen_sysent(calls):
     out.append("#define UNBOUND(name, size) [SYS_##name] = {NULL, size, "
                "#name}\n")
     out.append("\nstruct sysent sysent[SYS_MAXSYSCALL] = {\n")
-    for c in calls:
-        kind = "BOUND" if c.faction == "base" else "UNBOUND"
+    for c in kcalls:
+        kind = "BOUND" if c in base else "UNBOUND"
         out += [line + "\n" for line in wrap(
             f"\t{kind}(", [c.name, argsize(c)], "),")]
     out.append("};\n\nconst int sysent_count = SYS_MAXSYSCALL;\n")
@@ -575,26 +743,32 @@ def gen_sysent(calls):
 
 
 def gen_bindings(faction, calls):
+    bound = [c for c in calls if c.bound]
     out = [BANNER, comment(
         f"syscalls_{faction}.c -- the system calls of the {faction} "
         "faction, which its init routine binds with syscall_establish("
         f"{faction}_syscall_bindings) and unbinds with "
-        "syscall_disestablish()."),
+        "syscall_disestablish().  Calls listed as unimpl are left out "
+        "until their handlers exist."),
         "#include <sys/syscall.h>\n#include <sys/sysargs.h>\n",
         "#include <sys/sysproto.h>\n#include <sys/types.h>\n"]
-    out += trampolines(calls)
+    out += trampolines(bound)
     out.append(f"\nconst struct syscall_binding {faction}_syscall_bindings[]"
                " = {\n")
-    for c in calls:
+    for c in bound:
         out += [line + "\n" for line in wrap(
             "\t{", [f"SYS_{c.name}", f"sysent_{c.name}"], "},")]
     out.append("\t{0, NULL},\n};\n")
     return "".join(out)
 
 
+# ------------------------------------------------------ host entry points
+
+
 def host_asserts(calls):
     """Each kernel-typed scalar must fit the kernel's width (by value) or
-    have it exactly (pointed to), and have its signedness."""
+    have it exactly (pointed to), and have its signedness.  A variadic
+    scalar is read as int or unsigned int, so it must be no wider."""
     need = {}
     for c in calls:
         for a in c.args:
@@ -610,72 +784,169 @@ def host_asserts(calls):
             "_Static_assert(",
             [f"sizeof({t}) {op} {size} && ({t})-1 {sign} 0",
              f'"host {t}: the kernel\'s is {8 * size}-bit {what}"'], ");")]
+    variadic = sorted({c.args[-1].base for c in calls
+                       if c.variadic and "custom" not in c.flags})
+    for t in variadic:
+        out += [line + "\n" for line in wrap(
+            "_Static_assert(", [f"sizeof({t}) <= sizeof(int)",
+                                f'"{t} passes through ... as an int"'],
+            ");")]
     return out
 
 
-def fail_block(c, value, indent):
-    lines = [f"{indent}errno = {value};"]
-    lines.append(f"{indent}return;" if c.ret == "void" else
-                 f"{indent}return -1;")
-    return lines
+class Entry:
+    """The lines of one generated entry point, with its error exits."""
+
+    def __init__(self, c):
+        self.c = c
+        self.lines = []
+        self.gotos = False
+
+    def add(self, *lines):
+        self.lines += lines
+
+    def fail_if_error(self, indent):
+        self.gotos = True
+        self.add(f"{indent}if (error != 0)", f"{indent}\tgoto out;")
+
+
+def xlate_in(e, a, indent):
+    """Translate the pointed-to structures of a to the kernel copy."""
+    n = a.count
+    if n is None:
+        e.add(*wrap(f"{indent}error = rumphost_{a.xlate}_to_kernel(",
+                    [a.name, f"&k_{a.name}"], ");"))
+        e.fail_if_error(indent)
+        return
+    e.add(f"{indent}for (i = 0; i < (size_t){n}; i++) {{")
+    e.add(*wrap(f"{indent}\terror = rumphost_{a.xlate}_to_kernel(",
+                [f"&{a.name}[i]", f"&k_{a.name}[i]"], ");"))
+    e.fail_if_error(indent + "\t")
+    e.add(f"{indent}}}")
+
+
+def xlate_out(e, a, indent):
+    """Translate the kernel copy back to the caller's structures."""
+    n = a.count
+    if n is None:
+        e.add(*wrap(f"{indent}error = rumphost_{a.xlate}_to_host(",
+                    [f"&k_{a.name}", a.name], ");"))
+        e.fail_if_error(indent)
+        return
+    if "retcount" in a.notes:
+        n = "retval[0]"
+    e.add(f"{indent}for (i = 0; i < (size_t){n}; i++) {{")
+    e.add(*wrap(f"{indent}\terror = rumphost_{a.xlate}_to_host(",
+                [f"&k_{a.name}[i]", f"&{a.name}[i]"], ");"))
+    e.fail_if_error(indent + "\t")
+    e.add(f"{indent}}}")
+
+
+def is_dynamic_array(a):
+    return a.pointer and a.xlate and a.count and not a.count.isdigit()
 
 
 def host_entry(c):
     """One rump_sys_<name>(): convert, call the kernel, convert back."""
-    L = public_decl(c, ")")
-    L.append("{")
+    t = c.target
     xptr = [a for a in c.args if a.pointer and a.xlate]
+    dyn = [a for a in xptr if is_dynamic_array(a)]
+    e = Entry(c)
+    e.add(*public_decl(c, ")"))
+    e.add("{")
     for a in xptr:
-        L.append(f"\tstruct rump_{a.xlate} k_{a.name};")
+        k = f"struct rump_{a.xlate}"
+        if is_dynamic_array(a):
+            e.add(f"\t{k} k_{a.name}_buf[{ARRAY_STACK}];",
+                  f"\t{k} *k_{a.name} = k_{a.name}_buf;")
+        elif a.count:
+            e.add(f"\t{k} k_{a.name}[{a.count}];")
+        else:
+            e.add(f"\t{k} k_{a.name};")
     if c.args:
-        L.append(f"\tstruct sys_{c.name}_args args = {{")
+        e.add(f"\tstruct sys_{t.name}_args args = {{")
         for a in c.args:
-            value = "0" if a.xlate and not a.pointer else a.name
-            if a.xlate and a.pointer:
-                value = "NULL"
-            L.append(f"\t\t.{a.name} = {value},")
-        L.append("\t};")
-    L.append("\tint64_t retval[2] = {0, 0};")
-    L.append("\tint error;")
-    L.append("")
+            value = a.name
+            if a.xlate or a.variadic:
+                value = "NULL" if a.pointer else "0"
+            e.add(f"\t\t.{a.name} = {value},")
+        e.add("\t};")
+    e.add("\tint64_t retval[2] = {0, 0};")
+    if any(a.count for a in xptr):
+        e.add("\tsize_t i;")
+    e.add("\tint error;", "")
+    if c.variadic:
+        v, last = c.args[-1], c.args[-2]
+        indent = "\t"
+        if "if" in v.notes:
+            e.add(f"\tif (({v.notes['if']}) != 0) {{")
+            indent = "\t\t"
+        promoted = "int" if v.signed else "unsigned int"
+        e.add(f"{indent}va_list ap;", "", f"{indent}va_start(ap, {last.name});")
+        e.add(*wrap(f"{indent}args.{v.name} = ",
+                    [f"({v.base})va_arg(ap, {promoted})"], ";"))
+        e.add(f"{indent}va_end(ap);")
+        if "if" in v.notes:
+            e.add("\t}")
     for a in c.args:
         if a.xlate and not a.pointer:
-            L += wrap(f"\terror = rumphost_{a.xlate}_to_kernel(",
-                      [a.name, f"&args.{a.name}"], ");")
-            L.append("\tif (error != 0) {")
-            L += fail_block(c, "error", "\t\t")
-            L.append("\t}")
+            e.add(*wrap(f"\terror = rumphost_{a.xlate}_to_kernel(",
+                        [a.name, f"&args.{a.name}"], ");"))
+            e.fail_if_error("\t")
     for a in xptr:
-        if a.direction == "out":
-            L.append(f"\tif ({a.name} != NULL)")
-            L.append(f"\t\targs.{a.name} = &k_{a.name};")
-            continue
-        L.append(f"\tif ({a.name} != NULL) {{")
-        L.append(f"\t\targs.{a.name} = &k_{a.name};")
-        L += wrap(f"\t\terror = rumphost_{a.xlate}_to_kernel(",
-                  [a.name, f"&k_{a.name}"], ");")
-        L.append("\t\tif (error != 0) {")
-        L += fail_block(c, "error", "\t\t\t")
-        L.append("\t\t}\n\t}")
-    L += wrap("\terror = rump_kern_syscall(",
-              [f"RUMP_SYS_{c.name.upper()}",
-               "&args" if c.args else "NULL",
-               "sizeof(args)" if c.args else "0", "retval"], ");")
-    L.append("\tif (error != 0) {")
-    L += fail_block(c, "rumphost_errno_to_host(error)", "\t\t")
-    L.append("\t}")
-    for a in xptr:
-        if a.direction in ("out", "inout"):
-            L.append(f"\tif ({a.name} != NULL) {{")
-            L += wrap(f"\t\terror = rumphost_{a.xlate}_to_host(",
-                      [f"&k_{a.name}", a.name], ");")
-            L.append("\t\tif (error != 0) {")
-            L += fail_block(c, "error", "\t\t\t")
-            L.append("\t\t}\n\t}")
-    if c.ret != "void":
-        L.append(f"\treturn ({c.ret})retval[0];")
-    L.append("}")
-    return ["\n"] + [line + "\n" for line in L]
+        e.add(f"\tif ({a.name} != NULL) {{")
+        if is_dynamic_array(a):
+            ref = next(b for b in c.args if b.name == a.count)
+            n = f"(uint64_t)(int64_t){a.count}" if ref.signed else a.count
+            e.add(*wrap("\t\terror = ARRAY_ALLOC(", [f"k_{a.name}", n],
+                        ");"))
+            e.fail_if_error("\t\t")
+        if a.direction in ("in", "inout"):
+            xlate_in(e, a, "\t\t")
+        ref = f"k_{a.name}" if a.count else f"&k_{a.name}"
+        e.add(f"\t\targs.{a.name} = {ref};", "\t}")
+    e.add(*wrap("\terror = rump_kern_syscall(",
+                [f"RUMP_SYS_{t.name.upper()}",
+                 "&args" if c.args else "NULL",
+                 "sizeof(args)" if c.args else "0", "retval"], ");"))
+    back = [a for a in xptr if a.direction in ("out", "inout")]
+    if not e.gotos and not back and not dyn:
+        # The plain form: nothing to undo, nothing to translate back.
+        if "reterrno" in c.flags:
+            e.add("\treturn rumphost_errno_to_host(error);")
+        else:
+            e.add("\tif (error != 0) {")
+            e.add("\t\terrno = rumphost_errno_to_host(error);")
+            e.add("\t\treturn;" if c.ret == "void" else "\t\treturn -1;")
+            e.add("\t}")
+            if c.ret != "void":
+                e.add(f"\treturn ({c.ret})retval[0];")
+        e.add("}")
+        return ["\n"] + [line + "\n" for line in e.lines]
+    if back:
+        e.add("\tif (error != 0) {",
+              "\t\terror = rumphost_errno_to_host(error);",
+              "\t\tgoto out;", "\t}")
+    else:
+        e.add("\tif (error != 0)",
+              "\t\terror = rumphost_errno_to_host(error);")
+    for a in back:
+        e.add(f"\tif ({a.name} != NULL) {{")
+        xlate_out(e, a, "\t\t")
+        e.add("\t}")
+    e.add("out:")
+    for a in dyn:
+        e.add(*wrap("\trumphost_array_free(",
+                    [f"k_{a.name}", f"k_{a.name}_buf"], ");"))
+    if "reterrno" in c.flags:
+        e.add("\treturn error;")
+    elif c.ret == "void":
+        e.add("\tif (error != 0)", "\t\terrno = error;")
+    else:
+        e.add("\tif (error != 0) {", "\t\terrno = error;", "\t\treturn -1;",
+              "\t}", f"\treturn ({c.ret})retval[0];")
+    e.add("}")
+    return ["\n"] + [line + "\n" for line in e.lines]
 
 
 def gen_host_entries(calls):
@@ -686,16 +957,29 @@ def gen_host_entries(calls):
         "pointers passed through as the kernel shares the caller's "
         "address space, annotated structures and flags translated by "
         "librumphost), runs the call with rump_kern_syscall() and "
-        "returns the result, or -1 with the host's errno value."),
-        "#include <errno.h>\n#include <stddef.h>\n#include <stdint.h>\n",
-        "\n#include <rump/rump_syscalls.h>\n#include <rump/rumphost.h>\n",
-        "#include <rump/rumpkern.h>\n\n",
-        '#include "errno_map.h"\n#include "sysargs_host.h"\n']
+        "returns the result, or -1 with the host's errno value.  Calls "
+        "listed as custom have hand-written entry points in "
+        "kern/entry/<name>_host.c."),
+        "#include <errno.h>\n"]
+    generated = [c for c in calls if "custom" not in c.flags]
+    if any(c.variadic for c in generated):
+        out.append("#include <fcntl.h>\n#include <stdarg.h>\n")
+    out.append("#include <stddef.h>\n#include <stdint.h>\n")
+    out += ["\n#include <rump/rump_syscalls.h>\n#include <rump/rumphost.h>\n",
+            "#include <rump/rumpkern.h>\n\n",
+            '#include "errno_map.h"\n#include "sysargs_host.h"\n']
+    if any(is_dynamic_array(a) for c in generated for a in c.args):
+        out.append("\n/* Storage for the kernel's copy of a translated "
+                   "array. */\n")
+        out.append(macro([
+            "#define ARRAY_ALLOC(array, count)",
+            "\trumphost_array_alloc((void **)&(array), array##_buf,",
+            "\t\t\t     sizeof(array##_buf), (count), sizeof(*(array)))"]))
     asserts = host_asserts(calls)
     if asserts:
         out.append("\n")
         out += asserts
-    for c in calls:
+    for c in generated:
         out += host_entry(c)
     return "".join(out)
 
@@ -712,7 +996,7 @@ def main(top):
             "kern/entry/gen/syscalls_host.c": gen_host_entries(calls),
         }
         for faction, path in FACTION_DIRS.items():
-            mine = [c for c in calls if c.faction == faction]
+            mine = [c for c in kernel_calls(calls) if c.faction == faction]
             if faction != "base" and mine:
                 rel = f"{path}/gen/syscalls_{faction}.c"
                 outputs[rel] = gen_bindings(faction, mine)

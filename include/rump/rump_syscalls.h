@@ -9,43 +9,212 @@
  */
 #ifndef RUMP_RUMP_SYSCALLS_H_
 #define RUMP_RUMP_SYSCALLS_H_
+#include <poll.h>
+#include <sys/select.h>
 #include <sys/types.h>
 
 #include <rump/rumpdefs.h>
 
+#define RUMP_SYS_READ 3
+#define RUMP_SYS_WRITE 4
+#define RUMP_SYS_OPEN 5
+#define RUMP_SYS_CLOSE 6
+#define RUMP_SYS_CREAT 8
+#define RUMP_SYS_LINK 9
+#define RUMP_SYS_UNLINK 10
+#define RUMP_SYS_CHDIR 12
+#define RUMP_SYS_FCHDIR 13
+#define RUMP_SYS_CHMOD 15
+#define RUMP_SYS_CHOWN 16
 #define RUMP_SYS_GETPID 20
+#define RUMP_SYS_UNMOUNT 22
 #define RUMP_SYS_SETUID 23
 #define RUMP_SYS_GETUID 24
 #define RUMP_SYS_GETEUID 25
+#define RUMP_SYS_ACCESS 33
+#define RUMP_SYS_SYNC 36
 #define RUMP_SYS_GETPPID 39
+#define RUMP_SYS_DUP 41
+#define RUMP_SYS_PIPE 42
 #define RUMP_SYS_GETEGID 43
 #define RUMP_SYS_GETGID 47
+#define RUMP_SYS_IOCTL 54
+#define RUMP_SYS_SYMLINK 57
+#define RUMP_SYS_READLINK 58
+#define RUMP_SYS_UMASK 60
+#define RUMP_SYS_CHROOT 61
 #define RUMP_SYS_GETGROUPS 79
 #define RUMP_SYS_SETGROUPS 80
+#define RUMP_SYS_DUP2 90
+#define RUMP_SYS_FCNTL 92
+#define RUMP_SYS_FSYNC 95
+#define RUMP_SYS_READV 120
+#define RUMP_SYS_WRITEV 121
+#define RUMP_SYS_FCHOWN 123
+#define RUMP_SYS_FCHMOD 124
+#define RUMP_SYS_RENAME 128
+#define RUMP_SYS_FLOCK 131
+#define RUMP_SYS_MKFIFO 132
+#define RUMP_SYS_MKDIR 136
+#define RUMP_SYS_RMDIR 137
+#define RUMP_SYS_PREAD 173
+#define RUMP_SYS_PWRITE 174
 #define RUMP_SYS_SETGID 181
 #define RUMP_SYS_SETEGID 182
 #define RUMP_SYS_SETEUID 183
+#define RUMP_SYS_LSEEK 199
+#define RUMP_SYS_TRUNCATE 200
+#define RUMP_SYS_FTRUNCATE 201
 #define RUMP_SYS_REBOOT 208
-#define RUMP_SYS_MAXSYSCALL 209
+#define RUMP_SYS_POLL 209
+#define RUMP_SYS_FDATASYNC 241
+#define RUMP_SYS_LCHOWN 275
+#define RUMP_SYS_PREADV 289
+#define RUMP_SYS_PWRITEV 290
+#define RUMP_SYS_GETCWD 296
+#define RUMP_SYS_GETDENTS 390
+#define RUMP_SYS_MOUNT 410
+#define RUMP_SYS_SELECT 417
+#define RUMP_SYS_UTIMES 420
+#define RUMP_SYS_FUTIMES 423
+#define RUMP_SYS_STAT 439
+#define RUMP_SYS_FSTAT 440
+#define RUMP_SYS_LSTAT 441
+#define RUMP_SYS_MKNOD 450
+#define RUMP_SYS_PIPE2 453
+#define RUMP_SYS_DUP3 454
+#define RUMP_SYS_LINKAT 457
+#define RUMP_SYS_RENAMEAT 458
+#define RUMP_SYS_MKDIRAT 461
+#define RUMP_SYS_FACCESSAT 462
+#define RUMP_SYS_FCHMODAT 463
+#define RUMP_SYS_FCHOWNAT 464
+#define RUMP_SYS_FSTATAT 466
+#define RUMP_SYS_UTIMENSAT 467
+#define RUMP_SYS_OPENAT 468
+#define RUMP_SYS_READLINKAT 469
+#define RUMP_SYS_SYMLINKAT 470
+#define RUMP_SYS_UNLINKAT 471
+#define RUMP_SYS_FUTIMENS 472
+#define RUMP_SYS_POSIX_FALLOCATE 479
+#define RUMP_SYS_STATVFS 484
+#define RUMP_SYS_FSTATVFS 485
+#define RUMP_SYS_GETDENTS64 600
+#define RUMP_SYS_FALLOCATE 601
+#define RUMP_SYS_MAXSYSCALL 602
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+struct iovec;
+struct pollfd;
+struct stat;
+struct statvfs;
+struct timespec;
+struct timeval;
+ssize_t rump_sys_read(int fd, void *buf, size_t nbyte);
+ssize_t rump_sys_write(int fd, const void *buf, size_t nbyte);
+int rump_sys_open(const char *path, int flags, ...);
+int rump_sys_close(int fd);
+int rump_sys_creat(const char *path, mode_t mode);
+int rump_sys_link(const char *oldpath, const char *newpath);
+int rump_sys_unlink(const char *path);
+int rump_sys_chdir(const char *path);
+int rump_sys_fchdir(int fd);
+int rump_sys_chmod(const char *path, mode_t mode);
+int rump_sys_chown(const char *path, uid_t owner, gid_t group);
 pid_t rump_sys_getpid(void);
+/* NetBSD's prototype and RUMP_* constants. */
+int rump_sys_unmount(const char *target, int flags);
+/* The same call as rump_sys_unmount(). */
+int rump_sys_umount2(const char *target, int flags);
 int rump_sys_setuid(uid_t uid);
 uid_t rump_sys_getuid(void);
 uid_t rump_sys_geteuid(void);
+int rump_sys_access(const char *path, int mode);
+void rump_sys_sync(void);
 pid_t rump_sys_getppid(void);
+int rump_sys_dup(int oldfd);
+int rump_sys_pipe(int *pipefd);
 gid_t rump_sys_getegid(void);
 gid_t rump_sys_getgid(void);
+int rump_sys_ioctl(int fd, unsigned long request, ...);
+int rump_sys_symlink(const char *target, const char *linkpath);
+ssize_t rump_sys_readlink(const char *path, char *buf, size_t bufsiz);
+mode_t rump_sys_umask(mode_t mask);
+int rump_sys_chroot(const char *path);
 int rump_sys_getgroups(int gidsetsize, gid_t *gidset);
 int rump_sys_setgroups(size_t gidsetsize, const gid_t *gidset);
+int rump_sys_dup2(int oldfd, int newfd);
+int rump_sys_fcntl(int fd, int cmd, ...);
+int rump_sys_fsync(int fd);
+ssize_t rump_sys_readv(int fd, const struct iovec *iov, int iovcnt);
+ssize_t rump_sys_writev(int fd, const struct iovec *iov, int iovcnt);
+int rump_sys_fchown(int fd, uid_t owner, gid_t group);
+int rump_sys_fchmod(int fd, mode_t mode);
+int rump_sys_rename(const char *oldpath, const char *newpath);
+int rump_sys_flock(int fd, int operation);
+int rump_sys_mkfifo(const char *path, mode_t mode);
+int rump_sys_mkdir(const char *path, mode_t mode);
+int rump_sys_rmdir(const char *path);
+ssize_t rump_sys_pread(int fd, void *buf, size_t nbyte, off_t offset);
+ssize_t rump_sys_pwrite(int fd, const void *buf, size_t nbyte, off_t offset);
 int rump_sys_setgid(gid_t gid);
 int rump_sys_setegid(gid_t gid);
 int rump_sys_seteuid(uid_t uid);
+off_t rump_sys_lseek(int fd, off_t offset, int whence);
+int rump_sys_truncate(const char *path, off_t length);
+int rump_sys_ftruncate(int fd, off_t length);
 /* NetBSD's prototype and RUMP_* constants. */
 int rump_sys_reboot(int howto);
+int rump_sys_poll(struct pollfd *fds, nfds_t nfds, int timeout);
+int rump_sys_fdatasync(int fd);
+int rump_sys_lchown(const char *path, uid_t owner, gid_t group);
+ssize_t rump_sys_preadv(int fd, const struct iovec *iov, int iovcnt,
+			off_t offset);
+ssize_t rump_sys_pwritev(int fd, const struct iovec *iov, int iovcnt,
+			 off_t offset);
+char *rump_sys_getcwd(char *buf, size_t size);
+/* NetBSD's prototype and RUMP_* constants. */
+int rump_sys_getdents(int fd, char *buf, size_t count);
+int rump_sys_mount(const char *source, const char *target,
+		   const char *filesystemtype, unsigned long mountflags,
+		   const void *data);
+int rump_sys_select(int nfds, fd_set *readfds, fd_set *writefds,
+		    fd_set *exceptfds, struct timeval *timeout);
+int rump_sys_utimes(const char *path, const struct timeval *times);
+int rump_sys_futimes(int fd, const struct timeval *times);
+int rump_sys_stat(const char *path, struct stat *sb);
+int rump_sys_fstat(int fd, struct stat *sb);
+int rump_sys_lstat(const char *path, struct stat *sb);
+int rump_sys_mknod(const char *path, mode_t mode, dev_t dev);
+int rump_sys_pipe2(int *pipefd, int flags);
+int rump_sys_dup3(int oldfd, int newfd, int flags);
+int rump_sys_linkat(int olddirfd, const char *oldpath, int newdirfd,
+		    const char *newpath, int flags);
+int rump_sys_renameat(int olddirfd, const char *oldpath, int newdirfd,
+		      const char *newpath);
+int rump_sys_mkdirat(int dirfd, const char *path, mode_t mode);
+int rump_sys_faccessat(int dirfd, const char *path, int mode, int flags);
+int rump_sys_fchmodat(int dirfd, const char *path, mode_t mode, int flags);
+int rump_sys_fchownat(int dirfd, const char *path, uid_t owner, gid_t group,
+		      int flags);
+int rump_sys_fstatat(int dirfd, const char *path, struct stat *sb, int flags);
+int rump_sys_utimensat(int dirfd, const char *path,
+		       const struct timespec *times, int flags);
+int rump_sys_openat(int dirfd, const char *path, int flags, ...);
+ssize_t rump_sys_readlinkat(int dirfd, const char *path, char *buf,
+			    size_t bufsiz);
+int rump_sys_symlinkat(const char *target, int newdirfd, const char *linkpath);
+int rump_sys_unlinkat(int dirfd, const char *path, int flags);
+int rump_sys_futimens(int fd, const struct timespec *times);
+/* Returns 0 or an errno value; errno is left alone. */
+int rump_sys_posix_fallocate(int fd, off_t offset, off_t len);
+int rump_sys_statvfs(const char *path, struct statvfs *buf);
+int rump_sys_fstatvfs(int fd, struct statvfs *buf);
+ssize_t rump_sys_getdents64(int fd, void *buf, size_t count);
+int rump_sys_fallocate(int fd, int mode, off_t offset, off_t len);
 
 #ifdef __cplusplus
 }

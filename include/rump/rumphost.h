@@ -1,11 +1,19 @@
 /*
  * rumphost.h -- librumphost, the translation between a host's ABI (its errno
  * values, constants and structure layouts) and the kernel's own ABI
- * (<rump/rumpdefs.h>).  The generated rump_sys_* entry points and the
- * remote client call it; it holds no state and never calls the kernel.
+ * (<rump/rumpdefs.h>, <rump/rumpabi.h>).  The generated rump_sys_* entry
+ * points and the remote client call it; it holds no state and never calls
+ * the kernel.  docs/host-abi.md says what each translator maps and what it
+ * rejects.
  */
 #ifndef RUMP_RUMPHOST_H_
 #define RUMP_RUMPHOST_H_
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/select.h>
+#include <sys/types.h>
+
+#include <rump/rumpabi.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -22,20 +30,152 @@ int rumphost_errno_kernel(int host_errno);
 /*
  * Translators.  An argument annotated xlate=X in sys/syscalls.master makes
  * the generated entry point call, for a structure struct S (kernel layout
- * struct rump_X, declared here with its translators),
+ * struct rump_X from <rump/rumpabi.h>),
  *
  *	int rumphost_X_to_kernel(const struct S *host, struct rump_X *kernel);
  *	int rumphost_X_to_host(const struct rump_X *kernel, struct S *host);
  *
- * (in arguments the first, out arguments the second, inout both), and for
- * a scalar of type T
+ * (in arguments the first, out arguments the second, inout both; once per
+ * element for an array), and for a scalar of host type T
  *
  *	int rumphost_X_to_kernel(T host, int64_t *kernel);
  *
- * (uint64_t for an unsigned T).  Each returns 0 or a host errno value,
- * which the entry point returns to its caller without calling the kernel
- * (or, after the call, as the call's error).  No call needs one yet.
+ * (uint64_t *kernel for an unsigned T: the argument's slot).  Each returns
+ * 0 or a host errno value, which the entry point returns to its caller
+ * without calling the kernel (or, after the call, as the call's error).
+ * A host flag or command the kernel lacks is EINVAL unless said otherwise.
  */
+
+/*
+ * open(2) flags (and pipe2, dup3, F_SETFL, F_GETFL).  O_PATH, O_TMPFILE and
+ * O_ASYNC are EINVAL; O_LARGEFILE is dropped (the kernel's off_t is 64-bit).
+ * The reverse direction drops kernel bits the host lacks.
+ */
+int rumphost_oflags_to_kernel(int host, int64_t *kernel);
+int rumphost_oflags_to_host(int64_t kernel, int *host);
+
+/* A directory descriptor of the *at() calls: AT_FDCWD, others as they are. */
+int rumphost_dirfd_to_kernel(int host, int64_t *kernel);
+/*
+ * AT_* flags: general (AT_SYMLINK_NOFOLLOW, AT_SYMLINK_FOLLOW,
+ * AT_EMPTY_PATH; AT_NO_AUTOMOUNT is dropped), faccessat's (AT_EACCESS too),
+ * unlinkat's (AT_REMOVEDIR).  Linux gives AT_EACCESS and AT_REMOVEDIR one
+ * value, so each call names its own set.
+ */
+int rumphost_atflags_to_kernel(int host, int64_t *kernel);
+int rumphost_faccessatflags_to_kernel(int host, int64_t *kernel);
+int rumphost_unlinkatflags_to_kernel(int host, int64_t *kernel);
+
+/* lseek whence: SEEK_SET, SEEK_CUR, SEEK_END, SEEK_DATA, SEEK_HOLE. */
+int rumphost_whence_to_kernel(int host, int64_t *kernel);
+int rumphost_whence_to_host(int64_t kernel, int *host);
+
+/* flock(2) operation: LOCK_SH, LOCK_EX, LOCK_UN, optionally | LOCK_NB. */
+int rumphost_lockop_to_kernel(int host, int64_t *kernel);
+
+/*
+ * fcntl(2): commands F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL,
+ * F_SETFL, F_GETLK, F_SETLK, F_SETLKW (others EINVAL); descriptor flags
+ * (FD_CLOEXEC; other bits are ignored, as Linux does); struct flock, whose
+ * l_type and l_whence are translated.
+ */
+int rumphost_fcntlcmd_to_kernel(int host, int64_t *kernel);
+int rumphost_fdflags_to_kernel(int host, int64_t *kernel);
+int rumphost_fdflags_to_host(int64_t kernel, int *host);
+struct flock;
+int rumphost_flock_to_kernel(const struct flock *host,
+			     struct rump_flock *kernel);
+int rumphost_flock_to_host(const struct rump_flock *kernel, struct flock *host);
+
+/* ioctl(2) requests: FIONREAD, FIONBIO; any other request is ENOTTY. */
+int rumphost_ioctl_to_kernel(unsigned long host, uint64_t *kernel);
+
+/*
+ * mount(2) flags MS_* to RUMP_MNT_*: MS_RDONLY, MS_NOSUID, MS_NODEV,
+ * MS_NOEXEC, MS_SYNCHRONOUS, MS_NOATIME; MS_SILENT and the old magic
+ * number in the high 16 bits are dropped; the rest (MS_REMOUNT, MS_BIND,
+ * MS_MOVE, propagation and atime policies ...) is EINVAL.  umount2 flags:
+ * MNT_FORCE; MNT_DETACH, MNT_EXPIRE, UMOUNT_NOFOLLOW are EINVAL.
+ */
+int rumphost_mountflags_to_kernel(unsigned long host, uint64_t *kernel);
+int rumphost_umountflags_to_kernel(int host, int64_t *kernel);
+
+/*
+ * fallocate mode: 0 only; anything else EOPNOTSUPP, as Linux says of a
+ * mode the file system does not support.
+ */
+int rumphost_fallocmode_to_kernel(int host, int64_t *kernel);
+
+/*
+ * struct stat: every field, times with nanoseconds.  A value that the
+ * host's field cannot hold is EOVERFLOW (as stat(2) says); the kernel's
+ * birth time has no Linux field and is dropped (0 the other way).
+ */
+struct stat;
+int rumphost_stat_to_kernel(const struct stat *host, struct rump_stat *kernel);
+int rumphost_stat_to_host(const struct rump_stat *kernel, struct stat *host);
+
+/*
+ * struct statvfs: f_flag RUMP_MNT_* <-> ST_*; the kernel's names of the
+ * file system (f_fstypename, f_mntonname, f_mntfromname) have no Linux
+ * fields and are dropped (empty the other way).
+ */
+struct statvfs;
+int rumphost_statvfs_to_kernel(const struct statvfs *host,
+			       struct rump_statvfs *kernel);
+int rumphost_statvfs_to_host(const struct rump_statvfs *kernel,
+			     struct statvfs *host);
+
+/*
+ * struct timeval; struct timespec with UTIME_NOW and UTIME_OMIT in tv_nsec
+ * translated.  EOVERFLOW where a host's time_t cannot hold the seconds.
+ */
+struct timeval;
+struct timespec;
+int rumphost_timeval_to_kernel(const struct timeval *host,
+			       struct rump_timeval *kernel);
+int rumphost_timeval_to_host(const struct rump_timeval *kernel,
+			     struct timeval *host);
+int rumphost_timespec_to_kernel(const struct timespec *host,
+				struct rump_timespec *kernel);
+int rumphost_timespec_to_host(const struct rump_timespec *kernel,
+			      struct timespec *host);
+
+/* struct iovec: the base pointer and the length. */
+struct iovec;
+int rumphost_iovec_to_kernel(const struct iovec *host,
+			     struct rump_iovec *kernel);
+int rumphost_iovec_to_host(const struct rump_iovec *kernel, struct iovec *host);
+
+/*
+ * struct pollfd.  To the kernel: fd, events (POLLWRNORM becomes
+ * RUMP_POLLOUT; POLLMSG, POLLRDHUP and other bits the kernel lacks are
+ * dropped, never reported, as Linux ignores bits a file does not support),
+ * revents 0.  To the host: revents only -- fd and events stay the caller's,
+ * and RUMP_POLLOUT is reported as POLLOUT and/or POLLWRNORM, whichever the
+ * caller asked for.
+ */
+struct pollfd;
+int rumphost_pollfd_to_kernel(const struct pollfd *host,
+			      struct rump_pollfd *kernel);
+int rumphost_pollfd_to_host(const struct rump_pollfd *kernel,
+			    struct pollfd *host);
+
+/* fd_set: descriptor i's bit, for i below both FD_SETSIZEs. */
+int rumphost_fd_set_to_kernel(const fd_set *host, struct rump_fd_set *kernel);
+int rumphost_fd_set_to_host(const struct rump_fd_set *kernel, fd_set *host);
+
+/*
+ * Storage for a translated array of count elements of elsize bytes: the
+ * caller's stack buffer of stackbytes when it is large enough, else
+ * allocated.  EINVAL when count exceeds RUMPHOST_ARRAY_MAX (a negative
+ * count converted to uint64_t does), ENOMEM when allocation fails.
+ * rumphost_array_free() releases what is not the stack buffer.
+ */
+#define RUMPHOST_ARRAY_MAX 65536
+int rumphost_array_alloc(void **arrayp, void *stackbuf, size_t stackbytes,
+			 uint64_t count, size_t elsize);
+void rumphost_array_free(void *array, void *stackbuf);
 
 #ifdef __cplusplus
 }

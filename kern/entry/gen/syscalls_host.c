@@ -5,9 +5,12 @@
  * structure (scalars widened to 64-bit slots, pointers passed through as the
  * kernel shares the caller's address space, annotated structures and flags
  * translated by librumphost), runs the call with rump_kern_syscall() and
- * returns the result, or -1 with the host's errno value.
+ * returns the result, or -1 with the host's errno value.  Calls listed as
+ * custom have hand-written entry points in kern/entry/<name>_host.c.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,10 +21,223 @@
 #include "errno_map.h"
 #include "sysargs_host.h"
 
+/* Storage for the kernel's copy of a translated array. */
+#define ARRAY_ALLOC(array, count)                                              \
+	rumphost_array_alloc((void **)&(array), array##_buf,                   \
+			     sizeof(array##_buf), (count), sizeof(*(array)))
+
+_Static_assert(sizeof(dev_t) <= 8 && (dev_t)-1 > 0,
+	       "host dev_t: the kernel's is 64-bit unsigned");
 _Static_assert(sizeof(gid_t) == 4 && (gid_t)-1 > 0,
 	       "host gid_t: the kernel's is 32-bit unsigned");
+_Static_assert(sizeof(mode_t) <= 4 && (mode_t)-1 > 0,
+	       "host mode_t: the kernel's is 32-bit unsigned");
+_Static_assert(sizeof(off_t) <= 8 && (off_t)-1 < 0,
+	       "host off_t: the kernel's is 64-bit signed");
 _Static_assert(sizeof(uid_t) <= 4 && (uid_t)-1 > 0,
 	       "host uid_t: the kernel's is 32-bit unsigned");
+_Static_assert(sizeof(mode_t) <= sizeof(int),
+	       "mode_t passes through ... as an int");
+
+ssize_t rump_sys_read(int fd, void *buf, size_t nbyte)
+{
+	struct sys_read_args args = {
+		.fd = fd,
+		.buf = buf,
+		.nbyte = nbyte,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_READ, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (ssize_t)retval[0];
+}
+
+ssize_t rump_sys_write(int fd, const void *buf, size_t nbyte)
+{
+	struct sys_write_args args = {
+		.fd = fd,
+		.buf = buf,
+		.nbyte = nbyte,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_WRITE, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (ssize_t)retval[0];
+}
+
+int rump_sys_open(const char *path, int flags, ...)
+{
+	struct sys_open_args args = {
+		.path = path,
+		.flags = 0,
+		.mode = 0,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	if ((flags & O_CREAT) != 0) {
+		va_list ap;
+
+		va_start(ap, flags);
+		args.mode = (mode_t)va_arg(ap, unsigned int);
+		va_end(ap);
+	}
+	error = rumphost_oflags_to_kernel(flags, &args.flags);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_OPEN, &args, sizeof(args), retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_close(int fd)
+{
+	struct sys_close_args args = {
+		.fd = fd,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_CLOSE, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_creat(const char *path, mode_t mode)
+{
+	struct sys_creat_args args = {
+		.path = path,
+		.mode = mode,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_CREAT, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_link(const char *oldpath, const char *newpath)
+{
+	struct sys_link_args args = {
+		.oldpath = oldpath,
+		.newpath = newpath,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_LINK, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_unlink(const char *path)
+{
+	struct sys_unlink_args args = {
+		.path = path,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_UNLINK, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_chdir(const char *path)
+{
+	struct sys_chdir_args args = {
+		.path = path,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_CHDIR, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_fchdir(int fd)
+{
+	struct sys_fchdir_args args = {
+		.fd = fd,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_FCHDIR, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_chmod(const char *path, mode_t mode)
+{
+	struct sys_chmod_args args = {
+		.path = path,
+		.mode = mode,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_CHMOD, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_chown(const char *path, uid_t owner, gid_t group)
+{
+	struct sys_chown_args args = {
+		.path = path,
+		.owner = owner,
+		.group = group,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_CHOWN, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
 
 pid_t rump_sys_getpid(void)
 {
@@ -34,6 +250,48 @@ pid_t rump_sys_getpid(void)
 		return -1;
 	}
 	return (pid_t)retval[0];
+}
+
+int rump_sys_unmount(const char *target, int flags)
+{
+	struct sys_unmount_args args = {
+		.target = target,
+		.flags = flags,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_UNMOUNT, &args, sizeof(args),
+				  retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_umount2(const char *target, int flags)
+{
+	struct sys_unmount_args args = {
+		.target = target,
+		.flags = 0,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_umountflags_to_kernel(flags, &args.flags);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_UNMOUNT, &args, sizeof(args),
+				  retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
 }
 
 int rump_sys_setuid(uid_t uid)
@@ -78,6 +336,35 @@ uid_t rump_sys_geteuid(void)
 	return (uid_t)retval[0];
 }
 
+int rump_sys_access(const char *path, int mode)
+{
+	struct sys_access_args args = {
+		.path = path,
+		.mode = mode,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_ACCESS, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+void rump_sys_sync(void)
+{
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_SYNC, NULL, 0, retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return;
+	}
+}
+
 pid_t rump_sys_getppid(void)
 {
 	int64_t retval[2] = {0, 0};
@@ -89,6 +376,38 @@ pid_t rump_sys_getppid(void)
 		return -1;
 	}
 	return (pid_t)retval[0];
+}
+
+int rump_sys_dup(int oldfd)
+{
+	struct sys_dup_args args = {
+		.oldfd = oldfd,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_DUP, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_pipe(int *pipefd)
+{
+	struct sys_pipe_args args = {
+		.pipefd = pipefd,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_PIPE, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
 }
 
 gid_t rump_sys_getegid(void)
@@ -115,6 +434,75 @@ gid_t rump_sys_getgid(void)
 		return -1;
 	}
 	return (gid_t)retval[0];
+}
+
+int rump_sys_symlink(const char *target, const char *linkpath)
+{
+	struct sys_symlink_args args = {
+		.target = target,
+		.linkpath = linkpath,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_SYMLINK, &args, sizeof(args),
+				  retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+ssize_t rump_sys_readlink(const char *path, char *buf, size_t bufsiz)
+{
+	struct sys_readlink_args args = {
+		.path = path,
+		.buf = buf,
+		.bufsiz = bufsiz,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_READLINK, &args, sizeof(args),
+				  retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (ssize_t)retval[0];
+}
+
+mode_t rump_sys_umask(mode_t mask)
+{
+	struct sys_umask_args args = {
+		.mask = mask,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_UMASK, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (mode_t)retval[0];
+}
+
+int rump_sys_chroot(const char *path)
+{
+	struct sys_chroot_args args = {
+		.path = path,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_CHROOT, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
 }
 
 int rump_sys_getgroups(int gidsetsize, gid_t *gidset)
@@ -151,6 +539,274 @@ int rump_sys_setgroups(size_t gidsetsize, const gid_t *gidset)
 		return -1;
 	}
 	return (int)retval[0];
+}
+
+int rump_sys_dup2(int oldfd, int newfd)
+{
+	struct sys_dup2_args args = {
+		.oldfd = oldfd,
+		.newfd = newfd,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_DUP2, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_fsync(int fd)
+{
+	struct sys_fsync_args args = {
+		.fd = fd,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_FSYNC, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+ssize_t rump_sys_readv(int fd, const struct iovec *iov, int iovcnt)
+{
+	struct rump_iovec k_iov_buf[16];
+	struct rump_iovec *k_iov = k_iov_buf;
+	struct sys_readv_args args = {
+		.fd = fd,
+		.iov = NULL,
+		.iovcnt = iovcnt,
+	};
+	int64_t retval[2] = {0, 0};
+	size_t i;
+	int error;
+
+	if (iov != NULL) {
+		error = ARRAY_ALLOC(k_iov, (uint64_t)(int64_t)iovcnt);
+		if (error != 0)
+			goto out;
+		for (i = 0; i < (size_t)iovcnt; i++) {
+			error = rumphost_iovec_to_kernel(&iov[i], &k_iov[i]);
+			if (error != 0)
+				goto out;
+		}
+		args.iov = k_iov;
+	}
+	error = rump_kern_syscall(RUMP_SYS_READV, &args, sizeof(args), retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	rumphost_array_free(k_iov, k_iov_buf);
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (ssize_t)retval[0];
+}
+
+ssize_t rump_sys_writev(int fd, const struct iovec *iov, int iovcnt)
+{
+	struct rump_iovec k_iov_buf[16];
+	struct rump_iovec *k_iov = k_iov_buf;
+	struct sys_writev_args args = {
+		.fd = fd,
+		.iov = NULL,
+		.iovcnt = iovcnt,
+	};
+	int64_t retval[2] = {0, 0};
+	size_t i;
+	int error;
+
+	if (iov != NULL) {
+		error = ARRAY_ALLOC(k_iov, (uint64_t)(int64_t)iovcnt);
+		if (error != 0)
+			goto out;
+		for (i = 0; i < (size_t)iovcnt; i++) {
+			error = rumphost_iovec_to_kernel(&iov[i], &k_iov[i]);
+			if (error != 0)
+				goto out;
+		}
+		args.iov = k_iov;
+	}
+	error = rump_kern_syscall(RUMP_SYS_WRITEV, &args, sizeof(args), retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	rumphost_array_free(k_iov, k_iov_buf);
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (ssize_t)retval[0];
+}
+
+int rump_sys_fchown(int fd, uid_t owner, gid_t group)
+{
+	struct sys_fchown_args args = {
+		.fd = fd,
+		.owner = owner,
+		.group = group,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_FCHOWN, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_fchmod(int fd, mode_t mode)
+{
+	struct sys_fchmod_args args = {
+		.fd = fd,
+		.mode = mode,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_FCHMOD, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_rename(const char *oldpath, const char *newpath)
+{
+	struct sys_rename_args args = {
+		.oldpath = oldpath,
+		.newpath = newpath,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_RENAME, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_flock(int fd, int operation)
+{
+	struct sys_flock_args args = {
+		.fd = fd,
+		.operation = 0,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_lockop_to_kernel(operation, &args.operation);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_FLOCK, &args, sizeof(args), retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_mkfifo(const char *path, mode_t mode)
+{
+	struct sys_mkfifo_args args = {
+		.path = path,
+		.mode = mode,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_MKFIFO, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_mkdir(const char *path, mode_t mode)
+{
+	struct sys_mkdir_args args = {
+		.path = path,
+		.mode = mode,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_MKDIR, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_rmdir(const char *path)
+{
+	struct sys_rmdir_args args = {
+		.path = path,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_RMDIR, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+ssize_t rump_sys_pread(int fd, void *buf, size_t nbyte, off_t offset)
+{
+	struct sys_pread_args args = {
+		.fd = fd,
+		.buf = buf,
+		.nbyte = nbyte,
+		.offset = offset,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_PREAD, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (ssize_t)retval[0];
+}
+
+ssize_t rump_sys_pwrite(int fd, const void *buf, size_t nbyte, off_t offset)
+{
+	struct sys_pwrite_args args = {
+		.fd = fd,
+		.buf = buf,
+		.nbyte = nbyte,
+		.offset = offset,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_PWRITE, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (ssize_t)retval[0];
 }
 
 int rump_sys_setgid(gid_t gid)
@@ -203,6 +859,66 @@ int rump_sys_seteuid(uid_t uid)
 	return (int)retval[0];
 }
 
+off_t rump_sys_lseek(int fd, off_t offset, int whence)
+{
+	struct sys_lseek_args args = {
+		.fd = fd,
+		.offset = offset,
+		.whence = 0,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_whence_to_kernel(whence, &args.whence);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_LSEEK, &args, sizeof(args), retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (off_t)retval[0];
+}
+
+int rump_sys_truncate(const char *path, off_t length)
+{
+	struct sys_truncate_args args = {
+		.path = path,
+		.length = length,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_TRUNCATE, &args, sizeof(args),
+				  retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_ftruncate(int fd, off_t length)
+{
+	struct sys_ftruncate_args args = {
+		.fd = fd,
+		.length = length,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_FTRUNCATE, &args, sizeof(args),
+				  retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
 int rump_sys_reboot(int howto)
 {
 	struct sys_reboot_args args = {
@@ -214,6 +930,1034 @@ int rump_sys_reboot(int howto)
 	error = rump_kern_syscall(RUMP_SYS_REBOOT, &args, sizeof(args), retval);
 	if (error != 0) {
 		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_poll(struct pollfd *fds, nfds_t nfds, int timeout)
+{
+	struct rump_pollfd k_fds_buf[16];
+	struct rump_pollfd *k_fds = k_fds_buf;
+	struct sys_poll_args args = {
+		.fds = NULL,
+		.nfds = nfds,
+		.timeout = timeout,
+	};
+	int64_t retval[2] = {0, 0};
+	size_t i;
+	int error;
+
+	if (fds != NULL) {
+		error = ARRAY_ALLOC(k_fds, nfds);
+		if (error != 0)
+			goto out;
+		for (i = 0; i < (size_t)nfds; i++) {
+			error = rumphost_pollfd_to_kernel(&fds[i], &k_fds[i]);
+			if (error != 0)
+				goto out;
+		}
+		args.fds = k_fds;
+	}
+	error = rump_kern_syscall(RUMP_SYS_POLL, &args, sizeof(args), retval);
+	if (error != 0) {
+		error = rumphost_errno_to_host(error);
+		goto out;
+	}
+	if (fds != NULL) {
+		for (i = 0; i < (size_t)nfds; i++) {
+			error = rumphost_pollfd_to_host(&k_fds[i], &fds[i]);
+			if (error != 0)
+				goto out;
+		}
+	}
+out:
+	rumphost_array_free(k_fds, k_fds_buf);
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_fdatasync(int fd)
+{
+	struct sys_fdatasync_args args = {
+		.fd = fd,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_FDATASYNC, &args, sizeof(args),
+				  retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_lchown(const char *path, uid_t owner, gid_t group)
+{
+	struct sys_lchown_args args = {
+		.path = path,
+		.owner = owner,
+		.group = group,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_LCHOWN, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+ssize_t rump_sys_preadv(int fd, const struct iovec *iov, int iovcnt,
+			off_t offset)
+{
+	struct rump_iovec k_iov_buf[16];
+	struct rump_iovec *k_iov = k_iov_buf;
+	struct sys_preadv_args args = {
+		.fd = fd,
+		.iov = NULL,
+		.iovcnt = iovcnt,
+		.offset = offset,
+	};
+	int64_t retval[2] = {0, 0};
+	size_t i;
+	int error;
+
+	if (iov != NULL) {
+		error = ARRAY_ALLOC(k_iov, (uint64_t)(int64_t)iovcnt);
+		if (error != 0)
+			goto out;
+		for (i = 0; i < (size_t)iovcnt; i++) {
+			error = rumphost_iovec_to_kernel(&iov[i], &k_iov[i]);
+			if (error != 0)
+				goto out;
+		}
+		args.iov = k_iov;
+	}
+	error = rump_kern_syscall(RUMP_SYS_PREADV, &args, sizeof(args), retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	rumphost_array_free(k_iov, k_iov_buf);
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (ssize_t)retval[0];
+}
+
+ssize_t rump_sys_pwritev(int fd, const struct iovec *iov, int iovcnt,
+			 off_t offset)
+{
+	struct rump_iovec k_iov_buf[16];
+	struct rump_iovec *k_iov = k_iov_buf;
+	struct sys_pwritev_args args = {
+		.fd = fd,
+		.iov = NULL,
+		.iovcnt = iovcnt,
+		.offset = offset,
+	};
+	int64_t retval[2] = {0, 0};
+	size_t i;
+	int error;
+
+	if (iov != NULL) {
+		error = ARRAY_ALLOC(k_iov, (uint64_t)(int64_t)iovcnt);
+		if (error != 0)
+			goto out;
+		for (i = 0; i < (size_t)iovcnt; i++) {
+			error = rumphost_iovec_to_kernel(&iov[i], &k_iov[i]);
+			if (error != 0)
+				goto out;
+		}
+		args.iov = k_iov;
+	}
+	error = rump_kern_syscall(RUMP_SYS_PWRITEV, &args, sizeof(args),
+				  retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	rumphost_array_free(k_iov, k_iov_buf);
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (ssize_t)retval[0];
+}
+
+int rump_sys_getdents(int fd, char *buf, size_t count)
+{
+	struct sys_getdents_args args = {
+		.fd = fd,
+		.buf = buf,
+		.count = count,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_GETDENTS, &args, sizeof(args),
+				  retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_mount(const char *source, const char *target,
+		   const char *filesystemtype, unsigned long mountflags,
+		   const void *data)
+{
+	struct sys_mount_args args = {
+		.source = source,
+		.target = target,
+		.filesystemtype = filesystemtype,
+		.mountflags = 0,
+		.data = data,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_mountflags_to_kernel(mountflags, &args.mountflags);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_MOUNT, &args, sizeof(args), retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_select(int nfds, fd_set *readfds, fd_set *writefds,
+		    fd_set *exceptfds, struct timeval *timeout)
+{
+	struct rump_fd_set k_readfds;
+	struct rump_fd_set k_writefds;
+	struct rump_fd_set k_exceptfds;
+	struct rump_timeval k_timeout;
+	struct sys_select_args args = {
+		.nfds = nfds,
+		.readfds = NULL,
+		.writefds = NULL,
+		.exceptfds = NULL,
+		.timeout = NULL,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	if (readfds != NULL) {
+		error = rumphost_fd_set_to_kernel(readfds, &k_readfds);
+		if (error != 0)
+			goto out;
+		args.readfds = &k_readfds;
+	}
+	if (writefds != NULL) {
+		error = rumphost_fd_set_to_kernel(writefds, &k_writefds);
+		if (error != 0)
+			goto out;
+		args.writefds = &k_writefds;
+	}
+	if (exceptfds != NULL) {
+		error = rumphost_fd_set_to_kernel(exceptfds, &k_exceptfds);
+		if (error != 0)
+			goto out;
+		args.exceptfds = &k_exceptfds;
+	}
+	if (timeout != NULL) {
+		error = rumphost_timeval_to_kernel(timeout, &k_timeout);
+		if (error != 0)
+			goto out;
+		args.timeout = &k_timeout;
+	}
+	error = rump_kern_syscall(RUMP_SYS_SELECT, &args, sizeof(args), retval);
+	if (error != 0) {
+		error = rumphost_errno_to_host(error);
+		goto out;
+	}
+	if (readfds != NULL) {
+		error = rumphost_fd_set_to_host(&k_readfds, readfds);
+		if (error != 0)
+			goto out;
+	}
+	if (writefds != NULL) {
+		error = rumphost_fd_set_to_host(&k_writefds, writefds);
+		if (error != 0)
+			goto out;
+	}
+	if (exceptfds != NULL) {
+		error = rumphost_fd_set_to_host(&k_exceptfds, exceptfds);
+		if (error != 0)
+			goto out;
+	}
+	if (timeout != NULL) {
+		error = rumphost_timeval_to_host(&k_timeout, timeout);
+		if (error != 0)
+			goto out;
+	}
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_utimes(const char *path, const struct timeval *times)
+{
+	struct rump_timeval k_times[2];
+	struct sys_utimes_args args = {
+		.path = path,
+		.times = NULL,
+	};
+	int64_t retval[2] = {0, 0};
+	size_t i;
+	int error;
+
+	if (times != NULL) {
+		for (i = 0; i < (size_t)2; i++) {
+			error = rumphost_timeval_to_kernel(&times[i],
+							   &k_times[i]);
+			if (error != 0)
+				goto out;
+		}
+		args.times = k_times;
+	}
+	error = rump_kern_syscall(RUMP_SYS_UTIMES, &args, sizeof(args), retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_futimes(int fd, const struct timeval *times)
+{
+	struct rump_timeval k_times[2];
+	struct sys_futimes_args args = {
+		.fd = fd,
+		.times = NULL,
+	};
+	int64_t retval[2] = {0, 0};
+	size_t i;
+	int error;
+
+	if (times != NULL) {
+		for (i = 0; i < (size_t)2; i++) {
+			error = rumphost_timeval_to_kernel(&times[i],
+							   &k_times[i]);
+			if (error != 0)
+				goto out;
+		}
+		args.times = k_times;
+	}
+	error = rump_kern_syscall(RUMP_SYS_FUTIMES, &args, sizeof(args),
+				  retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_stat(const char *path, struct stat *sb)
+{
+	struct rump_stat k_sb;
+	struct sys_stat_args args = {
+		.path = path,
+		.sb = NULL,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	if (sb != NULL) {
+		args.sb = &k_sb;
+	}
+	error = rump_kern_syscall(RUMP_SYS_STAT, &args, sizeof(args), retval);
+	if (error != 0) {
+		error = rumphost_errno_to_host(error);
+		goto out;
+	}
+	if (sb != NULL) {
+		error = rumphost_stat_to_host(&k_sb, sb);
+		if (error != 0)
+			goto out;
+	}
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_fstat(int fd, struct stat *sb)
+{
+	struct rump_stat k_sb;
+	struct sys_fstat_args args = {
+		.fd = fd,
+		.sb = NULL,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	if (sb != NULL) {
+		args.sb = &k_sb;
+	}
+	error = rump_kern_syscall(RUMP_SYS_FSTAT, &args, sizeof(args), retval);
+	if (error != 0) {
+		error = rumphost_errno_to_host(error);
+		goto out;
+	}
+	if (sb != NULL) {
+		error = rumphost_stat_to_host(&k_sb, sb);
+		if (error != 0)
+			goto out;
+	}
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_lstat(const char *path, struct stat *sb)
+{
+	struct rump_stat k_sb;
+	struct sys_lstat_args args = {
+		.path = path,
+		.sb = NULL,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	if (sb != NULL) {
+		args.sb = &k_sb;
+	}
+	error = rump_kern_syscall(RUMP_SYS_LSTAT, &args, sizeof(args), retval);
+	if (error != 0) {
+		error = rumphost_errno_to_host(error);
+		goto out;
+	}
+	if (sb != NULL) {
+		error = rumphost_stat_to_host(&k_sb, sb);
+		if (error != 0)
+			goto out;
+	}
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_mknod(const char *path, mode_t mode, dev_t dev)
+{
+	struct sys_mknod_args args = {
+		.path = path,
+		.mode = mode,
+		.dev = dev,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_MKNOD, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_pipe2(int *pipefd, int flags)
+{
+	struct sys_pipe2_args args = {
+		.pipefd = pipefd,
+		.flags = 0,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_oflags_to_kernel(flags, &args.flags);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_PIPE2, &args, sizeof(args), retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_dup3(int oldfd, int newfd, int flags)
+{
+	struct sys_dup3_args args = {
+		.oldfd = oldfd,
+		.newfd = newfd,
+		.flags = 0,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_oflags_to_kernel(flags, &args.flags);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_DUP3, &args, sizeof(args), retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_linkat(int olddirfd, const char *oldpath, int newdirfd,
+		    const char *newpath, int flags)
+{
+	struct sys_linkat_args args = {
+		.olddirfd = 0,
+		.oldpath = oldpath,
+		.newdirfd = 0,
+		.newpath = newpath,
+		.flags = 0,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_dirfd_to_kernel(olddirfd, &args.olddirfd);
+	if (error != 0)
+		goto out;
+	error = rumphost_dirfd_to_kernel(newdirfd, &args.newdirfd);
+	if (error != 0)
+		goto out;
+	error = rumphost_atflags_to_kernel(flags, &args.flags);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_LINKAT, &args, sizeof(args), retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_renameat(int olddirfd, const char *oldpath, int newdirfd,
+		      const char *newpath)
+{
+	struct sys_renameat_args args = {
+		.olddirfd = 0,
+		.oldpath = oldpath,
+		.newdirfd = 0,
+		.newpath = newpath,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_dirfd_to_kernel(olddirfd, &args.olddirfd);
+	if (error != 0)
+		goto out;
+	error = rumphost_dirfd_to_kernel(newdirfd, &args.newdirfd);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_RENAMEAT, &args, sizeof(args),
+				  retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_mkdirat(int dirfd, const char *path, mode_t mode)
+{
+	struct sys_mkdirat_args args = {
+		.dirfd = 0,
+		.path = path,
+		.mode = mode,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_dirfd_to_kernel(dirfd, &args.dirfd);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_MKDIRAT, &args, sizeof(args),
+				  retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_faccessat(int dirfd, const char *path, int mode, int flags)
+{
+	struct sys_faccessat_args args = {
+		.dirfd = 0,
+		.path = path,
+		.mode = mode,
+		.flags = 0,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_dirfd_to_kernel(dirfd, &args.dirfd);
+	if (error != 0)
+		goto out;
+	error = rumphost_faccessatflags_to_kernel(flags, &args.flags);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_FACCESSAT, &args, sizeof(args),
+				  retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_fchmodat(int dirfd, const char *path, mode_t mode, int flags)
+{
+	struct sys_fchmodat_args args = {
+		.dirfd = 0,
+		.path = path,
+		.mode = mode,
+		.flags = 0,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_dirfd_to_kernel(dirfd, &args.dirfd);
+	if (error != 0)
+		goto out;
+	error = rumphost_atflags_to_kernel(flags, &args.flags);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_FCHMODAT, &args, sizeof(args),
+				  retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_fchownat(int dirfd, const char *path, uid_t owner, gid_t group,
+		      int flags)
+{
+	struct sys_fchownat_args args = {
+		.dirfd = 0,
+		.path = path,
+		.owner = owner,
+		.group = group,
+		.flags = 0,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_dirfd_to_kernel(dirfd, &args.dirfd);
+	if (error != 0)
+		goto out;
+	error = rumphost_atflags_to_kernel(flags, &args.flags);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_FCHOWNAT, &args, sizeof(args),
+				  retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_fstatat(int dirfd, const char *path, struct stat *sb, int flags)
+{
+	struct rump_stat k_sb;
+	struct sys_fstatat_args args = {
+		.dirfd = 0,
+		.path = path,
+		.sb = NULL,
+		.flags = 0,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_dirfd_to_kernel(dirfd, &args.dirfd);
+	if (error != 0)
+		goto out;
+	error = rumphost_atflags_to_kernel(flags, &args.flags);
+	if (error != 0)
+		goto out;
+	if (sb != NULL) {
+		args.sb = &k_sb;
+	}
+	error = rump_kern_syscall(RUMP_SYS_FSTATAT, &args, sizeof(args),
+				  retval);
+	if (error != 0) {
+		error = rumphost_errno_to_host(error);
+		goto out;
+	}
+	if (sb != NULL) {
+		error = rumphost_stat_to_host(&k_sb, sb);
+		if (error != 0)
+			goto out;
+	}
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_utimensat(int dirfd, const char *path,
+		       const struct timespec *times, int flags)
+{
+	struct rump_timespec k_times[2];
+	struct sys_utimensat_args args = {
+		.dirfd = 0,
+		.path = path,
+		.times = NULL,
+		.flags = 0,
+	};
+	int64_t retval[2] = {0, 0};
+	size_t i;
+	int error;
+
+	error = rumphost_dirfd_to_kernel(dirfd, &args.dirfd);
+	if (error != 0)
+		goto out;
+	error = rumphost_atflags_to_kernel(flags, &args.flags);
+	if (error != 0)
+		goto out;
+	if (times != NULL) {
+		for (i = 0; i < (size_t)2; i++) {
+			error = rumphost_timespec_to_kernel(&times[i],
+							    &k_times[i]);
+			if (error != 0)
+				goto out;
+		}
+		args.times = k_times;
+	}
+	error = rump_kern_syscall(RUMP_SYS_UTIMENSAT, &args, sizeof(args),
+				  retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_openat(int dirfd, const char *path, int flags, ...)
+{
+	struct sys_openat_args args = {
+		.dirfd = 0,
+		.path = path,
+		.flags = 0,
+		.mode = 0,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	if ((flags & O_CREAT) != 0) {
+		va_list ap;
+
+		va_start(ap, flags);
+		args.mode = (mode_t)va_arg(ap, unsigned int);
+		va_end(ap);
+	}
+	error = rumphost_dirfd_to_kernel(dirfd, &args.dirfd);
+	if (error != 0)
+		goto out;
+	error = rumphost_oflags_to_kernel(flags, &args.flags);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_OPENAT, &args, sizeof(args), retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+ssize_t rump_sys_readlinkat(int dirfd, const char *path, char *buf,
+			    size_t bufsiz)
+{
+	struct sys_readlinkat_args args = {
+		.dirfd = 0,
+		.path = path,
+		.buf = buf,
+		.bufsiz = bufsiz,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_dirfd_to_kernel(dirfd, &args.dirfd);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_READLINKAT, &args, sizeof(args),
+				  retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (ssize_t)retval[0];
+}
+
+int rump_sys_symlinkat(const char *target, int newdirfd, const char *linkpath)
+{
+	struct sys_symlinkat_args args = {
+		.target = target,
+		.newdirfd = 0,
+		.linkpath = linkpath,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_dirfd_to_kernel(newdirfd, &args.newdirfd);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_SYMLINKAT, &args, sizeof(args),
+				  retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_unlinkat(int dirfd, const char *path, int flags)
+{
+	struct sys_unlinkat_args args = {
+		.dirfd = 0,
+		.path = path,
+		.flags = 0,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_dirfd_to_kernel(dirfd, &args.dirfd);
+	if (error != 0)
+		goto out;
+	error = rumphost_unlinkatflags_to_kernel(flags, &args.flags);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_UNLINKAT, &args, sizeof(args),
+				  retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_futimens(int fd, const struct timespec *times)
+{
+	struct rump_timespec k_times[2];
+	struct sys_futimens_args args = {
+		.fd = fd,
+		.times = NULL,
+	};
+	int64_t retval[2] = {0, 0};
+	size_t i;
+	int error;
+
+	if (times != NULL) {
+		for (i = 0; i < (size_t)2; i++) {
+			error = rumphost_timespec_to_kernel(&times[i],
+							    &k_times[i]);
+			if (error != 0)
+				goto out;
+		}
+		args.times = k_times;
+	}
+	error = rump_kern_syscall(RUMP_SYS_FUTIMENS, &args, sizeof(args),
+				  retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_posix_fallocate(int fd, off_t offset, off_t len)
+{
+	struct sys_posix_fallocate_args args = {
+		.fd = fd,
+		.offset = offset,
+		.len = len,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_POSIX_FALLOCATE, &args, sizeof(args),
+				  retval);
+	return rumphost_errno_to_host(error);
+}
+
+int rump_sys_statvfs(const char *path, struct statvfs *buf)
+{
+	struct rump_statvfs k_buf;
+	struct sys_statvfs_args args = {
+		.path = path,
+		.buf = NULL,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	if (buf != NULL) {
+		args.buf = &k_buf;
+	}
+	error = rump_kern_syscall(RUMP_SYS_STATVFS, &args, sizeof(args),
+				  retval);
+	if (error != 0) {
+		error = rumphost_errno_to_host(error);
+		goto out;
+	}
+	if (buf != NULL) {
+		error = rumphost_statvfs_to_host(&k_buf, buf);
+		if (error != 0)
+			goto out;
+	}
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_fstatvfs(int fd, struct statvfs *buf)
+{
+	struct rump_statvfs k_buf;
+	struct sys_fstatvfs_args args = {
+		.fd = fd,
+		.buf = NULL,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	if (buf != NULL) {
+		args.buf = &k_buf;
+	}
+	error = rump_kern_syscall(RUMP_SYS_FSTATVFS, &args, sizeof(args),
+				  retval);
+	if (error != 0) {
+		error = rumphost_errno_to_host(error);
+		goto out;
+	}
+	if (buf != NULL) {
+		error = rumphost_statvfs_to_host(&k_buf, buf);
+		if (error != 0)
+			goto out;
+	}
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+ssize_t rump_sys_getdents64(int fd, void *buf, size_t count)
+{
+	struct sys_getdents64_args args = {
+		.fd = fd,
+		.buf = buf,
+		.count = count,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_GETDENTS64, &args, sizeof(args),
+				  retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (ssize_t)retval[0];
+}
+
+int rump_sys_fallocate(int fd, int mode, off_t offset, off_t len)
+{
+	struct sys_fallocate_args args = {
+		.fd = fd,
+		.mode = 0,
+		.offset = offset,
+		.len = len,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_fallocmode_to_kernel(mode, &args.mode);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_FALLOCATE, &args, sizeof(args),
+				  retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
 		return -1;
 	}
 	return (int)retval[0];

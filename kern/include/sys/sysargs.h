@@ -5,36 +5,217 @@
  * 64-bit slot, so a structure has one layout on every CPU and can travel to a
  * remote kernel: scalars are int64_t or uint64_t by signedness, pointers
  * share a union with uint64_t.  Handlers read arguments with SCARG(uap, name)
- * and convert them to the kernel's types.  Calls without arguments have an
- * incomplete structure and an argument size of 0.
+ * and convert them to the kernel's types.  Pointers to translated structures
+ * point to the kernel's layout of them (struct rump_<name>,
+ * <rump/rumpabi.h>), whatever the caller's host.  Calls without arguments
+ * have an incomplete structure and an argument size of 0.
  */
 #ifndef RUMPKERN_SYS_SYSARGS_H_
 #define RUMPKERN_SYS_SYSARGS_H_
+#include <rump/rumpabi.h>
 #include <sys/types.h>
 
 #define SCARG(uap, name) ((uap)->name)
 
+#define SYS_read 3
+#define SYS_write 4
+#define SYS_open 5
+#define SYS_close 6
+#define SYS_creat 8
+#define SYS_link 9
+#define SYS_unlink 10
+#define SYS_chdir 12
+#define SYS_fchdir 13
+#define SYS_chmod 15
+#define SYS_chown 16
 #define SYS_getpid 20
+#define SYS_unmount 22
 #define SYS_setuid 23
 #define SYS_getuid 24
 #define SYS_geteuid 25
+#define SYS_access 33
+#define SYS_sync 36
 #define SYS_getppid 39
+#define SYS_dup 41
+#define SYS_pipe 42
 #define SYS_getegid 43
 #define SYS_getgid 47
+#define SYS_ioctl 54
+#define SYS_symlink 57
+#define SYS_readlink 58
+#define SYS_umask 60
+#define SYS_chroot 61
 #define SYS_getgroups 79
 #define SYS_setgroups 80
+#define SYS_dup2 90
+#define SYS_fcntl 92
+#define SYS_fsync 95
+#define SYS_readv 120
+#define SYS_writev 121
+#define SYS_fchown 123
+#define SYS_fchmod 124
+#define SYS_rename 128
+#define SYS_flock 131
+#define SYS_mkfifo 132
+#define SYS_mkdir 136
+#define SYS_rmdir 137
+#define SYS_pread 173
+#define SYS_pwrite 174
 #define SYS_setgid 181
 #define SYS_setegid 182
 #define SYS_seteuid 183
+#define SYS_lseek 199
+#define SYS_truncate 200
+#define SYS_ftruncate 201
 #define SYS_reboot 208
-#define SYS_MAXSYSCALL 209
+#define SYS_poll 209
+#define SYS_fdatasync 241
+#define SYS_lchown 275
+#define SYS_preadv 289
+#define SYS_pwritev 290
+#define SYS_getcwd 296
+#define SYS_getdents 390
+#define SYS_mount 410
+#define SYS_select 417
+#define SYS_utimes 420
+#define SYS_futimes 423
+#define SYS_stat 439
+#define SYS_fstat 440
+#define SYS_lstat 441
+#define SYS_mknod 450
+#define SYS_pipe2 453
+#define SYS_dup3 454
+#define SYS_linkat 457
+#define SYS_renameat 458
+#define SYS_mkdirat 461
+#define SYS_faccessat 462
+#define SYS_fchmodat 463
+#define SYS_fchownat 464
+#define SYS_fstatat 466
+#define SYS_utimensat 467
+#define SYS_openat 468
+#define SYS_readlinkat 469
+#define SYS_symlinkat 470
+#define SYS_unlinkat 471
+#define SYS_futimens 472
+#define SYS_posix_fallocate 479
+#define SYS_statvfs 484
+#define SYS_fstatvfs 485
+#define SYS_getdents64 600
+#define SYS_fallocate 601
+#define SYS_MAXSYSCALL 602
 
 /* Every argument is one 64-bit slot, whatever the CPU. */
 #define SYSARGS_CHECK(name, nargs)                                             \
 	_Static_assert(sizeof(struct sys_##name##_args) == 8 * (nargs),        \
 		       "sys_" #name "_args: a 64-bit slot per argument")
 
+struct sys_read_args {
+	int64_t fd;
+	union {
+		void *buf;
+		uint64_t buf_slot_;
+	};
+	uint64_t nbyte;
+};
+SYSARGS_CHECK(read, 3);
+
+struct sys_write_args {
+	int64_t fd;
+	union {
+		const void *buf;
+		uint64_t buf_slot_;
+	};
+	uint64_t nbyte;
+};
+SYSARGS_CHECK(write, 3);
+
+struct sys_open_args {
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	int64_t flags;
+	uint64_t mode;
+};
+SYSARGS_CHECK(open, 3);
+
+struct sys_close_args {
+	int64_t fd;
+};
+SYSARGS_CHECK(close, 1);
+
+struct sys_creat_args {
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	uint64_t mode;
+};
+SYSARGS_CHECK(creat, 2);
+
+struct sys_link_args {
+	union {
+		const char *oldpath;
+		uint64_t oldpath_slot_;
+	};
+	union {
+		const char *newpath;
+		uint64_t newpath_slot_;
+	};
+};
+SYSARGS_CHECK(link, 2);
+
+struct sys_unlink_args {
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+};
+SYSARGS_CHECK(unlink, 1);
+
+struct sys_chdir_args {
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+};
+SYSARGS_CHECK(chdir, 1);
+
+struct sys_fchdir_args {
+	int64_t fd;
+};
+SYSARGS_CHECK(fchdir, 1);
+
+struct sys_chmod_args {
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	uint64_t mode;
+};
+SYSARGS_CHECK(chmod, 2);
+
+struct sys_chown_args {
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	uint64_t owner;
+	uint64_t group;
+};
+SYSARGS_CHECK(chown, 3);
+
 struct sys_getpid_args; /* no arguments */
+
+struct sys_unmount_args {
+	union {
+		const char *target;
+		uint64_t target_slot_;
+	};
+	int64_t flags;
+};
+SYSARGS_CHECK(unmount, 2);
 
 struct sys_setuid_args {
 	uint64_t uid;
@@ -45,11 +226,83 @@ struct sys_getuid_args; /* no arguments */
 
 struct sys_geteuid_args; /* no arguments */
 
+struct sys_access_args {
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	int64_t mode;
+};
+SYSARGS_CHECK(access, 2);
+
+struct sys_sync_args; /* no arguments */
+
 struct sys_getppid_args; /* no arguments */
+
+struct sys_dup_args {
+	int64_t oldfd;
+};
+SYSARGS_CHECK(dup, 1);
+
+struct sys_pipe_args {
+	union {
+		int *pipefd;
+		uint64_t pipefd_slot_;
+	};
+};
+SYSARGS_CHECK(pipe, 1);
 
 struct sys_getegid_args; /* no arguments */
 
 struct sys_getgid_args; /* no arguments */
+
+struct sys_ioctl_args {
+	int64_t fd;
+	uint64_t request;
+	union {
+		void *data;
+		uint64_t data_slot_;
+	};
+};
+SYSARGS_CHECK(ioctl, 3);
+
+struct sys_symlink_args {
+	union {
+		const char *target;
+		uint64_t target_slot_;
+	};
+	union {
+		const char *linkpath;
+		uint64_t linkpath_slot_;
+	};
+};
+SYSARGS_CHECK(symlink, 2);
+
+struct sys_readlink_args {
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	union {
+		char *buf;
+		uint64_t buf_slot_;
+	};
+	uint64_t bufsiz;
+};
+SYSARGS_CHECK(readlink, 3);
+
+struct sys_umask_args {
+	uint64_t mask;
+};
+SYSARGS_CHECK(umask, 1);
+
+struct sys_chroot_args {
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+};
+SYSARGS_CHECK(chroot, 1);
 
 struct sys_getgroups_args {
 	int64_t gidsetsize;
@@ -69,6 +322,126 @@ struct sys_setgroups_args {
 };
 SYSARGS_CHECK(setgroups, 2);
 
+struct sys_dup2_args {
+	int64_t oldfd;
+	int64_t newfd;
+};
+SYSARGS_CHECK(dup2, 2);
+
+struct sys_fcntl_args {
+	int64_t fd;
+	int64_t cmd;
+	union {
+		void *arg;
+		uint64_t arg_slot_;
+	};
+};
+SYSARGS_CHECK(fcntl, 3);
+
+struct sys_fsync_args {
+	int64_t fd;
+};
+SYSARGS_CHECK(fsync, 1);
+
+struct sys_readv_args {
+	int64_t fd;
+	union {
+		const struct rump_iovec *iov;
+		uint64_t iov_slot_;
+	};
+	int64_t iovcnt;
+};
+SYSARGS_CHECK(readv, 3);
+
+struct sys_writev_args {
+	int64_t fd;
+	union {
+		const struct rump_iovec *iov;
+		uint64_t iov_slot_;
+	};
+	int64_t iovcnt;
+};
+SYSARGS_CHECK(writev, 3);
+
+struct sys_fchown_args {
+	int64_t fd;
+	uint64_t owner;
+	uint64_t group;
+};
+SYSARGS_CHECK(fchown, 3);
+
+struct sys_fchmod_args {
+	int64_t fd;
+	uint64_t mode;
+};
+SYSARGS_CHECK(fchmod, 2);
+
+struct sys_rename_args {
+	union {
+		const char *oldpath;
+		uint64_t oldpath_slot_;
+	};
+	union {
+		const char *newpath;
+		uint64_t newpath_slot_;
+	};
+};
+SYSARGS_CHECK(rename, 2);
+
+struct sys_flock_args {
+	int64_t fd;
+	int64_t operation;
+};
+SYSARGS_CHECK(flock, 2);
+
+struct sys_mkfifo_args {
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	uint64_t mode;
+};
+SYSARGS_CHECK(mkfifo, 2);
+
+struct sys_mkdir_args {
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	uint64_t mode;
+};
+SYSARGS_CHECK(mkdir, 2);
+
+struct sys_rmdir_args {
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+};
+SYSARGS_CHECK(rmdir, 1);
+
+struct sys_pread_args {
+	int64_t fd;
+	union {
+		void *buf;
+		uint64_t buf_slot_;
+	};
+	uint64_t nbyte;
+	int64_t offset;
+};
+SYSARGS_CHECK(pread, 4);
+
+struct sys_pwrite_args {
+	int64_t fd;
+	union {
+		const void *buf;
+		uint64_t buf_slot_;
+	};
+	uint64_t nbyte;
+	int64_t offset;
+};
+SYSARGS_CHECK(pwrite, 4);
+
 struct sys_setgid_args {
 	uint64_t gid;
 };
@@ -84,8 +457,422 @@ struct sys_seteuid_args {
 };
 SYSARGS_CHECK(seteuid, 1);
 
+struct sys_lseek_args {
+	int64_t fd;
+	int64_t offset;
+	int64_t whence;
+};
+SYSARGS_CHECK(lseek, 3);
+
+struct sys_truncate_args {
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	int64_t length;
+};
+SYSARGS_CHECK(truncate, 2);
+
+struct sys_ftruncate_args {
+	int64_t fd;
+	int64_t length;
+};
+SYSARGS_CHECK(ftruncate, 2);
+
 struct sys_reboot_args {
 	int64_t howto;
 };
 SYSARGS_CHECK(reboot, 1);
+
+struct sys_poll_args {
+	union {
+		struct rump_pollfd *fds;
+		uint64_t fds_slot_;
+	};
+	uint64_t nfds;
+	int64_t timeout;
+};
+SYSARGS_CHECK(poll, 3);
+
+struct sys_fdatasync_args {
+	int64_t fd;
+};
+SYSARGS_CHECK(fdatasync, 1);
+
+struct sys_lchown_args {
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	uint64_t owner;
+	uint64_t group;
+};
+SYSARGS_CHECK(lchown, 3);
+
+struct sys_preadv_args {
+	int64_t fd;
+	union {
+		const struct rump_iovec *iov;
+		uint64_t iov_slot_;
+	};
+	int64_t iovcnt;
+	int64_t offset;
+};
+SYSARGS_CHECK(preadv, 4);
+
+struct sys_pwritev_args {
+	int64_t fd;
+	union {
+		const struct rump_iovec *iov;
+		uint64_t iov_slot_;
+	};
+	int64_t iovcnt;
+	int64_t offset;
+};
+SYSARGS_CHECK(pwritev, 4);
+
+struct sys_getcwd_args {
+	union {
+		char *buf;
+		uint64_t buf_slot_;
+	};
+	uint64_t size;
+};
+SYSARGS_CHECK(getcwd, 2);
+
+struct sys_getdents_args {
+	int64_t fd;
+	union {
+		char *buf;
+		uint64_t buf_slot_;
+	};
+	uint64_t count;
+};
+SYSARGS_CHECK(getdents, 3);
+
+struct sys_mount_args {
+	union {
+		const char *source;
+		uint64_t source_slot_;
+	};
+	union {
+		const char *target;
+		uint64_t target_slot_;
+	};
+	union {
+		const char *filesystemtype;
+		uint64_t filesystemtype_slot_;
+	};
+	uint64_t mountflags;
+	union {
+		const void *data;
+		uint64_t data_slot_;
+	};
+};
+SYSARGS_CHECK(mount, 5);
+
+struct sys_select_args {
+	int64_t nfds;
+	union {
+		struct rump_fd_set *readfds;
+		uint64_t readfds_slot_;
+	};
+	union {
+		struct rump_fd_set *writefds;
+		uint64_t writefds_slot_;
+	};
+	union {
+		struct rump_fd_set *exceptfds;
+		uint64_t exceptfds_slot_;
+	};
+	union {
+		struct rump_timeval *timeout;
+		uint64_t timeout_slot_;
+	};
+};
+SYSARGS_CHECK(select, 5);
+
+struct sys_utimes_args {
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	union {
+		const struct rump_timeval *times;
+		uint64_t times_slot_;
+	};
+};
+SYSARGS_CHECK(utimes, 2);
+
+struct sys_futimes_args {
+	int64_t fd;
+	union {
+		const struct rump_timeval *times;
+		uint64_t times_slot_;
+	};
+};
+SYSARGS_CHECK(futimes, 2);
+
+struct sys_stat_args {
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	union {
+		struct rump_stat *sb;
+		uint64_t sb_slot_;
+	};
+};
+SYSARGS_CHECK(stat, 2);
+
+struct sys_fstat_args {
+	int64_t fd;
+	union {
+		struct rump_stat *sb;
+		uint64_t sb_slot_;
+	};
+};
+SYSARGS_CHECK(fstat, 2);
+
+struct sys_lstat_args {
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	union {
+		struct rump_stat *sb;
+		uint64_t sb_slot_;
+	};
+};
+SYSARGS_CHECK(lstat, 2);
+
+struct sys_mknod_args {
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	uint64_t mode;
+	uint64_t dev;
+};
+SYSARGS_CHECK(mknod, 3);
+
+struct sys_pipe2_args {
+	union {
+		int *pipefd;
+		uint64_t pipefd_slot_;
+	};
+	int64_t flags;
+};
+SYSARGS_CHECK(pipe2, 2);
+
+struct sys_dup3_args {
+	int64_t oldfd;
+	int64_t newfd;
+	int64_t flags;
+};
+SYSARGS_CHECK(dup3, 3);
+
+struct sys_linkat_args {
+	int64_t olddirfd;
+	union {
+		const char *oldpath;
+		uint64_t oldpath_slot_;
+	};
+	int64_t newdirfd;
+	union {
+		const char *newpath;
+		uint64_t newpath_slot_;
+	};
+	int64_t flags;
+};
+SYSARGS_CHECK(linkat, 5);
+
+struct sys_renameat_args {
+	int64_t olddirfd;
+	union {
+		const char *oldpath;
+		uint64_t oldpath_slot_;
+	};
+	int64_t newdirfd;
+	union {
+		const char *newpath;
+		uint64_t newpath_slot_;
+	};
+};
+SYSARGS_CHECK(renameat, 4);
+
+struct sys_mkdirat_args {
+	int64_t dirfd;
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	uint64_t mode;
+};
+SYSARGS_CHECK(mkdirat, 3);
+
+struct sys_faccessat_args {
+	int64_t dirfd;
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	int64_t mode;
+	int64_t flags;
+};
+SYSARGS_CHECK(faccessat, 4);
+
+struct sys_fchmodat_args {
+	int64_t dirfd;
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	uint64_t mode;
+	int64_t flags;
+};
+SYSARGS_CHECK(fchmodat, 4);
+
+struct sys_fchownat_args {
+	int64_t dirfd;
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	uint64_t owner;
+	uint64_t group;
+	int64_t flags;
+};
+SYSARGS_CHECK(fchownat, 5);
+
+struct sys_fstatat_args {
+	int64_t dirfd;
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	union {
+		struct rump_stat *sb;
+		uint64_t sb_slot_;
+	};
+	int64_t flags;
+};
+SYSARGS_CHECK(fstatat, 4);
+
+struct sys_utimensat_args {
+	int64_t dirfd;
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	union {
+		const struct rump_timespec *times;
+		uint64_t times_slot_;
+	};
+	int64_t flags;
+};
+SYSARGS_CHECK(utimensat, 4);
+
+struct sys_openat_args {
+	int64_t dirfd;
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	int64_t flags;
+	uint64_t mode;
+};
+SYSARGS_CHECK(openat, 4);
+
+struct sys_readlinkat_args {
+	int64_t dirfd;
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	union {
+		char *buf;
+		uint64_t buf_slot_;
+	};
+	uint64_t bufsiz;
+};
+SYSARGS_CHECK(readlinkat, 4);
+
+struct sys_symlinkat_args {
+	union {
+		const char *target;
+		uint64_t target_slot_;
+	};
+	int64_t newdirfd;
+	union {
+		const char *linkpath;
+		uint64_t linkpath_slot_;
+	};
+};
+SYSARGS_CHECK(symlinkat, 3);
+
+struct sys_unlinkat_args {
+	int64_t dirfd;
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	int64_t flags;
+};
+SYSARGS_CHECK(unlinkat, 3);
+
+struct sys_futimens_args {
+	int64_t fd;
+	union {
+		const struct rump_timespec *times;
+		uint64_t times_slot_;
+	};
+};
+SYSARGS_CHECK(futimens, 2);
+
+struct sys_posix_fallocate_args {
+	int64_t fd;
+	int64_t offset;
+	int64_t len;
+};
+SYSARGS_CHECK(posix_fallocate, 3);
+
+struct sys_statvfs_args {
+	union {
+		const char *path;
+		uint64_t path_slot_;
+	};
+	union {
+		struct rump_statvfs *buf;
+		uint64_t buf_slot_;
+	};
+};
+SYSARGS_CHECK(statvfs, 2);
+
+struct sys_fstatvfs_args {
+	int64_t fd;
+	union {
+		struct rump_statvfs *buf;
+		uint64_t buf_slot_;
+	};
+};
+SYSARGS_CHECK(fstatvfs, 2);
+
+struct sys_getdents64_args {
+	int64_t fd;
+	union {
+		void *buf;
+		uint64_t buf_slot_;
+	};
+	uint64_t count;
+};
+SYSARGS_CHECK(getdents64, 3);
+
+struct sys_fallocate_args {
+	int64_t fd;
+	int64_t mode;
+	int64_t offset;
+	int64_t len;
+};
+SYSARGS_CHECK(fallocate, 4);
 #endif

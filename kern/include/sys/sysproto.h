@@ -2,7 +2,8 @@
 /*
  * sys/sysproto.h -- the system call handlers.  A handler runs as lwp l with
  * the arguments in *uap (kernel ABI, <sys/sysargs.h>); it returns 0 or a
- * kernel errno and its results in retval[0] (and retval[1]).
+ * kernel errno and its results in retval[0] (and retval[1]).  Calls listed as
+ * unimpl have a prototype but no handler yet.
  */
 #ifndef RUMPKERN_SYS_SYSPROTO_H_
 #define RUMPKERN_SYS_SYSPROTO_H_
@@ -10,6 +11,12 @@
 #include <sys/types.h>
 
 /* base */
+int sys_read(struct lwp *l, const struct sys_read_args *uap,
+	     register_t *retval);
+int sys_write(struct lwp *l, const struct sys_write_args *uap,
+	      register_t *retval);
+int sys_close(struct lwp *l, const struct sys_close_args *uap,
+	      register_t *retval);
 int sys_getpid(struct lwp *l, const struct sys_getpid_args *uap,
 	       register_t *retval);
 int sys_setuid(struct lwp *l, const struct sys_setuid_args *uap,
@@ -20,20 +27,162 @@ int sys_geteuid(struct lwp *l, const struct sys_geteuid_args *uap,
 		register_t *retval);
 int sys_getppid(struct lwp *l, const struct sys_getppid_args *uap,
 		register_t *retval);
+int sys_dup(struct lwp *l, const struct sys_dup_args *uap, register_t *retval);
+int sys_pipe(struct lwp *l, const struct sys_pipe_args *uap,
+	     register_t *retval);
 int sys_getegid(struct lwp *l, const struct sys_getegid_args *uap,
 		register_t *retval);
 int sys_getgid(struct lwp *l, const struct sys_getgid_args *uap,
 	       register_t *retval);
+int sys_ioctl(struct lwp *l, const struct sys_ioctl_args *uap,
+	      register_t *retval);
 int sys_getgroups(struct lwp *l, const struct sys_getgroups_args *uap,
 		  register_t *retval);
 int sys_setgroups(struct lwp *l, const struct sys_setgroups_args *uap,
 		  register_t *retval);
+int sys_dup2(struct lwp *l, const struct sys_dup2_args *uap,
+	     register_t *retval);
+int sys_fcntl(struct lwp *l, const struct sys_fcntl_args *uap,
+	      register_t *retval);
+int sys_readv(struct lwp *l, const struct sys_readv_args *uap,
+	      register_t *retval);
+int sys_writev(struct lwp *l, const struct sys_writev_args *uap,
+	       register_t *retval);
+int sys_pread(struct lwp *l, const struct sys_pread_args *uap,
+	      register_t *retval);
+int sys_pwrite(struct lwp *l, const struct sys_pwrite_args *uap,
+	       register_t *retval);
 int sys_setgid(struct lwp *l, const struct sys_setgid_args *uap,
 	       register_t *retval);
 int sys_setegid(struct lwp *l, const struct sys_setegid_args *uap,
 		register_t *retval);
 int sys_seteuid(struct lwp *l, const struct sys_seteuid_args *uap,
 		register_t *retval);
+int sys_lseek(struct lwp *l, const struct sys_lseek_args *uap,
+	      register_t *retval);
 int sys_reboot(struct lwp *l, const struct sys_reboot_args *uap,
 	       register_t *retval);
+int sys_poll(struct lwp *l, const struct sys_poll_args *uap,
+	     register_t *retval);
+int sys_preadv(struct lwp *l, const struct sys_preadv_args *uap,
+	       register_t *retval);
+int sys_pwritev(struct lwp *l, const struct sys_pwritev_args *uap,
+		register_t *retval);
+int sys_select(struct lwp *l, const struct sys_select_args *uap,
+	       register_t *retval);
+int sys_pipe2(struct lwp *l, const struct sys_pipe2_args *uap,
+	      register_t *retval);
+int sys_dup3(struct lwp *l, const struct sys_dup3_args *uap,
+	     register_t *retval);
+
+/* vfs */
+int sys_open(struct lwp *l, const struct sys_open_args *uap,
+	     register_t *retval);
+int sys_creat(struct lwp *l, const struct sys_creat_args *uap,
+	      register_t *retval);
+int sys_link(struct lwp *l, const struct sys_link_args *uap,
+	     register_t *retval);
+int sys_unlink(struct lwp *l, const struct sys_unlink_args *uap,
+	       register_t *retval);
+int sys_chdir(struct lwp *l, const struct sys_chdir_args *uap,
+	      register_t *retval);
+int sys_fchdir(struct lwp *l, const struct sys_fchdir_args *uap,
+	       register_t *retval);
+int sys_chmod(struct lwp *l, const struct sys_chmod_args *uap,
+	      register_t *retval);
+int sys_chown(struct lwp *l, const struct sys_chown_args *uap,
+	      register_t *retval);
+int sys_unmount(struct lwp *l, const struct sys_unmount_args *uap,
+		register_t *retval);
+int sys_access(struct lwp *l, const struct sys_access_args *uap,
+	       register_t *retval);
+int sys_sync(struct lwp *l, const struct sys_sync_args *uap,
+	     register_t *retval);
+int sys_symlink(struct lwp *l, const struct sys_symlink_args *uap,
+		register_t *retval);
+int sys_readlink(struct lwp *l, const struct sys_readlink_args *uap,
+		 register_t *retval);
+int sys_umask(struct lwp *l, const struct sys_umask_args *uap,
+	      register_t *retval);
+int sys_chroot(struct lwp *l, const struct sys_chroot_args *uap,
+	       register_t *retval);
+int sys_fsync(struct lwp *l, const struct sys_fsync_args *uap,
+	      register_t *retval);
+int sys_fchown(struct lwp *l, const struct sys_fchown_args *uap,
+	       register_t *retval);
+int sys_fchmod(struct lwp *l, const struct sys_fchmod_args *uap,
+	       register_t *retval);
+int sys_rename(struct lwp *l, const struct sys_rename_args *uap,
+	       register_t *retval);
+int sys_flock(struct lwp *l, const struct sys_flock_args *uap,
+	      register_t *retval);
+int sys_mkfifo(struct lwp *l, const struct sys_mkfifo_args *uap,
+	       register_t *retval);
+int sys_mkdir(struct lwp *l, const struct sys_mkdir_args *uap,
+	      register_t *retval);
+int sys_rmdir(struct lwp *l, const struct sys_rmdir_args *uap,
+	      register_t *retval);
+int sys_truncate(struct lwp *l, const struct sys_truncate_args *uap,
+		 register_t *retval);
+int sys_ftruncate(struct lwp *l, const struct sys_ftruncate_args *uap,
+		  register_t *retval);
+int sys_fdatasync(struct lwp *l, const struct sys_fdatasync_args *uap,
+		  register_t *retval);
+int sys_lchown(struct lwp *l, const struct sys_lchown_args *uap,
+	       register_t *retval);
+int sys_getcwd(struct lwp *l, const struct sys_getcwd_args *uap,
+	       register_t *retval);
+int sys_getdents(struct lwp *l, const struct sys_getdents_args *uap,
+		 register_t *retval);
+int sys_mount(struct lwp *l, const struct sys_mount_args *uap,
+	      register_t *retval);
+int sys_utimes(struct lwp *l, const struct sys_utimes_args *uap,
+	       register_t *retval);
+int sys_futimes(struct lwp *l, const struct sys_futimes_args *uap,
+		register_t *retval);
+int sys_stat(struct lwp *l, const struct sys_stat_args *uap,
+	     register_t *retval);
+int sys_fstat(struct lwp *l, const struct sys_fstat_args *uap,
+	      register_t *retval);
+int sys_lstat(struct lwp *l, const struct sys_lstat_args *uap,
+	      register_t *retval);
+int sys_mknod(struct lwp *l, const struct sys_mknod_args *uap,
+	      register_t *retval);
+int sys_linkat(struct lwp *l, const struct sys_linkat_args *uap,
+	       register_t *retval);
+int sys_renameat(struct lwp *l, const struct sys_renameat_args *uap,
+		 register_t *retval);
+int sys_mkdirat(struct lwp *l, const struct sys_mkdirat_args *uap,
+		register_t *retval);
+int sys_faccessat(struct lwp *l, const struct sys_faccessat_args *uap,
+		  register_t *retval);
+int sys_fchmodat(struct lwp *l, const struct sys_fchmodat_args *uap,
+		 register_t *retval);
+int sys_fchownat(struct lwp *l, const struct sys_fchownat_args *uap,
+		 register_t *retval);
+int sys_fstatat(struct lwp *l, const struct sys_fstatat_args *uap,
+		register_t *retval);
+int sys_utimensat(struct lwp *l, const struct sys_utimensat_args *uap,
+		  register_t *retval);
+int sys_openat(struct lwp *l, const struct sys_openat_args *uap,
+	       register_t *retval);
+int sys_readlinkat(struct lwp *l, const struct sys_readlinkat_args *uap,
+		   register_t *retval);
+int sys_symlinkat(struct lwp *l, const struct sys_symlinkat_args *uap,
+		  register_t *retval);
+int sys_unlinkat(struct lwp *l, const struct sys_unlinkat_args *uap,
+		 register_t *retval);
+int sys_futimens(struct lwp *l, const struct sys_futimens_args *uap,
+		 register_t *retval);
+int sys_posix_fallocate(struct lwp *l,
+			const struct sys_posix_fallocate_args *uap,
+			register_t *retval);
+int sys_statvfs(struct lwp *l, const struct sys_statvfs_args *uap,
+		register_t *retval);
+int sys_fstatvfs(struct lwp *l, const struct sys_fstatvfs_args *uap,
+		 register_t *retval);
+int sys_getdents64(struct lwp *l, const struct sys_getdents64_args *uap,
+		   register_t *retval);
+int sys_fallocate(struct lwp *l, const struct sys_fallocate_args *uap,
+		  register_t *retval);
 #endif
