@@ -17,6 +17,7 @@ SAN ?=
 WERROR ?=
 PYTHON ?= python3
 OBJCOPY ?= objcopy
+NM ?= nm
 
 B := $(BUILD)
 OPT ?= -O2

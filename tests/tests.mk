@@ -21,13 +21,19 @@ TEST_PROGS := $(patsubst tests/%.c,%,$(wildcard tests/t_*.c))
 TEST_DEPS := tests/testlib.c tests/testlib.h tests/kern/rumptest.h \
 	$(TEST_KLIB) $(KERN_ARCHIVES) $(L)/librumphost.a
 
+# Every component the kernel archives define is forced in, so every test
+# program runs on the whole kernel (the VFS faction, tmpfs, ...).
+TEST_FORCE = $(shell $(NM) -g --defined-only $(KERN_ARCHIVES) 2>/dev/null | \
+	awk '$$3 ~ /^rump_component_link_/ { print "-Wl,-u," $$3 }')
+
 # One program for one host.  -u pulls the test component in even where a
 # program calls none of it, so every program links the same kernel.
 define testprog
 $(B)/tests/$(1)/$(2): tests/$(2).c $(TEST_DEPS) $(L)/lib$(TEST_HOSTLIB_$(1)).a
 	@mkdir -p $$(@D)
 	$$(CC) $$(HOST_CFLAGS) -o $$@ tests/$(2).c tests/testlib.c \
-		-Wl,-u,rump_test_ncpu -Wl,--start-group $(TEST_KLIB) \
+		-Wl,-u,rump_test_ncpu $$(TEST_FORCE) \
+		-Wl,--start-group $(TEST_KLIB) \
 		$(KERN_ARCHIVES) $(L)/librumphost.a \
 		$(L)/lib$(TEST_HOSTLIB_$(1)).a -Wl,--end-group $(LDLIBS_HOST)
 TEST_BINS += $(B)/tests/$(1)/$(2)

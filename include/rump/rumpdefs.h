@@ -232,7 +232,7 @@
 /* limits2: further limits */
 #define RUMP_NAME_MAX 255 /* bytes in a file name */
 #define RUMP_PATH_MAX 4096 /* bytes in a path, NUL included (as on Linux) */
-#define RUMP_MAXSYMLINKS 32 /* symbolic links followed in one lookup */
+#define RUMP_MAXSYMLINKS 40 /* symbolic links followed in one lookup (as Linux) */
 #define RUMP_OPEN_MAX 1024 /* descriptors a process may have open (default) */
 #define RUMP_UTIME_NOW 0x3fffffff /* utimensat: set to the current time */
 #define RUMP_UTIME_OMIT 0x3ffffffe /* utimensat: leave unchanged */

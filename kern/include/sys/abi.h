@@ -131,7 +131,7 @@
 /* limits2: further limits */
 #define NAME_MAX 255
 #define PATH_MAX 4096
-#define MAXSYMLINKS 32
+#define MAXSYMLINKS 40
 #define OPEN_MAX 1024
 #define UTIME_NOW 0x3fffffff
 #define UTIME_OMIT 0x3ffffffe
