@@ -76,11 +76,21 @@ static struct lwp *lwp_create(int flags, const char *name)
 	return l;
 }
 
+/*
+ * Implicit lwps belong to process 1 but are not on its lwp list: they are
+ * created and freed by a thread that holds a virtual CPU without a current
+ * lwp, which must not wait for a process lock (it could not give its CPU
+ * up while waiting).  The scheduler keeps track of them instead.
+ */
 struct lwp *lwp_alloc(struct proc *p, int flags, const char *name)
 {
 	struct lwp *l = lwp_create(flags, name);
 
-	if (l != NULL)
+	if (l == NULL)
+		return NULL;
+	if (flags & LW_IMPLICIT)
+		l->l_proc = p;
+	else
 		lwp_link(l, p);
 	return l;
 }
@@ -89,7 +99,7 @@ void lwp_free(struct lwp *l)
 {
 	struct proc *p = l->l_proc;
 
-	if (p != NULL) {
+	if (p != NULL && !(l->l_flags & LW_IMPLICIT)) {
 		mutex_enter(&p->p_lock);
 		list_remove(&l->l_sibling);
 		p->p_nlwps--;
@@ -348,7 +358,7 @@ void rump_pub_lwproc_releaselwp(void)
 	p = l->l_proc;
 	mutex_enter(&proc_lock);
 	mutex_enter(&p->p_lock);
-	last = p->p_nlwps == 1;
+	last = p->p_nlwps == 1 && p != proc1; /* process 1 persists */
 	mutex_exit(&p->p_lock);
 	if (last)
 		p->p_flags |= PK_EXITING;

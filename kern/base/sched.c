@@ -256,13 +256,12 @@ int sched_implicit_prealloc(void)
 	return 0;
 }
 
-/*
- * No CPU may be held.  The CPUs' spare implicit lwps belong to process 1
- * and were freed with it.
- */
+/* No CPU may be held.  Also frees the CPUs' spare implicit lwps. */
 void sched_fini(void)
 {
 	for (int i = 0; cpus != NULL && i < ncpu; i++) {
+		if (cpus[i].ci_implicit != NULL)
+			lwp_free(cpus[i].ci_implicit);
 		if (cpus[i].ci_cprng != NULL)
 			cprng_cpu_destroy(cpus[i].ci_cprng);
 		if (cpus[i].ci_kmem != NULL)
