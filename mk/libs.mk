@@ -4,7 +4,7 @@
 # library has only host sources.  <lib>_PC_REQUIRES and <lib>_PC_DESC feed
 # the pkg-config file; <lib>_SOLIBS are the DT_NEEDED of the shared object.
 
-KERNLIBS := rump
+KERNLIBS := rump rumpvfs rumpfs_tmpfs
 HOSTLIBS := rumphost rumpuser rumpuser_fiber
 
 rump_KSRC := $(wildcard kern/base/*.c kern/base/gen/*.c kern/libc/*.c)
@@ -12,6 +12,20 @@ rump_HSRC := $(wildcard kern/entry/*_host.c kern/entry/gen/*_host.c)
 rump_SOLIBS := -lrumphost
 rump_PC_REQUIRES := rumphost rumpuser
 rump_PC_DESC := rump kernel base: boot, processes, locks, memory, time, system calls
+
+# The VFS faction (component "vfs"): vnodes, path lookup, mounts, the
+# in-memory root file system (memfs) and etfs; its *_host.c files are the
+# host-side rump_pub_etfs_* entry points.
+rumpvfs_KSRC := $(filter-out %_host.c,$(wildcard kern/vfs/*.c kern/vfs/gen/*.c kern/vfs/memfs/*.c))
+rumpvfs_HSRC := $(wildcard kern/vfs/*_host.c)
+rumpvfs_SOLIBS := -lrump -lrumphost
+rumpvfs_PC_REQUIRES := rump
+rumpvfs_PC_DESC := rump kernel VFS faction: vnodes, names, mounts, the root file system, etfs
+
+rumpfs_tmpfs_KSRC := $(wildcard kern/fs/tmpfs/*.c)
+rumpfs_tmpfs_SOLIBS := -lrumpvfs -lrump
+rumpfs_tmpfs_PC_REQUIRES := rumpvfs
+rumpfs_tmpfs_PC_DESC := rump kernel tmpfs: the in-memory file system with size and inode limits
 
 rumphost_SRC := $(wildcard lib/rumphost/*.c)
 rumphost_PC_DESC := host-ABI translation between a Linux host and the kernel

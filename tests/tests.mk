@@ -49,3 +49,4 @@ test: tests
 
 .PHONY: test
 include tests/abi/abi.mk
+include tests/posix/posix.mk

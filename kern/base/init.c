@@ -1,17 +1,20 @@
 /*
  * init.c -- boot and shutdown.  rump_kern_init() brings the base up in
  * dependency order (parameters, memory, virtual CPUs, processes, timers,
- * deferred work), then runs every linked component; any failure undoes
- * what was done and returns the error, so a failed boot leaks nothing and
- * may be retried.  A kernel boots once per host process: after shutdown
- * rump_init() returns ESHUTDOWN.  Shutdown checks that no memory, lock or
- * kernel thread is left over (fatal with RUMP_LEAKCHECK=1).
+ * deferred work, descriptor tables), then runs every linked component;
+ * any failure undoes what was done and returns the error, so a failed
+ * boot leaks nothing and may be retried.  A kernel boots once per host
+ * process: after shutdown rump_init() returns ESHUTDOWN.  Shutdown closes
+ * every descriptor before the components stop, and checks that no
+ * memory, lock or kernel thread is left over (fatal with
+ * RUMP_LEAKCHECK=1).
  */
 #include <rump/rumpkern.h>
 #include <rump/rumpuser.h>
 #include <sys/atomic.h>
 #include <sys/callout.h>
 #include <sys/component.h>
+#include <sys/file.h>
 #include <sys/kmem.h>
 #include <sys/kthread.h>
 #include <sys/param.h>
@@ -96,6 +99,9 @@ static void base_teardown(int reached)
 	}
 	if (reached >= 3)
 		lwproc_fini();
+	/* After lwproc_fini: the processes' exit hooks closed their tables. */
+	if (reached >= 6)
+		file_fini();
 	if (reached >= 2)
 		sched_fini();
 	if (reached >= 1) {
@@ -157,6 +163,9 @@ int rump_kern_init(void)
 	if ((error = softint_startup()) != 0)
 		goto fail;
 	reached = 5;
+	if ((error = file_init()) != 0)
+		goto fail;
+	reached = 6;
 
 	rump_schedule();
 	error = component_init_all();
@@ -190,6 +199,8 @@ int kern_shutdown_begin(int howto)
 	shutdown_pending = 1;
 	shutdown_howto = howto;
 	aprint_verbose("rump kernel: shutting down\n");
+	/* Files go while the components that implement them still run. */
+	file_shutdown();
 	component_fini_all();
 	return 0;
 }
@@ -236,6 +247,6 @@ void kern_shutdown_finish(void)
 	atomic_store_release(&kern_state, KERN_HALTED);
 	if (l != NULL)
 		rumpuser_curlwpop(RUMPUSER_LWP_CLEAR, l);
-	base_teardown(5);
+	base_teardown(6);
 	aprint_verbose("rump kernel: halted\n");
 }

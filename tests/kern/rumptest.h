@@ -8,6 +8,7 @@
  */
 #ifndef RUMPTEST_H_
 #define RUMPTEST_H_
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -111,6 +112,38 @@ int rump_test_curlwp_implicit(void);
  * their names separated by spaces, copied into buf (NUL-terminated).
  */
 int rump_test_component_order(char *buf, size_t len);
+
+/*
+ * Files, descriptors, pipes and poll (test_file.c).  files_live: struct
+ * files in existence.  uiomove: kernel and process buffers, EFAULT after
+ * partial progress.  fd_install: in the calling process, which must have
+ * an empty table (rfork RUMP_RFCFDG), slot allocation, growth, EMFILE
+ * and close-on-exec; it leaves descriptors open for the process's exit
+ * to close.  pipe_kthreads: nwriters kernel threads write nrecs records
+ * of 1000 bytes each through one pipe; the reader checks that records
+ * arrive whole and in order per writer.  poll_kthread: a kernel thread
+ * asleep in poll and select is woken by a write and by the last close of
+ * the write end.  pipe_blocked: a writer blocked on a full pipe (writer
+ * 1) or a reader on an empty one (0) is released by closing the other
+ * end.  fcntl_locks: in a process with an empty table, record locks on a
+ * test file type reach fo_advlock checked and converted, and every close
+ * after a lock unlocks the file for the process.  fifo: the rendezvous
+ * of named fifo openers (ENXIO, waiting for the other end).
+ */
+int64_t rump_test_files_live(void);
+int rump_test_uiomove(void);
+int rump_test_fd_install(void);
+int rump_test_pipe_kthreads(int nwriters, int nrecs);
+int rump_test_poll_kthread(void);
+int rump_test_pipe_blocked(int writer);
+int rump_test_fcntl_locks(void);
+int rump_test_fifo(void);
+
+/*
+ * test_memfs_radix.c: checks memfs's radix tree (file pages, directory
+ * cookies) against a plain array over iters random operations.
+ */
+int rump_test_memfs_radix(int iters, uint32_t seed);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,21 @@
 #include <sys/sysproto.h>
 #include <sys/types.h>
 
+static int sysent_read(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_read(l, uap, retval);
+}
+
+static int sysent_write(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_write(l, uap, retval);
+}
+
+static int sysent_close(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_close(l, uap, retval);
+}
+
 static int sysent_getpid(struct lwp *l, const void *uap, register_t *retval)
 {
 	return sys_getpid(l, uap, retval);
@@ -36,6 +51,16 @@ static int sysent_getppid(struct lwp *l, const void *uap, register_t *retval)
 	return sys_getppid(l, uap, retval);
 }
 
+static int sysent_dup(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_dup(l, uap, retval);
+}
+
+static int sysent_pipe(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_pipe(l, uap, retval);
+}
+
 static int sysent_getegid(struct lwp *l, const void *uap, register_t *retval)
 {
 	return sys_getegid(l, uap, retval);
@@ -46,6 +71,11 @@ static int sysent_getgid(struct lwp *l, const void *uap, register_t *retval)
 	return sys_getgid(l, uap, retval);
 }
 
+static int sysent_ioctl(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_ioctl(l, uap, retval);
+}
+
 static int sysent_getgroups(struct lwp *l, const void *uap, register_t *retval)
 {
 	return sys_getgroups(l, uap, retval);
@@ -54,6 +84,36 @@ static int sysent_getgroups(struct lwp *l, const void *uap, register_t *retval)
 static int sysent_setgroups(struct lwp *l, const void *uap, register_t *retval)
 {
 	return sys_setgroups(l, uap, retval);
+}
+
+static int sysent_dup2(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_dup2(l, uap, retval);
+}
+
+static int sysent_fcntl(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_fcntl(l, uap, retval);
+}
+
+static int sysent_readv(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_readv(l, uap, retval);
+}
+
+static int sysent_writev(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_writev(l, uap, retval);
+}
+
+static int sysent_pread(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_pread(l, uap, retval);
+}
+
+static int sysent_pwrite(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_pwrite(l, uap, retval);
 }
 
 static int sysent_setgid(struct lwp *l, const void *uap, register_t *retval)
@@ -71,9 +131,44 @@ static int sysent_seteuid(struct lwp *l, const void *uap, register_t *retval)
 	return sys_seteuid(l, uap, retval);
 }
 
+static int sysent_lseek(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_lseek(l, uap, retval);
+}
+
 static int sysent_reboot(struct lwp *l, const void *uap, register_t *retval)
 {
 	return sys_reboot(l, uap, retval);
+}
+
+static int sysent_poll(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_poll(l, uap, retval);
+}
+
+static int sysent_preadv(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_preadv(l, uap, retval);
+}
+
+static int sysent_pwritev(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_pwritev(l, uap, retval);
+}
+
+static int sysent_select(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_select(l, uap, retval);
+}
+
+static int sysent_pipe2(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_pipe2(l, uap, retval);
+}
+
+static int sysent_dup3(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_dup3(l, uap, retval);
 }
 
 #define ARGSIZE(name) sizeof(struct sys_##name##_args)
@@ -81,10 +176,10 @@ static int sysent_reboot(struct lwp *l, const void *uap, register_t *retval)
 #define UNBOUND(name, size) [SYS_##name] = {NULL, size, #name}
 
 struct sysent sysent[SYS_MAXSYSCALL] = {
-	UNBOUND(read, ARGSIZE(read)),
-	UNBOUND(write, ARGSIZE(write)),
+	BOUND(read, ARGSIZE(read)),
+	BOUND(write, ARGSIZE(write)),
 	UNBOUND(open, ARGSIZE(open)),
-	UNBOUND(close, ARGSIZE(close)),
+	BOUND(close, ARGSIZE(close)),
 	UNBOUND(creat, ARGSIZE(creat)),
 	UNBOUND(link, ARGSIZE(link)),
 	UNBOUND(unlink, ARGSIZE(unlink)),
@@ -100,22 +195,22 @@ struct sysent sysent[SYS_MAXSYSCALL] = {
 	UNBOUND(access, ARGSIZE(access)),
 	UNBOUND(sync, 0),
 	BOUND(getppid, 0),
-	UNBOUND(dup, ARGSIZE(dup)),
-	UNBOUND(pipe, ARGSIZE(pipe)),
+	BOUND(dup, ARGSIZE(dup)),
+	BOUND(pipe, ARGSIZE(pipe)),
 	BOUND(getegid, 0),
 	BOUND(getgid, 0),
-	UNBOUND(ioctl, ARGSIZE(ioctl)),
+	BOUND(ioctl, ARGSIZE(ioctl)),
 	UNBOUND(symlink, ARGSIZE(symlink)),
 	UNBOUND(readlink, ARGSIZE(readlink)),
 	UNBOUND(umask, ARGSIZE(umask)),
 	UNBOUND(chroot, ARGSIZE(chroot)),
 	BOUND(getgroups, ARGSIZE(getgroups)),
 	BOUND(setgroups, ARGSIZE(setgroups)),
-	UNBOUND(dup2, ARGSIZE(dup2)),
-	UNBOUND(fcntl, ARGSIZE(fcntl)),
+	BOUND(dup2, ARGSIZE(dup2)),
+	BOUND(fcntl, ARGSIZE(fcntl)),
 	UNBOUND(fsync, ARGSIZE(fsync)),
-	UNBOUND(readv, ARGSIZE(readv)),
-	UNBOUND(writev, ARGSIZE(writev)),
+	BOUND(readv, ARGSIZE(readv)),
+	BOUND(writev, ARGSIZE(writev)),
 	UNBOUND(fchown, ARGSIZE(fchown)),
 	UNBOUND(fchmod, ARGSIZE(fchmod)),
 	UNBOUND(rename, ARGSIZE(rename)),
@@ -123,32 +218,32 @@ struct sysent sysent[SYS_MAXSYSCALL] = {
 	UNBOUND(mkfifo, ARGSIZE(mkfifo)),
 	UNBOUND(mkdir, ARGSIZE(mkdir)),
 	UNBOUND(rmdir, ARGSIZE(rmdir)),
-	UNBOUND(pread, ARGSIZE(pread)),
-	UNBOUND(pwrite, ARGSIZE(pwrite)),
+	BOUND(pread, ARGSIZE(pread)),
+	BOUND(pwrite, ARGSIZE(pwrite)),
 	BOUND(setgid, ARGSIZE(setgid)),
 	BOUND(setegid, ARGSIZE(setegid)),
 	BOUND(seteuid, ARGSIZE(seteuid)),
-	UNBOUND(lseek, ARGSIZE(lseek)),
+	BOUND(lseek, ARGSIZE(lseek)),
 	UNBOUND(truncate, ARGSIZE(truncate)),
 	UNBOUND(ftruncate, ARGSIZE(ftruncate)),
 	BOUND(reboot, ARGSIZE(reboot)),
-	UNBOUND(poll, ARGSIZE(poll)),
+	BOUND(poll, ARGSIZE(poll)),
 	UNBOUND(fdatasync, ARGSIZE(fdatasync)),
 	UNBOUND(lchown, ARGSIZE(lchown)),
-	UNBOUND(preadv, ARGSIZE(preadv)),
-	UNBOUND(pwritev, ARGSIZE(pwritev)),
+	BOUND(preadv, ARGSIZE(preadv)),
+	BOUND(pwritev, ARGSIZE(pwritev)),
 	UNBOUND(getcwd, ARGSIZE(getcwd)),
 	UNBOUND(getdents, ARGSIZE(getdents)),
 	UNBOUND(mount, ARGSIZE(mount)),
-	UNBOUND(select, ARGSIZE(select)),
+	BOUND(select, ARGSIZE(select)),
 	UNBOUND(utimes, ARGSIZE(utimes)),
 	UNBOUND(futimes, ARGSIZE(futimes)),
 	UNBOUND(stat, ARGSIZE(stat)),
 	UNBOUND(fstat, ARGSIZE(fstat)),
 	UNBOUND(lstat, ARGSIZE(lstat)),
 	UNBOUND(mknod, ARGSIZE(mknod)),
-	UNBOUND(pipe2, ARGSIZE(pipe2)),
-	UNBOUND(dup3, ARGSIZE(dup3)),
+	BOUND(pipe2, ARGSIZE(pipe2)),
+	BOUND(dup3, ARGSIZE(dup3)),
 	UNBOUND(linkat, ARGSIZE(linkat)),
 	UNBOUND(renameat, ARGSIZE(renameat)),
 	UNBOUND(mkdirat, ARGSIZE(mkdirat)),

@@ -6,6 +6,10 @@
  * its component's init; the VFS does path lookup, permissions, the vnode
  * cache, descriptors and the system calls.  Every op returns 0 or a kernel
  * errno.  Locking rules are stated at each op; docs/vfs.md has the model.
+ *
+ * Changes to the first contract: vop_lookup answers ".." (the VFS still
+ * never passes "."), the name cache lists and v_cstate in struct vnode,
+ * v_interlock left to the file system, and dead_mount for dead vnodes.
  */
 #ifndef RUMPKERN_SYS_VNODE_H_
 #define RUMPKERN_SYS_VNODE_H_
@@ -54,13 +58,16 @@ struct componentname {
  * Vnode ops.  "dvp locked" means the caller holds dvp's vnode lock
  * exclusively (rw_enter(&dvp->v_lock, RW_WRITER)); "vp locked" likewise.
  * Ops that return a vnode in *vpp return it referenced and unlocked.
- * lookup holds dvp shared or exclusive and never sees "." or "..": the
- * VFS resolves those itself.  The VFS has checked permissions and name
+ * lookup holds dvp shared or exclusive and never sees ".": the VFS
+ * resolves it itself, and resolves ".." across mount points and at the
+ * process root; lookup of ".." in any other directory returns its parent
+ * in the same file system.  The VFS has checked permissions and name
  * lengths (ENAMETOOLONG) before calling; file systems check what only
  * they know (EEXIST, ENOTEMPTY, ENOSPC, EMLINK).
  */
 struct vnodeops {
-	/* dvp shared or exclusive: the child named cnp, or ENOENT. */
+	/* dvp shared or exclusive: the child named cnp (".." its parent),
+	 * or ENOENT. */
 	int (*vop_lookup)(struct vnode *dvp, const struct componentname *cnp,
 			  struct vnode **vpp);
 	/* dvp locked: a new regular file, fifo, device or socket node. */
@@ -128,25 +135,30 @@ struct vnodeops {
 #define FSYNC_DATAONLY 0x01
 
 struct vnode {
-	krwlock_t v_lock;	    /* the vnode lock (see the ops) */
-	kmutex_t v_interlock;	    /* v_usecount transitions, v_flags */
-	int64_t v_usecount;	    /* references; 0: in the free list */
+	krwlock_t v_lock;     /* the vnode lock (see the ops) */
+	kmutex_t v_interlock; /* free for the file system's own use */
+	int64_t v_usecount;   /* references; 0: in the free list */
 	enum vtype v_type;
-	int v_flags;		    /* VV_*, VI_* */
-	struct mount *v_mount;	    /* NULL for a dead vnode */
+	int v_flags;	       /* VV_*, VI_*: see vfs_vnode.c */
+	struct mount *v_mount; /* &dead_mount for a dead vnode */
 	const struct vnodeops *v_op;
-	void *v_data;		    /* the file system's node */
+	void *v_data;		     /* the file system's node */
 	struct mount *v_mountedhere; /* a mount covering this directory */
-	dev_t v_rdev;		    /* devices */
-	void *v_fifo;		    /* fifos: the pipe while open */
-	void *v_locks;		    /* advisory locks (vfs_lockf.c) */
+	dev_t v_rdev;		     /* devices */
+	void *v_fifo;		     /* fifos: the pipe while open */
+	void *v_locks;		     /* advisory locks (vfs_lockf.c) */
 	/* vnode cache linkage */
 	uint64_t v_key;
 	struct list_node v_hash;
 	struct list_node v_lru;
 	struct list_node v_mntnode;
+	/* name cache (vfs_cache.c): entries in this directory, and the
+	 * entries that name this vnode */
+	struct list_head v_ncdir;
+	struct list_head v_ncnames;
+	int v_cstate; /* vnode cache state (vfs_vnode.c) */
 };
-#define VV_ROOT 0x01	   /* the root of its mount */
+#define VV_ROOT 0x01	  /* the root of its mount */
 #define VI_RECLAIMED 0x10 /* dead: v_data gone, every op fails EBADF */
 
 void vref(struct vnode *vp);  /* one more reference */
@@ -209,6 +221,8 @@ struct mount {
 	char mnt_stat_mntonname[RUMP_MNAMELEN];
 	char mnt_stat_mntfromname[RUMP_MNAMELEN];
 };
+/* What a dead vnode's v_mount points to: read-only, no file system. */
+extern struct mount dead_mount;
 
 /* Permission check on generic attributes (owner, group, other, root). */
 int vaccess(enum vtype type, mode_t file_mode, uid_t uid, gid_t gid,
