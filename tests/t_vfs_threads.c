@@ -2,19 +2,22 @@
  * t_vfs_threads.c -- VFS locking under contention: host threads create,
  * look up, rename (files and directories, across directories in both
  * directions, directories into each other), remove and stat in the same
- * few directories at once.  No deadlock (the watchdog), no unexpected
- * error, and afterwards a tree walk finds every surviving name once.
+ * few directories at once, while one more thread mounts and unmounts
+ * (now and then forcibly) a tmpfs that the others use.  No deadlock (the
+ * watchdog), no unexpected error, and afterwards a tree walk finds every
+ * surviving name once.
  */
 /* hosts: posix */
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "testlib.h"
 
-extern int rump_component_link_vfs;
+extern int rump_component_link_vfs, rump_component_link_tmpfs;
 
 #define NTHREADS 8
 #define NDIRS 4
@@ -32,6 +35,7 @@ static bool allowed(int e)
 	case ENOTDIR:
 	case EISDIR:
 	case EBUSY:
+	case EBADF: /* a file on a forcibly unmounted tmpfs */
 		return true;
 	default:
 		return false;
@@ -58,7 +62,7 @@ static void *worker(void *arg)
 		seed ^= seed << 13;
 		seed ^= seed >> 17;
 		seed ^= seed << 5;
-		op = (int)(seed % 9);
+		op = (int)(seed % 10);
 		d1 = (int)((seed >> 8) % NDIRS);
 		d2 = (int)((seed >> 12) % NDIRS);
 		n = (int)((seed >> 16) % 16);
@@ -102,13 +106,41 @@ static void *worker(void *arg)
 				 n);
 			TRY(rump_sys_stat(a, &st));
 			break;
-		default:
+		case 8:
 			snprintf(a, sizeof(a), "/t/d%d/s%d/s%d/..", d1, n % 4,
 				 (n + 2) % 4);
 			TRY(rump_sys_lstat(a, &st));
 			break;
+		default: {
+			/* In the tmpfs that comes and goes. */
+			int fd =
+				rump_sys_open("/t/m/x", O_RDONLY | O_DIRECTORY);
+			if (fd >= 0) {
+				TRY(rump_sys_fstat(fd, &st));
+				TRY(rump_sys_mkdir("/t/m/x/y", 0755));
+				TRY(rump_sys_stat("/t/m/x/y/../..", &st));
+				TRY(rump_sys_close(fd));
+			}
+			break;
+		}
 		}
 	}
+	return NULL;
+}
+
+static int stop_mounter; /* atomic */
+
+static void *mounter(void *arg)
+{
+	for (int i = 0; !__atomic_load_n(&stop_mounter, __ATOMIC_RELAXED);
+	     i++) {
+		TRY(rump_sys_mount("tmpfs", "/t/m", "tmpfs", 0, NULL));
+		TRY(rump_sys_mkdir("/t/m/x", 0755));
+		TRY(rump_sys_umount2("/t/m", (i % 4 == 3) ? MNT_FORCE : 0));
+	}
+	/* Leave nothing mounted. */
+	while (rump_sys_umount2("/t/m", MNT_FORCE) == 0)
+		continue;
 	return NULL;
 }
 
@@ -143,25 +175,32 @@ static int walk(const char *path, int depth)
 
 int main(int argc, char **argv)
 {
-	pthread_t t[NTHREADS];
+	pthread_t t[NTHREADS], m;
 	char d[32];
 
 	test_init(argc, argv);
 	test_watchdog(300);
-	CHECK(rump_component_link_vfs);
+	CHECK(rump_component_link_vfs && rump_component_link_tmpfs);
 	iterations = 3000 * test_scale();
+	/* More CPUs than the default two: more threads in the kernel at once.
+	 */
+	setenv("RUMP_NCPU", "4", 0);
 	test_boot();
 	CHECK_SYS(rump_sys_mkdir("/t", 0755));
 	for (int i = 0; i < NDIRS; i++) {
 		snprintf(d, sizeof(d), "/t/d%d", i);
 		CHECK_SYS(rump_sys_mkdir(d, 0755));
 	}
+	CHECK_SYS(rump_sys_mkdir("/t/m", 0755));
+	CHECK_EQ(pthread_create(&m, NULL, mounter, NULL), 0);
 	for (int i = 0; i < NTHREADS; i++)
 		CHECK_EQ(pthread_create(&t[i], NULL, worker,
 					(void *)(uintptr_t)(i + 1)),
 			 0);
 	for (int i = 0; i < NTHREADS; i++)
 		CHECK_EQ(pthread_join(t[i], NULL), 0);
+	__atomic_store_n(&stop_mounter, 1, __ATOMIC_RELAXED);
+	CHECK_EQ(pthread_join(m, NULL), 0);
 	test_log("%d names survived", walk("/t", 0));
 	test_halt();
 	test_log("ok");

@@ -322,8 +322,6 @@ static int etfs_lookup(struct vnode *dvp, const struct componentname *cnp,
 		if (n->en_parent == dn && strcmp(n->en_hostpath, path) == 0)
 			en = n;
 	}
-	if (en != NULL && en->en_type != type)
-		en->en_type = type; /* replaced on the host meanwhile */
 	if (en == NULL && (en = etfs_node_new(em, dn, path, type)) == NULL)
 		error = ENOMEM;
 	key = en != NULL ? en->en_key : 0;
@@ -370,13 +368,22 @@ static int etfs_readdir(struct vnode *vp, struct uio *uio, bool *eofp)
 	return EOPNOTSUPP;
 }
 
+/* The host descriptor if the node is open for writing, else -1. */
+static int etfs_node_wfd(struct etfs_node *en)
+{
+	int fd;
+
+	mutex_enter(&en->en_lock);
+	fd = en->en_rdonly ? -1 : en->en_fd;
+	mutex_exit(&en->en_lock);
+	return fd;
+}
+
 static int etfs_fsync(struct vnode *vp, int flags)
 {
-	struct etfs_node *en = vp->v_data;
+	int fd = etfs_node_wfd(vp->v_data);
 
-	if (en->en_fd < 0 || en->en_rdonly)
-		return 0;
-	return rumpuser_syncfd(en->en_fd, RUMPUSER_SYNCFD_WRITE, 0, 0);
+	return fd < 0 ? 0 : rumpuser_syncfd(fd, RUMPUSER_SYNCFD_WRITE, 0, 0);
 }
 
 static void etfs_reclaim(struct vnode *vp)
@@ -505,10 +512,10 @@ static int etfs_sync(struct mount *mp, bool waitfor)
 	mutex_enter(&em->em_lock);
 	list_foreach(it, &em->em_nodes)
 	{
-		struct etfs_node *en =
-			list_entry(it, struct etfs_node, en_node);
-		if (en->en_fd >= 0 && !en->en_rdonly)
-			rumpuser_syncfd(en->en_fd, RUMPUSER_SYNCFD_WRITE, 0, 0);
+		int fd = etfs_node_wfd(
+			list_entry(it, struct etfs_node, en_node));
+		if (fd >= 0)
+			rumpuser_syncfd(fd, RUMPUSER_SYNCFD_WRITE, 0, 0);
 	}
 	mutex_exit(&em->em_lock);
 	return 0;

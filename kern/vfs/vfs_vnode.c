@@ -164,10 +164,13 @@ void vrele(struct vnode *vp)
 		vrele_dead(vp);
 		return;
 	}
-	if (atomic_load_relaxed(&vp->v_usecount) > 1) {
-		atomic_dec_nv(&vp->v_usecount);
-		mutex_exit(&vcache_lock);
-		return;
+	/* A lookup may have added one meanwhile; others may still drop
+	 * theirs without the lock, hence compare-and-swap. */
+	while ((u = atomic_load_relaxed(&vp->v_usecount)) > 1) {
+		if (atomic_cas_bool(&vp->v_usecount, u, u - 1)) {
+			mutex_exit(&vcache_lock);
+			return;
+		}
 	}
 	/*
 	 * The last reference: inactivate with the count still 1, so that
@@ -462,7 +465,7 @@ int vcache_init(void)
 
 	if ((error = nvnodes_param(&maxvnodes)) != 0)
 		return error;
-	while (nbuckets < maxvnodes / 2 && nbuckets < (1u << 16))
+	while (nbuckets < maxvnodes && nbuckets < (1u << 17))
 		nbuckets <<= 1;
 	vcache_hash = kmem_alloc(nbuckets * sizeof(*vcache_hash), &M_VNODE);
 	if (vcache_hash == NULL)
@@ -486,8 +489,8 @@ void vcache_fini(void)
 		   (unsigned long long)numvnodes);
 	atomic_store_release(&vcache_running, false);
 	while (!list_empty(&vnode_pool)) {
-		struct vnode *vp =
-			list_entry(list_first(&vnode_pool), struct vnode, v_lru);
+		struct vnode *vp = list_entry(list_first(&vnode_pool),
+					      struct vnode, v_lru);
 		list_remove(&vp->v_lru);
 		vnode_destroy(vp);
 	}

@@ -53,7 +53,7 @@ int rump_test_callout_order(int n, uint32_t seed)
 	size_t csize = sizeof(struct callout) * (size_t)n;
 	size_t isize = sizeof(int) * (size_t)n;
 	size_t usize = sizeof(uint64_t) * (size_t)n;
-	uint64_t *rel, *when, *seq, t0;
+	uint64_t *rel, *when, *seq, t0, base;
 	int *expect;
 	uint32_t state = seed;
 
@@ -73,12 +73,26 @@ int rump_test_callout_order(int n, uint32_t seed)
 	cv_init(&ord.cv, "order");
 	ord.n = n;
 	ord.nfired = 0;
-	/* Delays of 5..5+n/3 ms, shuffled, so several are equal. */
 	for (int i = 0; i < n; i++) {
-		rel[i] = 5 * MS + (trand(&state) % (uint32_t)(n / 3 + 1)) * MS;
 		callout_init(&ord.c[i]);
 		callout_setfunc(&ord.c[i], order_handler, &ord.c[i]);
 	}
+	/*
+	 * A callout can only fire in order among those already scheduled, so
+	 * every deadline must lie beyond the time it takes to schedule them
+	 * all (long under sanitizers on a busy machine): measure that with a
+	 * dry run far in the future, and start the deadlines ten times later.
+	 */
+	t0 = getnsmono();
+	for (int i = 0; i < n; i++)
+		TCHECK(callout_schedule_at_ns(&ord.c[i],
+					      t0 + 3600 * NSEC_PER_SEC) == 0);
+	for (int i = 0; i < n; i++)
+		callout_stop(&ord.c[i]);
+	base = MAX(5 * MS, 10 * (getnsmono() - t0));
+	/* Delays of base..base+n/3 ms, shuffled, so several are equal. */
+	for (int i = 0; i < n; i++)
+		rel[i] = base + (trand(&state) % (uint32_t)(n / 3 + 1)) * MS;
 	/* Absolute deadlines, so that equal delays are truly equal deadlines
 	 * and the tie-break (scheduling order) is what decides. */
 	t0 = getnsmono();
