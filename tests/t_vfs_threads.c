@@ -132,8 +132,9 @@ static int stop_mounter; /* atomic */
 
 static void *mounter(void *arg)
 {
-	for (int i = 0; !__atomic_load_n(&stop_mounter, __ATOMIC_RELAXED);
-	     i++) {
+	int i;
+
+	for (i = 0; !__atomic_load_n(&stop_mounter, __ATOMIC_RELAXED); i++) {
 		TRY(rump_sys_mount("tmpfs", "/t/m", "tmpfs", 0, NULL));
 		TRY(rump_sys_mkdir("/t/m/x", 0755));
 		TRY(rump_sys_umount2("/t/m", (i % 4 == 3) ? MNT_FORCE : 0));
@@ -141,6 +142,7 @@ static void *mounter(void *arg)
 	/* Leave nothing mounted. */
 	while (rump_sys_umount2("/t/m", MNT_FORCE) == 0)
 		continue;
+	test_log("%d mount cycles", i);
 	return NULL;
 }
 

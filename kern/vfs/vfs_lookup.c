@@ -3,17 +3,12 @@
  * component at a time from the process root, its working directory or a
  * directory descriptor, checking search permission on every directory,
  * resolving "." and ".." itself (across mount points, never above the
- * process root), following symbolic links up to Linux's limit of 40 and
- * crossing into mounted file systems.  At most one vnode lock is held at a
- * time, except that CREATE and DELETE return the parent locked exclusive.
+ * process root), following at most MAXSYMLINKS (40, as Linux) symbolic
+ * links and crossing into mounted file systems.  At most one vnode lock is
+ * held at a time, except that CREATE and DELETE return the parent locked
+ * exclusive.
  */
 #include "vfs_private.h"
-
-/*
- * Links followed in one lookup: Linux's 40 (path_resolution(7)), so that
- * host programs see what the host kernel does (NetBSD's MAXSYMLINKS is 32).
- */
-#define VFS_MAXSYMLINKS 40
 
 KMEM_TYPE_DEFINE(M_PATHBUF, "pathbuf");
 
@@ -232,7 +227,7 @@ static int namei_follow(struct nameidata *nd, struct vnode *link,
 	size_t linklen, restlen;
 	int error;
 
-	if (++*nlinksp > VFS_MAXSYMLINKS)
+	if (++*nlinksp > MAXSYMLINKS) /* 40, as Linux */
 		return ELOOP;
 	if (nd->ni_linkbuf == NULL &&
 	    (nd->ni_linkbuf = kmem_alloc(PATH_MAX, &M_PATHBUF)) == NULL)
