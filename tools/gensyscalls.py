@@ -212,7 +212,7 @@ def parse_notes(text, argname):
             notes["dir"] = key
         elif key in ("str", "retcount", "opt") and not value:
             notes[key] = True
-        elif key in ("count", "bytes", "xlate") and value:
+        elif key in ("count", "bytes", "xlate", "max") and value:
             if not re.fullmatch(r"\*?[A-Za-z_]\w*|[0-9]+", value):
                 raise ListError(f"{argname}: bad value in '{item}'")
             notes[key] = value
@@ -296,6 +296,8 @@ def check_arg(call, a):
     if "str" in a.notes and (d != "in" or a.base not in ("char", "void")):
         raise ListError(f"{where}: str is for const char * (or const void *) "
                         "in arguments")
+    if "max" in a.notes and "count" not in a.notes:
+        raise ListError(f"{where}: max= bounds a count= array")
     if "retcount" in a.notes and (d != "out" or not sizes):
         raise ListError(f"{where}: retcount is for sized out arrays")
     for key in ("count", "bytes"):
@@ -898,6 +900,11 @@ def host_entry(c):
         if is_dynamic_array(a):
             ref = next(b for b in c.args if b.name == a.count)
             n = f"(uint64_t)(int64_t){a.count}" if ref.signed else a.count
+            if "max" in a.notes:
+                # The kernel's own bound, applied before the caller's
+                # array is read at all (as the kernel would).
+                e.add(f"\t\tif ((uint64_t){n} > (uint64_t){a.notes['max']}) {{",
+                      "\t\t\terror = EINVAL;", "\t\t\tgoto out;", "\t\t}")
             e.add(*wrap("\t\terror = ARRAY_ALLOC(", [f"k_{a.name}", n],
                         ");"))
             e.fail_if_error("\t\t")

@@ -949,6 +949,10 @@ int rump_sys_poll(struct pollfd *fds, nfds_t nfds, int timeout)
 	int error;
 
 	if (fds != NULL) {
+		if ((uint64_t)nfds > (uint64_t)RUMP_OPEN_MAX) {
+			error = EINVAL;
+			goto out;
+		}
 		error = ARRAY_ALLOC(k_fds, nfds);
 		if (error != 0)
 			goto out;
