@@ -25,6 +25,7 @@ struct filedesc {
 	int fd_limit;	   /* descriptors allowed (EMFILE beyond) */
 	int fd_freefile;   /* no free slot below this one */
 	int fd_nopen;	   /* descriptors open */
+	int fd_nreserved;  /* promised by fd_reserve, not yet installed */
 	bool fd_haslocks;  /* some process set POSIX locks through it */
 	struct file **fd_ofiles;
 	uint8_t *fd_oflags; /* FD_CLOEXEC per slot */
@@ -266,7 +267,13 @@ int fd_getfile(int fd, struct file **fpp)
 	return 0;
 }
 
-int fd_install(struct file *fp, int minfd, bool cloexec, int *fdp_out)
+/*
+ * Installs fp at the lowest free slot >= minfd.  Open and reserved
+ * descriptors together stay within the limit, so a reserved install
+ * always finds a slot (and, the table grown at reservation, memory).
+ */
+static int fd_install_common(struct file *fp, int minfd, bool cloexec,
+			     bool reserved, int *fdp_out)
 {
 	struct filedesc *fdp = curfdp();
 	int fd, error;
@@ -276,6 +283,10 @@ int fd_install(struct file *fp, int minfd, bool cloexec, int *fdp_out)
 	if (minfd < 0)
 		return EINVAL;
 	mutex_enter(&fdp->fd_lock);
+	if (!reserved && fdp->fd_nopen + fdp->fd_nreserved >= fdp->fd_limit) {
+		mutex_exit(&fdp->fd_lock);
+		return EMFILE;
+	}
 	fd = MAX(minfd, fdp->fd_freefile);
 	while (fd < fdp->fd_nfiles && fdp->fd_ofiles[fd] != NULL)
 		fd++;
@@ -290,12 +301,53 @@ int fd_install(struct file *fp, int minfd, bool cloexec, int *fdp_out)
 	fdp->fd_ofiles[fd] = fp;
 	fdp->fd_oflags[fd] = cloexec ? FD_CLOEXEC : 0;
 	fdp->fd_nopen++;
+	if (reserved)
+		fdp->fd_nreserved--;
 	/* The search started at the lowest free slot: none is below fd. */
 	if (minfd <= fdp->fd_freefile)
 		fdp->fd_freefile = fd + 1;
 	mutex_exit(&fdp->fd_lock);
 	*fdp_out = fd;
 	return 0;
+}
+
+int fd_install(struct file *fp, int minfd, bool cloexec, int *fdp_out)
+{
+	return fd_install_common(fp, minfd, cloexec, false, fdp_out);
+}
+
+int fd_reserve(void)
+{
+	struct filedesc *fdp = curfdp();
+	int error = 0, need;
+
+	if (fdp == NULL)
+		return ENOMEM;
+	mutex_enter(&fdp->fd_lock);
+	need = fdp->fd_nopen + fdp->fd_nreserved + 1;
+	if (need > fdp->fd_limit)
+		error = EMFILE;
+	else if (need > fdp->fd_nfiles)
+		error = fdesc_grow(fdp, need - 1);
+	if (error == 0)
+		fdp->fd_nreserved++;
+	mutex_exit(&fdp->fd_lock);
+	return error;
+}
+
+void fd_unreserve(void)
+{
+	struct filedesc *fdp = curfdp();
+
+	mutex_enter(&fdp->fd_lock);
+	KASSERT(fdp->fd_nreserved > 0);
+	fdp->fd_nreserved--;
+	mutex_exit(&fdp->fd_lock);
+}
+
+int fd_install_reserved(struct file *fp, bool cloexec, int *fdp_out)
+{
+	return fd_install_common(fp, 0, cloexec, true, fdp_out);
 }
 
 int fd_install_at(struct file *fp, int fd, bool cloexec)
@@ -317,6 +369,11 @@ int fd_install_at(struct file *fp, int fd, bool cloexec)
 		return error;
 	}
 	old = fdp->fd_ofiles[fd];
+	if (old == NULL && fdp->fd_nopen + fdp->fd_nreserved >= fdp->fd_limit) {
+		/* Every free slot is promised to an open in progress. */
+		mutex_exit(&fdp->fd_lock);
+		return EMFILE;
+	}
 	fdp->fd_ofiles[fd] = fp;
 	fdp->fd_oflags[fd] = cloexec ? FD_CLOEXEC : 0;
 	if (old == NULL)

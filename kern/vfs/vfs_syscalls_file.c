@@ -17,11 +17,15 @@ static int vfs_openat(int dirfd, const char *path, int flags, mode_t mode,
 	int fd, error;
 
 	/* A full table fails before anything is created. */
-	if (fd_count() >= fd_limit())
-		return EMFILE;
-	if ((error = vn_open(dirfd, path, flags, mode, &fp)) != 0)
+	if ((error = fd_reserve()) != 0)
 		return error;
-	if ((error = fd_install(fp, 0, (flags & O_CLOEXEC) != 0, &fd)) != 0) {
+	if ((error = vn_open(dirfd, path, flags, mode, &fp)) != 0) {
+		fd_unreserve();
+		return error;
+	}
+	if ((error = fd_install_reserved(fp, (flags & O_CLOEXEC) != 0, &fd)) !=
+	    0) {
+		fd_unreserve();
 		file_rele(fp);
 		return error;
 	}

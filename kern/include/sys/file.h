@@ -156,6 +156,16 @@ int fd_getfile(int fd, struct file **fpp);
  * free descriptor >= minfd; EMFILE when the table is full.
  */
 int fd_install(struct file *fp, int minfd, bool cloexec, int *fdp);
+/*
+ * For calls that create something before they have a file to install
+ * (open with O_CREAT): fd_reserve promises a descriptor (EMFILE when the
+ * table is full, ENOMEM when it cannot grow), so that the call fails
+ * before it changes anything; fd_install_reserved then cannot fail with
+ * either, and fd_unreserve gives the promise back on error.
+ */
+int fd_reserve(void);
+void fd_unreserve(void);
+int fd_install_reserved(struct file *fp, bool cloexec, int *fdp);
 /* Installs fp at exactly fd, closing what was there (dup2). */
 int fd_install_at(struct file *fp, int fd, bool cloexec);
 int fd_close(int fd);
