@@ -26,10 +26,8 @@
 enum { KERN_OFF, KERN_RUNNING, KERN_HALTED };
 static volatile int kern_state = KERN_OFF;
 
-void sched_upcalls(struct rumpuser_hyperup *hyp);
-int sched_implicit_prealloc(void);
-bool kern_is_running(void);
-bool kern_is_halted(void);
+static bool kern_is_running(void);
+static bool kern_is_halted(void);
 
 static int hyp_rfork(void *priv, int flags, const char *comm)
 {
@@ -215,12 +213,12 @@ bool kern_shutdown_is_pending(void)
 	return atomic_load_relaxed(&shutdown_pending) == 1;
 }
 
-bool kern_is_running(void)
+static bool kern_is_running(void)
 {
 	return atomic_load_acquire(&kern_state) == KERN_RUNNING;
 }
 
-bool kern_is_halted(void)
+static bool kern_is_halted(void)
 {
 	return atomic_load_acquire(&kern_state) == KERN_HALTED;
 }

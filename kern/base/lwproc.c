@@ -27,7 +27,6 @@ static const struct proc_hooks *proc_hooks[PROC_NSPECIFIC];
 static KMEM_TYPE_DEFINE(M_PROC, "proc");
 static KMEM_TYPE_DEFINE(M_LWP, "lwp");
 
-void sched_switch_lwp(struct lwp *l);
 
 struct proc *proc_find(pid_t pid)
 {

@@ -10,6 +10,7 @@
  */
 #include <rump/rumpuser.h>
 #include <sys/atomic.h>
+#include <sys/cprng.h>
 #include <sys/kmem.h>
 #include <sys/proc.h>
 #include <sys/systm.h>
@@ -24,11 +25,6 @@ static volatile int sched_waiters;
 static struct lwp lwp_acquiring;
 
 static KMEM_TYPE_DEFINE(M_CPU, "cpu");
-
-void *kmem_cpu_cache_create(void);
-void kmem_cpu_cache_destroy(void *cache);
-void *cprng_cpu_create(void);
-void cprng_cpu_destroy(void *state);
 
 struct lwp *curlwp_get(void)
 {

@@ -13,9 +13,6 @@
 #include <sys/sysproto.h>
 #include <sys/systm.h>
 
-int kern_shutdown_begin(int howto);
-bool kern_shutdown_is_pending(void);
-void kern_shutdown_finish(void);
 
 int syscall_establish(const struct syscall_binding *b)
 {

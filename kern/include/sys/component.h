@@ -37,6 +37,10 @@ void rump_component_register(struct rump_component *rc);
  * shutdown.  Every entry point from the host checks it first.
  */
 int kern_entry_error(void);
+/* Shutdown, in two halves (init.c): inside the reboot call, and after. */
+int kern_shutdown_begin(int howto);
+bool kern_shutdown_is_pending(void);
+void kern_shutdown_finish(void);
 /* The rump_sys_reboot() flags while components stop (RB_NOSYNC etc.). */
 int kern_shutdown_howto(void);
 int component_init_all(void);

@@ -31,6 +31,10 @@ void kmem_strfree(char *s, struct kmem_type *type);
 uint64_t kmem_host_bytes(void);
 uint64_t kmem_limit(void);
 
+/* A virtual CPU's allocator caches (sched.c creates one per CPU). */
+void *kmem_cpu_cache_create(void);
+void kmem_cpu_cache_destroy(void *cache);
+
 int kmem_init(void);
 void kmem_fini(void);
 /* Prints every type with objects in use; returns how many types leak. */

@@ -89,6 +89,11 @@ void rump_schedule(void);
 void rump_unschedule(void);
 int sched_init(int ncpus);
 void sched_fini(void);
+int sched_implicit_prealloc(void);
+/* The calling thread, holding a CPU, continues as l (NULL: implicit). */
+void sched_switch_lwp(struct lwp *l);
+struct rumpuser_hyperup;
+void sched_upcalls(struct rumpuser_hyperup *hyp);
 
 /* lwproc.c */
 int lwproc_init(void);
