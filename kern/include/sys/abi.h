@@ -121,8 +121,7 @@
 #define POLLRDBAND 0x0080
 #define POLLWRBAND 0x0100
 
-/* ioctl: ioctl(2) requests: NetBSD's encoding (direction, size, group, number)
- */
+/* ioctl: ioctl(2) requests: NetBSD's encoding (direction, size, group, number) */
 #define IOC_VOID 0x20000000
 #define IOC_OUT 0x40000000
 #define IOC_IN 0x80000000
