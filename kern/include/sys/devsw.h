@@ -35,7 +35,7 @@ static inline dev_t makedev(uint32_t ma, uint32_t mi)
 /* Open flags passed to d_open/d_close: FREAD, FWRITE (sys/file.h). */
 
 /* A block device.  d_strategy: as vop_strategy (sys/vnode.h), the device
- * in bp->b_dev; ends with biodone(bp). */
+ * in bp->b_dev; ends with biodone(bp), after which bp may be gone. */
 struct bdevsw {
 	int (*d_open)(dev_t dev, int flags);
 	int (*d_close)(dev_t dev, int flags);
