@@ -7,6 +7,7 @@
  * (etfs_host.h), since the hypercall interface has no calls for them.
  */
 #include <rump/rumpuser.h>
+#include <sys/devsw.h>
 
 #include "etfs.h"
 #include "etfs_host.h"
@@ -513,6 +514,57 @@ static int etfs_fsync(struct vnode *vp, int flags)
 	return fd < 0 ? 0 : rumpuser_syncfd(fd, RUMPUSER_SYNCFD_WRITE, 0, 0);
 }
 
+/* The end of a host transfer, in kernel context (bio_host_start). */
+static void etfs_strategy_done(void *arg, size_t done, int error)
+{
+	struct buf *bp = arg;
+
+	bp->b_resid = bp->b_bcount - (int)MIN(done, (size_t)bp->b_bcount);
+	bp->b_error = error;
+	if (error == 0 && bp->b_resid != 0)
+		bp->b_error = EIO;
+	biodone(bp);
+}
+
+/* Device nodes: the buffer cache's transfers, asynchronous. */
+static int etfs_strategy(struct vnode *vp, struct buf *bp)
+{
+	struct etfs_node *en = vp->v_data;
+	uint64_t off = dbtob(bp->b_blkno), size;
+	int error, op;
+
+	if (en == NULL || (en->en_type != VBLK && en->en_type != VCHR))
+		error = ENXIO;
+	else if ((error = etfs_node_open(en)) != 0)
+		;
+	else if (!(bp->b_flags & (B_READ | B_FLUSH)) && en->en_rdonly)
+		error = EROFS;
+	else if (!(bp->b_flags & B_FLUSH) &&
+		 (size = etfs_node_size(en),
+		  bp->b_blkno < 0 || bp->b_bcount < 0 || off > size ||
+			  (uint64_t)bp->b_bcount > size - off))
+		error = EIO; /* beyond the end of the device */
+	if (error == 0) {
+		if (bp->b_flags & B_FLUSH)
+			op = RUMPUSER_BIO_SYNC;
+		else
+			op = (bp->b_flags & B_READ) ? RUMPUSER_BIO_READ
+						    : RUMPUSER_BIO_WRITE;
+		error = bio_host_start(
+			en->en_fd, op,
+			(bp->b_flags & B_FLUSH) ? NULL : bp->b_data,
+			(size_t)bp->b_bcount, (int64_t)(en->en_begin + off),
+			etfs_strategy_done, bp);
+	}
+	if (error != 0) {
+		bp->b_error = error;
+		bp->b_resid = bp->b_bcount;
+		biodone(bp);
+		return error;
+	}
+	return 0;
+}
+
 static void etfs_reclaim(struct vnode *vp)
 {
 	vp->v_data = NULL; /* the node stays with the mount */
@@ -538,6 +590,7 @@ const struct vnodeops etfs_vnodeops = {
 	.vop_seekdata = NULL,
 	.vop_inactive = NULL,
 	.vop_reclaim = etfs_reclaim,
+	.vop_strategy = etfs_strategy,
 };
 
 static int etfs_mount(struct mount *mp, const char *source, const char *opts)
