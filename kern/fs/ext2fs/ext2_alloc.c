@@ -366,7 +366,7 @@ int ext2_ialloc(struct ext2_trans *tp, struct ext2_inode *dip, uint16_t mode,
 	struct ext2_inode *ip;
 	struct timespec now;
 	struct vnode *vp;
-	uint32_t ino;
+	uint32_t ino = 0;
 	int error;
 
 	*ipp = NULL;

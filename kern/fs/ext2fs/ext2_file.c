@@ -97,7 +97,7 @@ static uint64_t alloc_goal(struct ext2_inode *ip, uint64_t lblk)
 }
 
 /* Maps lblk, allocating; *newp when the block was just allocated. */
-static int file_alloc(struct ext2_trans *tp, struct ext2_inode *ip,
+static int fblock_alloc(struct ext2_trans *tp, struct ext2_inode *ip,
 		      uint64_t lblk, uint64_t *pblk, bool *newp)
 {
 	uint64_t goal;
@@ -129,7 +129,7 @@ int ext2_bread_file(struct ext2_trans *tp, struct ext2_inode *ip,
 			return ENOENT;
 		return ext2_bread(em, pblk, bpp);
 	}
-	if ((error = file_alloc(tp, ip, lblk, &pblk, &isnew)) != 0)
+	if ((error = fblock_alloc(tp, ip, lblk, &pblk, &isnew)) != 0)
 		return error;
 	if (isnew)
 		return ext2_getblk(em, pblk, bpp);
@@ -231,7 +231,7 @@ static int write_block(struct ext2_trans *tp, struct ext2_inode *ip,
 	struct buf *bp;
 	int error;
 
-	if ((error = file_alloc(tp, ip, off >> em->em_bshift, &pblk,
+	if ((error = fblock_alloc(tp, ip, off >> em->em_bshift, &pblk,
 				&isnew)) != 0)
 		return error;
 	if (isnew)
@@ -333,7 +333,7 @@ int ext2_vop_fallocate(struct vnode *vp, off_t off, off_t len)
 		if ((error = ext2_trans_begin(em, WRITE_CREDITS, &tp)) != 0)
 			break;
 		for (i = 0; i < WRITE_CHUNK && lblk <= last; i++, lblk++) {
-			if ((error = file_alloc(tp, ip, lblk, &pblk, &isnew)) !=
+			if ((error = fblock_alloc(tp, ip, lblk, &pblk, &isnew)) !=
 			    0)
 				break;
 			if (isnew) {

@@ -79,6 +79,12 @@ int ext2_trans_end(struct ext2_trans *tp)
 	return 0;
 }
 
+/* Everything written so far is on stable storage (fsync, sync). */
+int ext2_trans_sync(struct ext2_mount *em)
+{
+	return vflushbuf(em->em_devvp, true);
+}
+
 /*
  * Until the jbd2 code is in: a journal that needs recovery cannot be
  * mounted; a clean one is left alone and metadata is written in place,

@@ -428,6 +428,7 @@ struct ext2_mount {
 	kmutex_t em_lock;	 /* allocation: bitmaps, descriptors, counts */
 	kmutex_t em_orphan_lock; /* the orphan list */
 	uint32_t em_last_dir_group;
+	uint16_t em_mount_state; /* s_state at mount, restored at unmount */
 	struct ext2_inode *em_orphans; /* in-core orphans, on-disk order */
 };
 #define VFSTOEXT2(mp) ((struct ext2_mount *)(mp)->mnt_data)
@@ -680,6 +681,8 @@ void ext2_trans_dirty(struct ext2_trans *tp, struct buf *bp);
 void ext2_trans_revoke(struct ext2_trans *tp, uint64_t pblk);
 /* Ends tp (with a journal: commits per the journal's policy). */
 int ext2_trans_end(struct ext2_trans *tp);
+/* Everything written before is on stable storage (fsync, sync). */
+int ext2_trans_sync(struct ext2_mount *em);
 /* Reads fs block pblk of the device (bread through em_devvp). */
 int ext2_bread(struct ext2_mount *em, uint64_t pblk, struct buf **bpp);
 /* A zeroed buffer for fs block pblk, without reading it. */
