@@ -145,6 +145,12 @@ int rump_test_fifo(void);
  */
 int rump_test_memfs_radix(int iters, uint32_t seed);
 
+/*
+ * test_crc.c: crc32c and crc16 (kern/libc/crc.c) against the standard
+ * check values, and split updates equal to one update.
+ */
+int rump_test_crc(void);
+
 #ifdef __cplusplus
 }
 #endif
