@@ -126,8 +126,8 @@ void ext2_dirblk_dirty(struct ext2_trans *tp, struct ext2_inode *dp,
 	db->db_bp = NULL;
 }
 
-int ext2_dirblk_new(struct ext2_trans *tp, struct ext2_inode *dp,
-		    uint64_t lblk, struct ext2_dirblk *db)
+int ext2_dirblk_new(struct ext2_trans *tp, struct ext2_inode *dp, uint64_t lblk,
+		    struct ext2_dirblk *db)
 {
 	struct ext2_mount *em = dp->i_mount;
 	int error;
@@ -144,8 +144,8 @@ int ext2_dirblk_new(struct ext2_trans *tp, struct ext2_inode *dp,
 }
 
 /* A linear walk over every block. */
-static int dir_find_linear(struct ext2_inode *dp, const char *name,
-			   size_t len, struct ext2_dirpos *pos)
+static int dir_find_linear(struct ext2_inode *dp, const char *name, size_t len,
+			   struct ext2_dirpos *pos)
 {
 	uint64_t n = ext2_dir_nblocks(dp);
 	struct ext2_dirblk db;
@@ -164,8 +164,7 @@ static int dir_find_linear(struct ext2_inode *dp, const char *name,
 			continue;
 		}
 		prev.d_off = UINT32_MAX;
-		for (off = 0;
-		     ext2_dir_block_entry(&db.db_bi, off, &de) == 0;
+		for (off = 0; ext2_dir_block_entry(&db.db_bi, off, &de) == 0;
 		     off += de.d_reclen) {
 			if (de.d_ino != 0 && de.d_namelen == len &&
 			    memcmp(de.d_name, name, len) == 0) {
@@ -248,8 +247,8 @@ static int dir_add_linear(struct ext2_trans *tp, struct ext2_inode *dp,
 			return error;
 	}
 	/* Full: a one-block directory becomes indexed where possible. */
-	if (n == 1 && ext2_has_compat(dp->i_mount,
-				      EXT2_FEATURE_COMPAT_DIR_INDEX)) {
+	if (n == 1 &&
+	    ext2_has_compat(dp->i_mount, EXT2_FEATURE_COMPAT_DIR_INDEX)) {
 		error = ext2_htree_convert(tp, dp);
 		if (error == 0)
 			return ext2_htree_add(tp, dp, name, len, ino, type);
@@ -259,8 +258,8 @@ static int dir_add_linear(struct ext2_trans *tp, struct ext2_inode *dp,
 	return dir_add_newblock(tp, dp, name, len, ino, type);
 }
 
-int ext2_dir_add(struct ext2_trans *tp, struct ext2_inode *dp,
-		 const char *name, size_t len, uint32_t ino, uint8_t type)
+int ext2_dir_add(struct ext2_trans *tp, struct ext2_inode *dp, const char *name,
+		 size_t len, uint32_t ino, uint8_t type)
 {
 	int error;
 
@@ -314,8 +313,7 @@ int ext2_dir_remove(struct ext2_trans *tp, struct ext2_inode *dp,
 }
 
 int ext2_dir_retarget(struct ext2_trans *tp, struct ext2_inode *dp,
-		      const struct ext2_dirpos *pos, uint32_t ino,
-		      uint8_t type)
+		      const struct ext2_dirpos *pos, uint32_t ino, uint8_t type)
 {
 	struct ext2_dirblk db;
 	uint8_t *rec;
@@ -392,7 +390,7 @@ int ext2_dir_isempty(struct ext2_inode *dp, bool *emptyp)
 static uint8_t dir_ft_to_dt(uint8_t ft)
 {
 	static const uint8_t map[EXT2_DIR_FT_MAX] = {
-		DT_UNKNOWN, DT_REG, DT_DIR,  DT_CHR,
+		DT_UNKNOWN, DT_REG,  DT_DIR,  DT_CHR,
 		DT_BLK,	    DT_FIFO, DT_SOCK, DT_LNK,
 	};
 
@@ -428,8 +426,7 @@ int ext2_dirbuf_add(struct ext2_dirbuf *d, uint64_t ino, int64_t nextoff,
 	return 0;
 }
 
-int ext2_dir_readdir_linear(struct ext2_inode *dp, struct uio *uio,
-			    bool *eofp)
+int ext2_dir_readdir_linear(struct ext2_inode *dp, struct uio *uio, bool *eofp)
 {
 	struct ext2_mount *em = dp->i_mount;
 	uint64_t n = ext2_dir_nblocks(dp), cookie, lblk, next;
@@ -460,10 +457,9 @@ int ext2_dir_readdir_linear(struct ext2_inode *dp, struct uio *uio,
 			if ((lblk << em->em_bshift) + off < cookie)
 				continue;
 			if (de.d_ino != 0) {
-				error = ext2_dirbuf_add(&d, de.d_ino,
-							(int64_t)next,
-							de.d_type, de.d_name,
-							de.d_namelen);
+				error = ext2_dirbuf_add(
+					&d, de.d_ino, (int64_t)next, de.d_type,
+					de.d_name, de.d_namelen);
 				if (error != 0 || d.d_full)
 					break;
 			}

@@ -132,11 +132,11 @@ struct ext2_dirent {
  */
 struct ext2_dir_blockinfo {
 	uint8_t *b_data;
-	uint32_t b_size;  /* the block size */
-	uint32_t b_end;	  /* where entries end: b_size or b_size - 12 */
-	uint32_t b_ino;	  /* directory inode, for messages */
-	uint64_t b_lblk;  /* logical block, for messages */
-	bool b_filetype;  /* file_type is meaningful */
+	uint32_t b_size; /* the block size */
+	uint32_t b_end;	 /* where entries end: b_size or b_size - 12 */
+	uint32_t b_ino;	 /* directory inode, for messages */
+	uint64_t b_lblk; /* logical block, for messages */
+	bool b_filetype; /* file_type is meaningful */
 };
 /* Decode a rec_len field (64 KiB blocks encode 65536 specially). */
 uint32_t ext2_dir_reclen_get(const uint8_t *rec, uint32_t bsize);
@@ -201,9 +201,8 @@ uint32_t ext2_dx_limit(uint32_t bsize, uint32_t cloff, bool csum);
  * corrupt (bad info length, levels beyond maxlevels, count > limit, limit
  * not what the block size gives, count 0).
  */
-int ext2_dx_root_parse(uint8_t *data, uint32_t bsize, bool csum,
-		       int maxlevels, int *hashverp, int *levelsp,
-		       struct ext2_dx_block *xb);
+int ext2_dx_root_parse(uint8_t *data, uint32_t bsize, bool csum, int maxlevels,
+		       int *hashverp, int *levelsp, struct ext2_dx_block *xb);
 int ext2_dx_node_parse(uint8_t *data, uint32_t bsize, bool csum,
 		       struct ext2_dx_block *xb);
 /* Entry i's hash (0 for entry 0) and block. */
@@ -228,7 +227,7 @@ struct buf;
 struct ext2_dirblk {
 	struct buf *db_bp;
 	struct ext2_dir_blockinfo db_bi;
-	bool db_tail; /* ends in a checksum tail */
+	bool db_tail;	/* ends in a checksum tail */
 	bool db_dxnode; /* an interior hash tree block (no entries) */
 };
 /* Where an entry is: block, offset, predecessor (UINT32_MAX: none). */
@@ -253,8 +252,8 @@ void ext2_dirblk_release(struct ext2_dirblk *db);
 void ext2_dirblk_dirty(struct ext2_trans *tp, struct ext2_inode *dp,
 		       struct ext2_dirblk *db);
 /* A fresh, empty leaf block lblk (allocated through tp). */
-int ext2_dirblk_new(struct ext2_trans *tp, struct ext2_inode *dp,
-		    uint64_t lblk, struct ext2_dirblk *db);
+int ext2_dirblk_new(struct ext2_trans *tp, struct ext2_inode *dp, uint64_t lblk,
+		    struct ext2_dirblk *db);
 bool ext2_dir_filetype(const struct ext2_mount *em);
 /* Whether dp is searched through its hash tree. */
 bool ext2_dir_is_indexed(const struct ext2_inode *dp);
@@ -265,8 +264,8 @@ uint8_t ext2_dir_mode_to_ft(uint16_t mode);
 int ext2_dir_find(struct ext2_inode *dp, const char *name, size_t len,
 		  struct ext2_dirpos *pos);
 /* A new entry name -> ino in dp (the caller checked it is not there). */
-int ext2_dir_add(struct ext2_trans *tp, struct ext2_inode *dp,
-		 const char *name, size_t len, uint32_t ino, uint8_t type);
+int ext2_dir_add(struct ext2_trans *tp, struct ext2_inode *dp, const char *name,
+		 size_t len, uint32_t ino, uint8_t type);
 /* Remove the entry at pos (found with ext2_dir_find, dp still locked). */
 int ext2_dir_remove(struct ext2_trans *tp, struct ext2_inode *dp,
 		    const struct ext2_dirpos *pos);
@@ -275,8 +274,7 @@ int ext2_dir_retarget(struct ext2_trans *tp, struct ext2_inode *dp,
 		      const struct ext2_dirpos *pos, uint32_t ino,
 		      uint8_t type);
 /* readdir of a linear directory (byte offsets as cookies). */
-int ext2_dir_readdir_linear(struct ext2_inode *dp, struct uio *uio,
-			    bool *eofp);
+int ext2_dir_readdir_linear(struct ext2_inode *dp, struct uio *uio, bool *eofp);
 
 /* The hash tree (ext2_htree.c).  ENOTSUP: fall back to a linear walk. */
 int ext2_htree_find(struct ext2_inode *dp, const char *name, size_t len,

@@ -156,7 +156,8 @@ void ext2_dir_block_remove(const struct ext2_dir_blockinfo *bi, uint32_t prev,
 		return;
 	}
 	prec = bi->b_data + prev;
-	ext2_dir_reclen_put(prec, ext2_dir_reclen_get(prec, bi->b_size) + reclen,
+	ext2_dir_reclen_put(prec,
+			    ext2_dir_reclen_get(prec, bi->b_size) + reclen,
 			    bi->b_size);
 }
 
@@ -187,8 +188,7 @@ void ext2_dir_tail_init(uint8_t *data, uint32_t bsize)
 	t[EXT2_DIRENT_TYPE] = EXT2_DIR_FT_CSUM;
 }
 
-uint32_t ext2_dir_leaf_csum(uint32_t iseed, const uint8_t *data,
-			    uint32_t bsize)
+uint32_t ext2_dir_leaf_csum(uint32_t iseed, const uint8_t *data, uint32_t bsize)
 {
 	return crc32c(iseed, data, bsize - EXT2_DIR_TAIL_SIZE);
 }

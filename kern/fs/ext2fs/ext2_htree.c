@@ -64,8 +64,8 @@ static bool dx_has_tail(const struct ext2_inode *dp,
 			const struct ext2_dx_block *xb)
 {
 	return dp->i_mount->em_csum &&
-	       xb->x_limit == ext2_dx_limit(dp->i_mount->em_bsize,
-					    xb->x_cloff, true);
+	       xb->x_limit ==
+		       ext2_dx_limit(dp->i_mount->em_bsize, xb->x_cloff, true);
 }
 
 static uint8_t *dx_tail(const struct ext2_dx_block *xb)
@@ -80,11 +80,10 @@ static void dx_dirty(struct ext2_trans *tp, struct ext2_inode *dp,
 	if (dx_has_tail(dp, &f->f_xb)) {
 		uint8_t *t = dx_tail(&f->f_xb);
 		ext2_dir_put32(t, 0);
-		ext2_dir_put32(t + 4, ext2_dx_csum(dp->i_csum_seed,
-						   f->f_xb.x_data,
-						   f->f_xb.x_cloff,
-						   f->f_xb.x_count,
-						   f->f_xb.x_limit));
+		ext2_dir_put32(t + 4,
+			       ext2_dx_csum(dp->i_csum_seed, f->f_xb.x_data,
+					    f->f_xb.x_cloff, f->f_xb.x_count,
+					    f->f_xb.x_limit));
 	}
 	ext2_trans_dirty(tp, f->f_bp);
 	f->f_bp = NULL;
@@ -123,10 +122,9 @@ static int dx_read(struct ext2_inode *dp, struct dx_path *p, int level,
 					   &ver, &levels, &f->f_xb);
 		/* Trees made before metadata_csum have no tail: accepted. */
 		if (error != 0 && em->em_csum)
-			error = ext2_dx_root_parse(f->f_bp->b_data,
-						   em->em_bsize, false,
-						   htree_maxlevels(em), &ver,
-						   &levels, &f->f_xb);
+			error = ext2_dx_root_parse(
+				f->f_bp->b_data, em->em_bsize, false,
+				htree_maxlevels(em), &ver, &levels, &f->f_xb);
 		if (error == 0 && ver > EXT2_HASH_TEA)
 			error = EIO;
 		p->p_levels = levels;
@@ -135,9 +133,8 @@ static int dx_read(struct ext2_inode *dp, struct dx_path *p, int level,
 		error = ext2_dx_node_parse(f->f_bp->b_data, em->em_bsize,
 					   em->em_csum, &f->f_xb);
 		if (error != 0 && em->em_csum)
-			error = ext2_dx_node_parse(f->f_bp->b_data,
-						   em->em_bsize, false,
-						   &f->f_xb);
+			error = ext2_dx_node_parse(
+				f->f_bp->b_data, em->em_bsize, false, &f->f_xb);
 	}
 	if (error != 0)
 		return htree_bad(dp, lblk, "bad index block");
@@ -308,8 +305,7 @@ static int dx_new_node(struct ext2_trans *tp, struct ext2_inode *dp,
 		f->f_bp = NULL;
 		return error;
 	}
-	ext2_dx_node_init(f->f_bp->b_data, em->em_bsize, em->em_csum,
-			  &f->f_xb);
+	ext2_dx_node_init(f->f_bp->b_data, em->em_bsize, em->em_csum, &f->f_xb);
 	f->f_lblk = lblk;
 	f->f_at = 0;
 	dp->i_size = (lblk + 1) << em->em_bshift;
@@ -632,8 +628,7 @@ int ext2_htree_convert(struct ext2_trans *tp, struct ext2_inode *dp)
 		return ENOTSUP;
 	if ((error = ext2_dirblk_read(dp, 0, &db)) != 0)
 		return error == ENOENT ? ENOTSUP : error;
-	if (db.db_dxnode ||
-	    ext2_dir_block_entry(&db.db_bi, 0, &dot) != 0 ||
+	if (db.db_dxnode || ext2_dir_block_entry(&db.db_bi, 0, &dot) != 0 ||
 	    ext2_dir_block_entry(&db.db_bi, dot.d_reclen, &dotdot) != 0 ||
 	    dot.d_namelen != 1 || dot.d_name[0] != '.' ||
 	    dotdot.d_namelen != 2 || dotdot.d_name[0] != '.' ||
@@ -767,8 +762,8 @@ static int rd_grow(struct ext2_inode *dp, struct rd_group *g)
  * Copies the leaf the path points at and the leaves continuing it, and
  * lists their live entries at or after cookie, sorted.
  */
-static int rd_collect(struct ext2_inode *dp, struct dx_path *p,
-		      uint64_t cookie, struct rd_group *g)
+static int rd_collect(struct ext2_inode *dp, struct dx_path *p, uint64_t cookie,
+		      struct rd_group *g)
 {
 	uint32_t bsize = dp->i_mount->em_bsize, perblk = bsize / 12 + 1;
 	struct ext2_dir_blockinfo bi;
@@ -826,7 +821,8 @@ static int rd_emit(struct ext2_inode *dp, struct rd_group *g,
 	while (i < g->g_nent) {
 		/* The run of equal positions must fit whole. */
 		need = 0;
-		for (j = i; j < g->g_nent && g->g_ent[j].r_pos == g->g_ent[i].r_pos;
+		for (j = i;
+		     j < g->g_nent && g->g_ent[j].r_pos == g->g_ent[i].r_pos;
 		     j++) {
 			rec = g->g_blocks + (size_t)g->g_ent[j].r_blk * bsize +
 			      g->g_ent[j].r_off;

@@ -32,9 +32,8 @@ static int dx_parse_entries(uint8_t *data, uint32_t bsize, bool csum,
 	return 0;
 }
 
-int ext2_dx_root_parse(uint8_t *data, uint32_t bsize, bool csum,
-		       int maxlevels, int *hashverp, int *levelsp,
-		       struct ext2_dx_block *xb)
+int ext2_dx_root_parse(uint8_t *data, uint32_t bsize, bool csum, int maxlevels,
+		       int *hashverp, int *levelsp, struct ext2_dx_block *xb)
 {
 	uint32_t dotlen = ext2_dir_reclen_get(data, bsize);
 

@@ -31,8 +31,7 @@ int ext2_vop_link(struct vnode *dvp, struct vnode *vp,
 	error = ext2_dir_find(dp, cnp->cn_name, cnp->cn_namelen, &pos);
 	if (error != ENOENT)
 		return error == 0 ? EEXIST : error;
-	if ((error = ext2_trans_begin(dp->i_mount, EXT2_DIR_CREDITS, &tp)) !=
-	    0)
+	if ((error = ext2_trans_begin(dp->i_mount, EXT2_DIR_CREDITS, &tp)) != 0)
 		return error;
 	error = ext2_dir_add(tp, dp, cnp->cn_name, cnp->cn_namelen,
 			     ip->i_number, ext2_dir_mode_to_ft(ext2_imode(ip)));

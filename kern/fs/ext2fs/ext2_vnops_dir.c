@@ -306,8 +306,7 @@ int ext2_vop_remove(struct vnode *dvp, struct vnode *vp,
 		return EISDIR;
 	if ((error = ext2_dir_find_of(dp, cnp, ip, &pos)) != 0)
 		return error;
-	if ((error = ext2_trans_begin(dp->i_mount, EXT2_DIR_CREDITS, &tp)) !=
-	    0)
+	if ((error = ext2_trans_begin(dp->i_mount, EXT2_DIR_CREDITS, &tp)) != 0)
 		return error;
 	error = ext2_dir_remove(tp, dp, &pos);
 	if (error == 0) {
@@ -342,8 +341,7 @@ int ext2_vop_rmdir(struct vnode *dvp, struct vnode *vp,
 		return error;
 	if (!empty)
 		return ENOTEMPTY;
-	if ((error = ext2_trans_begin(dp->i_mount, EXT2_DIR_CREDITS, &tp)) !=
-	    0)
+	if ((error = ext2_trans_begin(dp->i_mount, EXT2_DIR_CREDITS, &tp)) != 0)
 		return error;
 	error = ext2_dir_remove(tp, dp, &pos);
 	if (error == 0) {
