@@ -4,7 +4,7 @@
 # library has only host sources.  <lib>_PC_REQUIRES and <lib>_PC_DESC feed
 # the pkg-config file; <lib>_SOLIBS are the DT_NEEDED of the shared object.
 
-KERNLIBS := rump rumpvfs rumpfs_tmpfs
+KERNLIBS := rump rumpvfs rumpfs_tmpfs rumpdev rumpdev_disk
 HOSTLIBS := rumphost rumpuser rumpuser_fiber
 
 rump_KSRC := $(wildcard kern/base/*.c kern/base/gen/*.c kern/libc/*.c)
@@ -26,6 +26,18 @@ rumpfs_tmpfs_KSRC := $(wildcard kern/fs/tmpfs/*.c)
 rumpfs_tmpfs_SOLIBS := -lrumpvfs -lrump
 rumpfs_tmpfs_PC_REQUIRES := rumpvfs
 rumpfs_tmpfs_PC_DESC := rump kernel tmpfs: the in-memory file system with size and inode limits
+
+# The dev faction (component "dev"): the disk framework, partitions (MBR,
+# GPT) and the block driver "disk"; librumpdev_disk: disks on host files,
+# which etfs RUMP_ETFS_BLK registrations use when it is linked.
+rumpdev_KSRC := $(wildcard kern/dev/*.c)
+rumpdev_SOLIBS := -lrump
+rumpdev_PC_REQUIRES := rump
+rumpdev_PC_DESC := rump kernel dev faction: disks and partitions (MBR, GPT)
+rumpdev_disk_KSRC := $(wildcard kern/dev/hostdisk/*.c)
+rumpdev_disk_SOLIBS := -lrumpdev -lrump
+rumpdev_disk_PC_REQUIRES := rumpdev
+rumpdev_disk_PC_DESC := rump kernel disks backed by host files
 
 rumphost_SRC := $(wildcard lib/rumphost/*.c)
 rumphost_PC_DESC := host-ABI translation between a Linux host and the kernel
