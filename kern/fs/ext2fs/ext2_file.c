@@ -103,7 +103,9 @@ static int fblock_alloc(struct ext2_trans *tp, struct ext2_inode *ip,
 	uint64_t goal;
 
 	*newp = false;
-	if (!has_blocks(ip))
+	/* A new slow symlink has no block yet and looks fast until then. */
+	if (!has_blocks(ip) &&
+	    (ext2_imode(ip) & EXT2_S_IFMT) != EXT2_S_IFLNK)
 		return EINVAL;
 	if (ext2_bmap(ip, lblk, pblk) == 0 && *pblk != 0)
 		return 0;
@@ -205,6 +207,42 @@ int ext2_truncate(struct ext2_inode *ip, uint64_t newsize)
 	return error;
 }
 
+/*
+ * Access times as Linux's default relatime: a read updates atime when it
+ * is not newer than mtime or ctime, or a day old.  Readers hold the vnode
+ * lock shared, so the change is made under i_lock.
+ */
+static void read_atime(struct ext2_inode *ip, int ioflag)
+{
+	struct ext2_mount *em = ip->i_mount;
+	struct timespec now, at, mt, ct;
+	struct ext2_trans *tp;
+
+	if (em->em_ronly || (ioflag & IO_NOATIME) ||
+	    (em->em_mp->mnt_flag & MNT_NOATIME) ||
+	    (ip->i_flags & EXT2_NOATIME_FL))
+		return;
+	vfs_timestamp(&now);
+	mutex_enter(&ip->i_lock);
+	ext2_inode_get_time(ip, EXT2_IACC, &at);
+	ext2_inode_get_time(ip, EXT2_IMOD, &mt);
+	ext2_inode_get_time(ip, EXT2_ICHG, &ct);
+	if ((at.tv_sec > mt.tv_sec ||
+	     (at.tv_sec == mt.tv_sec && at.tv_nsec > mt.tv_nsec)) &&
+	    (at.tv_sec > ct.tv_sec ||
+	     (at.tv_sec == ct.tv_sec && at.tv_nsec > ct.tv_nsec)) &&
+	    now.tv_sec - at.tv_sec < 24 * 3600) {
+		mutex_exit(&ip->i_lock);
+		return;
+	}
+	ext2_inode_set_time(ip, EXT2_IACC, &now);
+	mutex_exit(&ip->i_lock);
+	if (ext2_trans_begin(em, 1, &tp) == 0) {
+		ext2_iupdate(tp, ip);
+		ext2_trans_end(tp);
+	}
+}
+
 int ext2_vop_read(struct vnode *vp, struct uio *uio, int ioflag)
 {
 	struct ext2_inode *ip = VTOI(vp);
@@ -244,6 +282,7 @@ int ext2_vop_read(struct vnode *vp, struct uio *uio, int ioflag)
 		if (error != 0)
 			break;
 	}
+	read_atime(ip, ioflag);
 	return error;
 }
 
