@@ -1,8 +1,8 @@
 /*
  * ext2_xattr.c -- reading extended attributes of ext2/3/4 inodes: those
  * stored in the inode after i_extra_isize and those in the external
- * block i_file_acl points to (its header, entry hashes, block hash and
- * metadata_csum checksum verified first).  Every entry and value must lie
+ * block i_file_acl points to (its header, entry hashes and metadata_csum
+ * checksum verified first).  Every entry and value must lie
  * inside its area; anything else is EIO with a console message.  The
  * driver never rewrites attributes: they are preserved because inodes
  * and attribute blocks are only changed field by field.  There is no
@@ -155,10 +155,12 @@ static int xattr_block_area(struct ext2_inode *ip,
 					  ext2_xattr_block_csum(em, pblk, b)) {
 		error = xattr_bad(ip, "bad block checksum");
 	} else {
+		/*
+		 * h_hash only serves sharing (debugfs leaves it 0, Linux
+		 * and e2fsck do not check it); entry hashes are checked.
+		 */
 		error = xattr_walk(ip, b, em->em_bsize, XATTR_BLOCK_HDR, b,
 				   em->em_bsize, true, &bhash, fn, arg);
-		if (error == 0 && bhash != ext2_dir_get32(b + 12))
-			error = xattr_bad(ip, "bad block hash");
 	}
 	brelse(bp);
 	return error;
