@@ -29,8 +29,7 @@ bool ext2_is_fast_symlink(const struct ext2_inode *ip)
 {
 	uint64_t blocks = ext2_inode_nblocks512(ip);
 
-	if ((ext2_imode(ip) & EXT2_S_IFMT) != EXT2_S_IFLNK ||
-	    uses_extents(ip))
+	if ((ext2_imode(ip) & EXT2_S_IFMT) != EXT2_S_IFLNK || uses_extents(ip))
 		return false;
 	if (ext2_inode_file_acl(ip) != 0)
 		blocks -= ip->i_mount->em_bsize >> 9;
@@ -98,7 +97,7 @@ static uint64_t alloc_goal(struct ext2_inode *ip, uint64_t lblk)
 
 /* Maps lblk, allocating; *newp when the block was just allocated. */
 static int fblock_alloc(struct ext2_trans *tp, struct ext2_inode *ip,
-		      uint64_t lblk, uint64_t *pblk, bool *newp)
+			uint64_t lblk, uint64_t *pblk, bool *newp)
 {
 	uint64_t goal;
 
@@ -113,8 +112,8 @@ static int fblock_alloc(struct ext2_trans *tp, struct ext2_inode *ip,
 	return ext2_ind_alloc(tp, ip, lblk, goal, pblk, newp);
 }
 
-int ext2_bread_file(struct ext2_trans *tp, struct ext2_inode *ip,
-		    uint64_t lblk, bool alloc, struct buf **bpp)
+int ext2_bread_file(struct ext2_trans *tp, struct ext2_inode *ip, uint64_t lblk,
+		    bool alloc, struct buf **bpp)
 {
 	struct ext2_mount *em = ip->i_mount;
 	uint64_t pblk;
@@ -232,7 +231,7 @@ static int write_block(struct ext2_trans *tp, struct ext2_inode *ip,
 	int error;
 
 	if ((error = fblock_alloc(tp, ip, off >> em->em_bshift, &pblk,
-				&isnew)) != 0)
+				  &isnew)) != 0)
 		return error;
 	if (isnew)
 		error = ext2_getblk(em, pblk, &bp);
@@ -333,8 +332,8 @@ int ext2_vop_fallocate(struct vnode *vp, off_t off, off_t len)
 		if ((error = ext2_trans_begin(em, WRITE_CREDITS, &tp)) != 0)
 			break;
 		for (i = 0; i < WRITE_CHUNK && lblk <= last; i++, lblk++) {
-			if ((error = fblock_alloc(tp, ip, lblk, &pblk, &isnew)) !=
-			    0)
+			if ((error = fblock_alloc(tp, ip, lblk, &pblk,
+						  &isnew)) != 0)
 				break;
 			if (isnew) {
 				if ((error = ext2_getblk(em, pblk, &bp)) != 0)
@@ -356,8 +355,7 @@ int ext2_vop_fallocate(struct vnode *vp, off_t off, off_t len)
 	return error;
 }
 
-int ext2_vop_seekdata(struct vnode *vp, off_t off, int whence,
-		      off_t *resultp)
+int ext2_vop_seekdata(struct vnode *vp, off_t off, int whence, off_t *resultp)
 {
 	struct ext2_inode *ip = VTOI(vp);
 	struct ext2_mount *em = ip->i_mount;

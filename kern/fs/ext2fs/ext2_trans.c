@@ -22,8 +22,8 @@ int ext2_bread(struct ext2_mount *em, uint64_t pblk, struct buf **bpp)
 		*bpp = NULL;
 		return ext2_corrupt(em, "block number", pblk);
 	}
-	return bread(em->em_devvp, ext2_fsbtodb(em, pblk), (int)em->em_bsize,
-		     0, bpp);
+	return bread(em->em_devvp, ext2_fsbtodb(em, pblk), (int)em->em_bsize, 0,
+		     bpp);
 }
 
 int ext2_getblk(struct ext2_mount *em, uint64_t pblk, struct buf **bpp)
@@ -41,8 +41,7 @@ int ext2_getblk(struct ext2_mount *em, uint64_t pblk, struct buf **bpp)
 	return error;
 }
 
-int ext2_trans_begin(struct ext2_mount *em, int credits,
-		     struct ext2_trans **tp)
+int ext2_trans_begin(struct ext2_mount *em, int credits, struct ext2_trans **tp)
 {
 	struct ext2_trans *t;
 
