@@ -98,7 +98,7 @@ static int list_count(const char *dir, unsigned char *seen, int n,
 	return total;
 }
 
-static void big_dir(const char *mkfs, const char *type, int n)
+static void big_dir(const char *mkfs, const char *type, int n, int levels)
 {
 	unsigned char *seen = calloc((size_t)n, 1);
 	char path[128], out[256];
@@ -146,6 +146,15 @@ static void big_dir(const char *mkfs, const char *type, int n)
 		CHECK(fgets(out, sizeof(out), f) != NULL);
 		pclose(f);
 		CHECK(atoi(out) > 10);
+		snprintf(cmd, sizeof(cmd),
+			 "debugfs -R 'htree /big' %s 2>/dev/null | grep -m1 "
+			 "'Indirect levels'",
+			 img);
+		CHECK((f = popen(cmd, "r")) != NULL);
+		CHECK(fgets(out, sizeof(out), f) != NULL);
+		pclose(f);
+		CHECK(strstr(out, "Indirect levels:") != NULL);
+		CHECK_EQ(atoi(strchr(out, ':') + 1), levels);
 	}
 	mount_img(type);
 	CHECK_EQ(list_count("/mnt/big", seen, n, 4096), n - (n + 2) / 3);
@@ -389,8 +398,9 @@ int main(int argc, char **argv)
 	max_links();
 	many_subdirs("mkfs.ext4 -q -F -b 1024", true);
 	many_subdirs("mkfs.ext4 -q -F -b 1024 -O ^dir_nlink", false);
-	big_dir("mkfs.ext4 -q -F -b 4096", "ext4", n);
-	big_dir("mkfs.ext4 -q -F -b 1024", "ext4", n / 4);
+	/* Both need a second index level (over 1,000 leaves each). */
+	big_dir("mkfs.ext4 -q -F -b 4096", "ext4", n, 1);
+	big_dir("mkfs.ext4 -q -F -b 1024", "ext4", n / 4, 1);
 	test_halt();
 	sh("rm -rf %s", tmpdir);
 	printf("t_ext2dir_big: ok\n");
