@@ -542,9 +542,22 @@ int ext2_corrupt(struct ext2_mount *em, const char *what, uint64_t where);
 int ext2_iget(struct ext2_mount *em, uint32_t ino, struct vnode **vpp);
 /* Writes ip's in-core inode (size, flags, checksum) back through tp. */
 int ext2_iupdate(struct ext2_trans *tp, struct ext2_inode *ip);
-/* Inode checksum of a raw inode of inode number ino. */
+/* ---- Checksums (ext2_csum.c; no-ops without metadata_csum) ---- */
+/* Inode checksum of a raw inode (em_inode_size bytes) numbered ino. */
 uint32_t ext2_inode_csum(const struct ext2_mount *em, uint32_t ino,
 			 const void *raw);
+bool ext2_inode_csum_ok(const struct ext2_mount *em, uint32_t ino,
+			const void *raw);
+void ext2_inode_csum_set(const struct ext2_mount *em, uint32_t ino, void *raw);
+/* Per-inode seed for directory, extent and xattr-in-inode checksums. */
+uint32_t ext2_inode_seed(const struct ext2_mount *em, uint32_t ino,
+			 uint32_t generation);
+/* Extent tree block tail (after eh_max entries), seeded by the inode. */
+bool ext2_extent_csum_ok(const struct ext2_inode *ip, void *block);
+void ext2_extent_csum_set(const struct ext2_inode *ip, void *block);
+/* Extended attribute block checksum (h_checksum) of block pblk. */
+uint32_t ext2_xattr_block_csum(const struct ext2_mount *em, uint64_t pblk,
+			       const void *block);
 /* Stamps times: EXT2_IACC, EXT2_IMOD (mtime), EXT2_ICHG (ctime). */
 #define EXT2_IACC 0x1
 #define EXT2_IMOD 0x2
