@@ -36,7 +36,7 @@ int jbd2_sb_parse(const uint8_t *raw, unsigned fs_bsize, uint64_t jlen,
 	type = jbd2_get32(raw + 4);
 	if (jbd2_get32(raw) != JBD2_MAGIC ||
 	    (type != JBD2_SUPERBLOCK_V1 && type != JBD2_SUPERBLOCK_V2)) {
-		printf("jbd2: no journal superblock (magic %#x type %u)\n",
+		printf("jbd2: no journal superblock (magic 0x%x type %u)\n",
 		       jbd2_get32(raw), type);
 		return EINVAL;
 	}
@@ -75,7 +75,7 @@ int jbd2_sb_parse(const uint8_t *raw, unsigned fs_bsize, uint64_t jlen,
 	sb->rocompat = jbd2_get32(raw + JBD2_SB_ROCOMPAT);
 	memcpy(sb->uuid, raw + JBD2_SB_UUID, JBD2_UUID_SIZE);
 	if (sb->incompat & ~JBD2_KNOWN_INCOMPAT) {
-		printf("jbd2: unsupported incompat features %#x%s\n",
+		printf("jbd2: unsupported incompat features 0x%x%s\n",
 		       sb->incompat & ~JBD2_KNOWN_INCOMPAT,
 		       (sb->incompat & JBD2_FEATURE_INCOMPAT_FAST_COMMIT)
 			       ? " (fast_commit)"
@@ -83,7 +83,7 @@ int jbd2_sb_parse(const uint8_t *raw, unsigned fs_bsize, uint64_t jlen,
 		return EINVAL;
 	}
 	if (sb->rocompat != 0) {
-		printf("jbd2: unsupported ro_compat features %#x\n",
+		printf("jbd2: unsupported ro_compat features 0x%x\n",
 		       sb->rocompat);
 		return EINVAL;
 	}
