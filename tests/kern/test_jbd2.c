@@ -2,9 +2,9 @@
  * test_jbd2.c -- the jbd2 journal seen from inside the kernel, for
  * t_jbd2_format and t_jbd2_tools: the on-disk format without I/O (crc32c,
  * superblock validation, descriptor tags of every size, revoke and commit
- * blocks, checksums), and a journal at a fixed place on a block device
- * (journal block i is device block jstart + i) driven step by step by the
- * host: recover, start, transactions of patterned blocks, commit, close.
+ * blocks, checksums), and a journal on a block device whose block map
+ * (journal block i is fs block map[i]) the host gives, driven step by step
+ * by the host: recover, start, transactions of patterned blocks, commit, close.
  */
 #include <sys/buf.h>
 
@@ -13,7 +13,7 @@
 #include "testkern.h"
 
 int rump_test_jbd2_format(void);
-int rump_test_jbd2_open(const char *path, uint64_t jstart, uint64_t jlen,
+int rump_test_jbd2_open(const char *path, const uint64_t *map, uint64_t jlen,
 			unsigned bsize, int *needs_recovery);
 int rump_test_jbd2_recover(uint64_t *replayed, uint64_t *revoked);
 int rump_test_jbd2_start(uint32_t incompat);
@@ -253,25 +253,39 @@ int rump_test_jbd2_format(void)
 
 static struct vnode *jt_vp;
 static struct jbd2_journal *jt_j;
-static uint64_t jt_jstart;
+static uint64_t *jt_map, jt_jlen;
 static unsigned jt_bsize;
 
 static int jt_bmap(void *arg, uint64_t jblk, uint64_t *fsblk)
 {
 	(void)arg;
-	*fsblk = jt_jstart + jblk;
+	if (jblk >= jt_jlen)
+		return EIO;
+	*fsblk = jt_map[jblk];
 	return 0;
 }
 
-int rump_test_jbd2_open(const char *path, uint64_t jstart, uint64_t jlen,
+static void jt_map_free(void)
+{
+	kmem_free(jt_map, jt_jlen * sizeof(*jt_map), &M_TEMP);
+	jt_map = NULL;
+}
+
+int rump_test_jbd2_open(const char *path, const uint64_t *map, uint64_t jlen,
 			unsigned bsize, int *needs_recovery)
 {
 	int error;
 
-	if (jt_vp != NULL)
-		return EBUSY;
+	if (jt_vp != NULL || jlen == 0 || jlen > (1 << 20))
+		return EINVAL;
 	rump_schedule();
-	jt_jstart = jstart;
+	jt_map = kmem_alloc(jlen * sizeof(*jt_map), &M_TEMP);
+	if (jt_map == NULL) {
+		rump_unschedule();
+		return ENOMEM;
+	}
+	memcpy(jt_map, map, jlen * sizeof(*jt_map));
+	jt_jlen = jlen;
 	jt_bsize = bsize;
 	error = bdev_open_mount(path, false, &jt_vp);
 	if (error == 0) {
@@ -283,6 +297,8 @@ int rump_test_jbd2_open(const char *path, uint64_t jstart, uint64_t jlen,
 			*needs_recovery = jbd2_needs_recovery(jt_j);
 		}
 	}
+	if (error != 0)
+		jt_map_free();
 	rump_unschedule();
 	return error;
 }
@@ -335,7 +351,6 @@ int rump_test_jbd2_txn(const uint64_t *blks, unsigned n,
 		if ((blks[i] + seed) % 3 == 0)
 			jbd2_put32(bp->b_data, JBD2_MAGIC);
 		error = jbd2_dirty(h, bp);
-		brelse(bp);
 	}
 	for (i = 0; i < nrev && error == 0; i++)
 		error = jbd2_revoke(h, revokes[i]);
@@ -384,6 +399,7 @@ int rump_test_jbd2_close(void)
 	error2 = bdev_close_mount(jt_vp);
 	jt_vp = NULL;
 	jt_j = NULL;
+	jt_map_free();
 	rump_unschedule();
 	return error != 0 ? error : error2;
 }

@@ -50,7 +50,11 @@ int jbd2_recover(struct jbd2_journal *j);
 int jbd2_start(struct jbd2_journal *j, uint32_t incompat);
 
 int jbd2_begin(struct jbd2_journal *j, int credits, struct jbd2_handle **hp);
-/* bp, owned by the caller and changed, joins the handle's transaction. */
+/*
+ * bp, owned by the caller and changed, joins the handle's transaction and
+ * is released as with bdwrite (the caller's ownership ends here, also on
+ * error; a buffer the journal cannot log, EINVAL, still goes out as a delayed write).
+ */
 int jbd2_dirty(struct jbd2_handle *h, struct buf *bp);
 /* fsblk, a freed metadata block, is not replayed from older records. */
 int jbd2_revoke(struct jbd2_handle *h, uint64_t fsblk);

@@ -295,9 +295,9 @@ int jbd2_recover(struct jbd2_journal *j)
 		printf("jbd2: recovery failed (error %d)\n", error);
 		return error;
 	}
-	printf("jbd2: recovered transactions %u..%u, %llu blocks replayed, "
+	printf("jbd2: replayed transactions %u to %u: %llu blocks, "
 	       "%llu revoked\n",
-	       j->j_sb.sequence, r.r_end, (unsigned long long)r.r_replayed,
+	       j->j_sb.sequence, r.r_end - 1, (unsigned long long)r.r_replayed,
 	       (unsigned long long)r.r_revoked_hits);
 	mutex_enter(&j->j_lock);
 	j->j_replayed += r.r_replayed;

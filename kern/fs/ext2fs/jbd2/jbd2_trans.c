@@ -201,6 +201,8 @@ int jbd2_dirty(struct jbd2_handle *h, struct buf *bp)
 	    (bp->b_blkno & mask) != 0) {
 		printf("jbd2: cannot log a %d-byte buffer at %lld\n",
 		       bp->b_bcount, (long long)bp->b_blkno);
+		/* Not lost, only not journaled. */
+		bdwrite(bp);
 		return EINVAL;
 	}
 	mutex_enter(&j->j_lock);
@@ -223,6 +225,11 @@ int jbd2_dirty(struct jbd2_handle *h, struct buf *bp)
 		}
 	}
 	mutex_exit(&j->j_lock);
+	/* Valid and dirty, but held: nothing writes it before the commit. */
+	if (error == 0)
+		bdwrite(bp);
+	else
+		brelse(bp);
 	return error;
 }
 
