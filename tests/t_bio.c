@@ -244,6 +244,58 @@ static int child_small(void)
 	return 0;
 }
 
+/* Power cut after write 5: writes 1..5 reach the image, 6..10 do not. */
+static int child_cut(void)
+{
+	test_boot();
+	open_disk();
+	for (int i = 0; i < 10; i++)
+		CHECK_KERN(rump_test_bio_write(i * 8, 4096, 5, 0x10 + i));
+	CHECK_KERN(rump_test_bio_barrier()); /* after the cut: nothing */
+	CHECK_KERN(rump_test_bio_close());
+	test_halt();
+	for (int i = 0; i < 10; i++)
+		CHECK(image_is(i * 4096ULL, 4096, i < 5 ? 0x10 + i : -1));
+	return 0;
+}
+
+/*
+ * Reorder: 10 writes, a flush, 30 more (block 10 twice), cut at write 40.
+ * The flushed ones stay; each later block is whole, old or one of its
+ * writes; some were kept and some dropped.
+ */
+static int child_reorder(void)
+{
+	int kept = 0, lost = 0;
+
+	test_boot();
+	open_disk();
+	for (int i = 0; i < 10; i++)
+		CHECK_KERN(rump_test_bio_write(i * 8, 4096, 5, 0x20 + i));
+	CHECK_KERN(rump_test_bio_barrier());
+	CHECK_KERN(rump_test_bio_write(10 * 8, 4096, 5, 0x01));
+	for (int i = 10; i < 39; i++)
+		CHECK_KERN(rump_test_bio_write(i * 8, 4096, 5, 0x20 + i));
+	CHECK_KERN(rump_test_bio_write(39 * 8, 4096, 5, 0x20 + 39)); /* cut */
+	CHECK_KERN(rump_test_bio_close());
+	test_halt();
+	for (int i = 0; i < 10; i++)
+		CHECK(image_is(i * 4096ULL, 4096, 0x20 + i));
+	CHECK(image_is(39 * 4096ULL, 4096, -1));
+	for (int i = 10; i < 39; i++) {
+		if (image_is(i * 4096ULL, 4096, 0x20 + i)) {
+			kept++;
+		} else if (i == 10 && image_is(i * 4096ULL, 4096, 0x01)) {
+			kept++;
+		} else {
+			CHECK(image_is(i * 4096ULL, 4096, -1));
+			lost++;
+		}
+	}
+	CHECK(kept > 0 && lost > 0);
+	return 0;
+}
+
 static void run_child(const char *arg, const char *const *env)
 {
 	static char out[65536];
@@ -274,6 +326,10 @@ int main(int argc, char **argv)
 		return child_fail();
 	if (argc > 1 && strcmp(argv[1], "small") == 0)
 		return child_small();
+	if (argc > 1 && strcmp(argv[1], "cut") == 0)
+		return child_cut();
+	if (argc > 1 && strcmp(argv[1], "reorder") == 0)
+		return child_reorder();
 
 	make_image(img, IMG_SIZE);
 	test_main();
@@ -285,6 +341,28 @@ int main(int argc, char **argv)
 	make_image(img, BIG_SIZE);
 	run_child("small", (const char *const[]){"RUMP_MEMLIMIT=1m",
 						 "RUMP_NVNODES=256", NULL});
+
+	make_image(img, IMG_SIZE);
+	run_child("cut", (const char *const[]){"RUMP_FAULT_POWERCUT=5", NULL});
+	{
+		static const char *const env[] = {"RUMP_FAULT_POWERCUT=40",
+						  "RUMP_FAULT_REORDER=7", NULL};
+		unsigned char *first = malloc(IMG_SIZE);
+		int fd;
+
+		make_image(img, IMG_SIZE);
+		run_child("reorder", env);
+		fd = open(img, O_RDONLY);
+		CHECK(fd >= 0 && first != NULL);
+		CHECK_EQ(pread(fd, first, IMG_SIZE, 0), IMG_SIZE);
+		close(fd);
+		/* The same seed: the same image. */
+		make_image(img, IMG_SIZE);
+		run_child("reorder", env);
+		for (int i = 0; i < 40; i++)
+			CHECK(image_is(i * 4096ULL, 1, first[i * 4096]));
+		free(first);
+	}
 	unlink(img);
 	test_log("ok\n");
 	return 0;
