@@ -13,7 +13,7 @@
 
 #include "vfs_private.h"
 
-#define NVNODES_DEFAULT 65536
+#define NVNODES_DEFAULT 262144
 #define NVNODES_PARAM "RUMP_NVNODES"
 
 KMEM_TYPE_DEFINE(M_VNODE, "vnode");

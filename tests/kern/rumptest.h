@@ -151,6 +151,17 @@ int rump_test_memfs_radix(int iters, uint32_t seed);
  */
 int rump_test_crc(void);
 
+/*
+ * test_ext2dir.c: ext2fs directory internals.  hash: the directory hash
+ * of name (version EXT2_HASH_*, seed of 4 words) as the kernel computes
+ * it.  blocks: directory blocks and hash tree blocks of every block size
+ * under random changes, corrupt records refused.
+ */
+int rump_test_ext2dir_hash(const char *name, int version,
+			   const uint32_t seed[4], uint32_t *majorp,
+			   uint32_t *minorp);
+int rump_test_ext2dir_blocks(uint32_t seed);
+
 #ifdef __cplusplus
 }
 #endif

@@ -420,6 +420,7 @@ struct ext2_mount {
 	uint32_t em_csum_seed;	    /* crc32c seed for metadata checksums */
 	uint32_t em_flexbg_size;    /* groups per flex group (1: none) */
 	uint8_t *em_gd;		    /* all descriptors, em_gdb_count blocks */
+	uint8_t *em_gflags;	    /* per group: bitmaps verified (alloc) */
 	uint64_t em_free_blocks;    /* exact counts, kept under em_lock */
 	uint64_t em_free_inodes;
 	uint64_t em_r_blocks;		 /* reserved for root */
@@ -427,6 +428,8 @@ struct ext2_mount {
 	kmutex_t em_lock;	 /* allocation: bitmaps, descriptors, counts */
 	kmutex_t em_orphan_lock; /* the orphan list */
 	uint32_t em_last_dir_group;
+	uint16_t em_mount_state; /* s_state at mount, restored at unmount */
+	struct ext2_inode *em_orphans; /* in-core orphans, on-disk order */
 };
 #define VFSTOEXT2(mp) ((struct ext2_mount *)(mp)->mnt_data)
 
@@ -459,6 +462,8 @@ struct ext2_inode {
 	uint32_t i_rawsize;	   /* bytes at i_din (>= sizeof ext2_dinode) */
 	struct ext2_dinode *i_din; /* the on-disk inode, authoritative */
 	bool i_orphan;		   /* on the on-disk orphan list */
+	bool i_freed;		   /* number freed; reload before reuse */
+	struct ext2_inode *i_orphan_next; /* em_orphans list */
 	/* block-map cache of the last lookup (readers race harmlessly) */
 	kmutex_t i_lock; /* i_din fields changed under a shared vnode lock */
 };
@@ -488,6 +493,11 @@ int ext2_sb_check(const struct ext2_super *sb, bool ronly, bool *force_ronly);
 int ext2_sb_geometry(struct ext2_mount *em);
 bool ext2_sb_csum_ok(const struct ext2_super *sb);
 void ext2_sb_csum_set(struct ext2_super *sb);
+/* ext2_sbio.c: the superblock at byte 1024 of devvp (unchecked). */
+int ext2_sb_read(struct vnode *devvp, struct ext2_super *sb);
+/* Reads and checks every descriptor into em_gd, sums the free counts. */
+int ext2_gd_load(struct ext2_mount *em);
+void ext2_gd_unload(struct ext2_mount *em);
 /* Writes the in-core superblock (counts included) through tp. */
 int ext2_sb_write(struct ext2_trans *tp, struct ext2_mount *em);
 /* Group descriptor g (in em_gd); accessors for split 32/64-bit fields. */
@@ -562,6 +572,7 @@ uint32_t ext2_xattr_block_csum(const struct ext2_mount *em, uint64_t pblk,
 #define EXT2_IACC 0x1
 #define EXT2_IMOD 0x2
 #define EXT2_ICHG 0x4
+#define EXT2_ICRT 0x8 /* creation time (extra field) */
 void ext2_itimes(struct ext2_inode *ip, int which);
 void ext2_inode_get_time(const struct ext2_inode *ip, int which,
 			 struct timespec *ts);
@@ -577,6 +588,16 @@ void ext2_inode_add_blocks(struct ext2_inode *ip, int64_t fsblocks);
 uint64_t ext2_inode_file_acl(const struct ext2_inode *ip);
 void ext2_inode_set_file_acl(struct ext2_inode *ip, uint64_t blk);
 enum vtype ext2_mode_to_vtype(uint16_t mode);
+/* Device number of a device node (Linux dev_t encoding), and setting it. */
+dev_t ext2_inode_rdev(const struct ext2_inode *ip);
+void ext2_inode_set_rdev(struct ext2_inode *ip, dev_t rdev);
+/* vfs_loadvnode; reloading a cached vnode's inode (reused number). */
+int ext2_loadvnode(struct mount *mp, struct vnode *vp, uint64_t key);
+int ext2_inode_reload(struct ext2_inode *ip);
+void ext2_inode_destroy(struct ext2_inode *ip);
+/* A whole new on-disk inode ino = *di (ext2_ialloc). */
+int ext2_inode_write_raw(struct ext2_trans *tp, struct ext2_mount *em,
+			 uint32_t ino, const struct ext2_dinode *di);
 /* Orphan list: a file whose last link went while it is open. */
 int ext2_orphan_add(struct ext2_trans *tp, struct ext2_inode *ip);
 int ext2_orphan_del(struct ext2_trans *tp, struct ext2_inode *ip);
@@ -591,6 +612,11 @@ int ext2_orphan_process(struct ext2_mount *em);
  */
 int ext2_ialloc(struct ext2_trans *tp, struct ext2_inode *dip, uint16_t mode,
 		struct ext2_inode **ipp);
+/* Gives inode number ino back (em_lock held). */
+int ext2_inumber_free(struct ext2_trans *tp, struct ext2_mount *em,
+		      uint32_t ino, bool dir);
+/* An empty extent root in di->i_block, and EXT4_EXTENTS_FL. */
+void ext2_inode_init_extents(struct ext2_dinode *di);
 /* Frees inode ip's number (its blocks must be gone: ext2_truncate). */
 int ext2_ifree(struct ext2_trans *tp, struct ext2_inode *ip);
 /* One block for ip near goal (0: anywhere sensible); ENOSPC. */
@@ -620,6 +646,22 @@ int ext2_bread_file(struct ext2_trans *tp, struct ext2_inode *ip, uint64_t lblk,
  * it outside one.
  */
 int ext2_truncate(struct ext2_inode *ip, uint64_t newsize);
+/* ext2_bmap.c: block maps; ext2_extent.c: extent trees.  *newp: the
+ * block was just allocated (its contents are garbage until written). */
+int ext2_ind_bmap(struct ext2_inode *ip, uint64_t lblk, uint64_t *pblk);
+int ext2_ind_alloc(struct ext2_trans *tp, struct ext2_inode *ip, uint64_t lblk,
+		   uint64_t goal, uint64_t *pblk, bool *newp);
+int ext2_ind_truncate(struct ext2_trans *tp, struct ext2_inode *ip,
+		      uint64_t first);
+/* *runp: mapped blocks from lblk on in this extent; unwritten reads 0s. */
+int ext2_ext_bmap(struct ext2_inode *ip, uint64_t lblk, uint64_t *pblk,
+		  uint32_t *runp, bool *unwrittenp);
+int ext2_ext_alloc(struct ext2_trans *tp, struct ext2_inode *ip, uint64_t lblk,
+		   uint64_t goal, uint64_t *pblk, bool *newp);
+int ext2_ext_truncate(struct ext2_trans *tp, struct ext2_inode *ip,
+		      uint64_t first);
+/* A symbolic link whose target lives in i_block (no data block). */
+bool ext2_is_fast_symlink(const struct ext2_inode *ip);
 /* Largest file size the inode's mapping allows. */
 uint64_t ext2_maxfilesize(const struct ext2_mount *em, bool extents);
 
@@ -639,6 +681,8 @@ void ext2_trans_dirty(struct ext2_trans *tp, struct buf *bp);
 void ext2_trans_revoke(struct ext2_trans *tp, uint64_t pblk);
 /* Ends tp (with a journal: commits per the journal's policy). */
 int ext2_trans_end(struct ext2_trans *tp);
+/* Everything written before is on stable storage (fsync, sync). */
+int ext2_trans_sync(struct ext2_mount *em);
 /* Reads fs block pblk of the device (bread through em_devvp). */
 int ext2_bread(struct ext2_mount *em, uint64_t pblk, struct buf **bpp);
 /* A zeroed buffer for fs block pblk, without reading it. */

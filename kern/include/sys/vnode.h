@@ -188,6 +188,12 @@ void vn_unlock(struct vnode *vp);
  * it hands out, so the same file is always the same vnode.
  */
 int vcache_get(struct mount *mp, uint64_t key, struct vnode **vpp);
+/*
+ * Reclaims every vnode of mp (MNT_FORCE: referenced ones become dead).
+ * A file system whose vfs_mount fails after loading vnodes calls it
+ * before freeing its mount data; the VFS calls it at unmount.
+ */
+int vflush(struct mount *mp, int flags, bool keeproot);
 
 /* File systems. */
 struct statvfs_fs {
