@@ -53,7 +53,8 @@ int jbd2_begin(struct jbd2_journal *j, int credits, struct jbd2_handle **hp);
 /*
  * bp, owned by the caller and changed, joins the handle's transaction and
  * is released as with bdwrite (the caller's ownership ends here, also on
- * error; a buffer the journal cannot log, EINVAL, still goes out as a delayed write).
+ * error; a buffer the journal cannot log, EINVAL, still goes out as a delayed
+ * write).
  */
 int jbd2_dirty(struct jbd2_handle *h, struct buf *bp);
 /* fsblk, a freed metadata block, is not replayed from older records. */
@@ -63,6 +64,9 @@ int jbd2_end(struct jbd2_handle *h);
 int jbd2_commit(struct jbd2_journal *j, bool wait);
 /* Commit, checkpoint everything, mark the journal empty, free it. */
 int jbd2_close(struct jbd2_journal *j);
+
+/* The arg given to jbd2_open, for the caller to free after jbd2_close. */
+void *jbd2_bmap_arg(struct jbd2_journal *j);
 
 /* Log geometry, for tests and statistics. */
 struct jbd2_info {

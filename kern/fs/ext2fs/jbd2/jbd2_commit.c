@@ -180,6 +180,16 @@ int jbd2_commit_locked(struct jbd2_journal *j)
 		return j->j_err;
 	if (j->j_run.t_nbufs == 0 && j->j_run.t_nrevokes == 0)
 		return 0;
+	if (jbd2_trans_blocks(j, j->j_run.t_nbufs, j->j_run.t_nrevokes) >
+	    j->j_free) {
+		/* Handles far over their credits: the log would overrun. */
+		printf("jbd2: transaction %u does not fit in the log; journal "
+		       "aborted\n",
+		       j->j_seq);
+		j->j_err = EIO;
+		jbd2_trans_abort(j);
+		return EIO;
+	}
 	t = j->j_run;
 	memset(&j->j_run, 0, sizeof(j->j_run));
 	seq = j->j_seq;

@@ -204,6 +204,11 @@ int jbd2_close(struct jbd2_journal *j)
 	return error;
 }
 
+void *jbd2_bmap_arg(struct jbd2_journal *j)
+{
+	return j->j_arg;
+}
+
 void jbd2_getinfo(struct jbd2_journal *j, struct jbd2_info *ji)
 {
 	mutex_enter(&j->j_lock);

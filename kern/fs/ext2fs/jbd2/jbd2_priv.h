@@ -79,6 +79,9 @@ int jbd2_checkpoint_locked(struct jbd2_journal *j);
 void jbd2_commit_thread(void *arg);
 
 /* jbd2_trans.c */
+/* Log blocks a transaction of nbufs buffers and nrev revokes takes. */
+uint32_t jbd2_trans_blocks(const struct jbd2_journal *j, uint64_t nbufs,
+			   uint64_t nrev);
 void jbd2_trans_free(struct jbd2_trans *t);
 void jbd2_trans_abort(struct jbd2_journal *j);
 void jbd2_trans_drop(struct jbd2_journal *j, struct jbd2_trans *t);

@@ -1,17 +1,16 @@
 /*
  * jbd2_trans.c -- handles and the running transaction: jbd2_begin
  * reserves log space for its credits (forcing a commit, and a checkpoint
- * when the log is full, while no handle is open), jbd2_dirty holds a
+ * when the log is half full, while no handle is open), jbd2_dirty holds a
  * buffer in the transaction, jbd2_revoke records a freed block.  A
- * transaction is bounded by a quarter of the log, and the log space of
- * all open handles is reserved before they start, so a commit always
- * fits.  Commits and checkpoints are in jbd2_commit.c.
+ * transaction's credits are bounded by a quarter of the log and another
+ * quarter is kept for overdrafts, so a commit always fits.  Commits and
+ * checkpoints are in jbd2_commit.c.
  */
 #include "jbd2_priv.h"
 
-/* Log blocks a transaction of nbufs buffers and nrev revokes takes. */
-static uint32_t jbd2_trans_blocks(const struct jbd2_journal *j, uint64_t nbufs,
-				  uint64_t nrev)
+uint32_t jbd2_trans_blocks(const struct jbd2_journal *j, uint64_t nbufs,
+			   uint64_t nrev)
 {
 	uint64_t n = nbufs + howmany(nbufs, jbd2_desc_capacity(&j->j_fmt)) +
 		     howmany(nrev, jbd2_revoke_capacity(&j->j_fmt)) + 1;
@@ -101,16 +100,16 @@ void jbd2_trans_free(struct jbd2_trans *t)
 
 /*
  * With j_lock held and j_barrier set by the caller: waits until no handle
- * is open, then commits, and checkpoints if need blocks would not fit.
+ * is open, then commits, and checkpoints if the log is half full.
  */
-static int jbd2_make_room(struct jbd2_journal *j, uint32_t need)
+static int jbd2_make_room(struct jbd2_journal *j)
 {
 	int error;
 
 	while (j->j_nhandles > 0)
 		cv_wait(&j->j_cv, &j->j_lock);
 	error = jbd2_commit_locked(j);
-	if (error == 0 && need + JBD2_SLACK > j->j_free)
+	if (error == 0 && j->j_free < 2 * j->j_maxtrans + JBD2_SLACK)
 		error = jbd2_checkpoint_locked(j);
 	return error;
 }
@@ -150,14 +149,18 @@ int jbd2_begin(struct jbd2_journal *j, int credits, struct jbd2_handle **hp)
 		nr = (uint64_t)t->t_nrevokes + (unsigned)j->j_reserved +
 		     (unsigned)credits;
 		need = jbd2_trans_blocks(j, nb, nr);
-		if (need <= j->j_maxtrans && need + JBD2_SLACK <= j->j_free) {
+		/*
+		 * Half the log stays free for the running transaction: at
+		 * most j_maxtrans, and as much again for handles that dirty
+		 * more than their credits.
+		 */
+		if (need <= j->j_maxtrans &&
+		    j->j_free >= 2 * j->j_maxtrans + JBD2_SLACK) {
 			error = jbd2_trans_grow(t, (unsigned)nb);
 			break;
 		}
 		j->j_barrier = true;
-		error = jbd2_make_room(j,
-				       jbd2_trans_blocks(j, (unsigned)credits,
-							 (unsigned)credits));
+		error = jbd2_make_room(j);
 		j->j_barrier = false;
 		cv_broadcast(&j->j_cv);
 		if (error != 0)
