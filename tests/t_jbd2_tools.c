@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/stat.h>
+#include <pthread.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -197,19 +198,24 @@ static void make_image(struct img *im, const struct fsconf *fc,
 	im->nblocks = 48ULL * 1024 * 1024 / fc->bsize;
 }
 
-/* Eight free blocks near the end of the file system. */
-static void target_blocks(const struct img *im, uint64_t *t)
+/* n free blocks near the end of the file system. */
+static void target_blocks_n(const struct img *im, uint64_t *t, int n)
 {
 	char line[256];
 
-	for (int i = 0; i < 8; i++) {
-		t[i] = im->nblocks - 40 + (uint64_t)i * 3;
+	for (int i = 0; i < n; i++) {
+		t[i] = im->nblocks - 1 - (uint64_t)(n - i) * 3;
 		capture(line, sizeof(line),
 			"debugfs -R 'testb %llu' %s 2>&1 | "
 			"grep -c 'not in use'",
 			(unsigned long long)t[i], im->path);
 		CHECK_EQ(atoi(line), 1);
 	}
+}
+
+static void target_blocks(const struct img *im, uint64_t *t)
+{
+	target_blocks_n(im, t, 8);
 }
 
 static const char *dev_register(const struct img *im)
@@ -413,6 +419,176 @@ static void test_bad_sb(const struct fsconf *fc)
 	free(im.map);
 }
 
+/*
+ * Many transactions through a 1024-block journal: the log wraps and is
+ * checkpointed; copies taken between commits replay, by the kernel and
+ * by e2fsck, to exactly the state of the last commit before the copy.
+ */
+#define WRAP_BLKS 32
+#define WRAP_TXNS 90
+
+static uint64_t rnd_state = 42;
+static uint32_t rnd(void)
+{
+	rnd_state = rnd_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (uint32_t)(rnd_state >> 33);
+}
+
+/* Blocks whose expected seed is >= 0 hold exactly that seed's pattern. */
+static void check_state(const struct img *im, const char *path,
+			const uint64_t *t, const int *want)
+{
+	for (int i = 0; i < WRAP_BLKS; i++)
+		if (want[i] >= 0 &&
+		    !block_is(path, t[i], im->bsize, (uint32_t)want[i]))
+			test_fail(__FILE__, __LINE__,
+				  "%s: block %llu is not seed %d", path,
+				  (unsigned long long)t[i], want[i]);
+}
+
+static void test_wrap(const struct fsconf *fc)
+{
+	static const int cuts[] = {25, 50, 75};
+	struct img im, cut;
+	uint64_t t[WRAP_BLKS], blks[12], rev, replayed, revoked, ckpt;
+	int want[WRAP_BLKS] = {0}, cutwant[3][WRAP_BLKS], ncut = 0, needs;
+	uint32_t head, tail, seq;
+
+	make_image(&im, fc, "wrap.img");
+	CHECK_EQ(im.jlen, 1024);
+	target_blocks_n(&im, t, WRAP_BLKS);
+	CHECK_KERN(rump_test_jbd2_open(dev_register(&im), im.map, im.jlen,
+				       im.bsize, &needs));
+	CHECK_KERN(rump_test_jbd2_start(fc->incompat));
+	for (int k = 1; k <= WRAP_TXNS; k++) {
+		int n = 0, r = -1;
+		bool used[WRAP_BLKS] = {false};
+
+		while (n < 12) {
+			int b = (int)(rnd() % WRAP_BLKS);
+			if (!used[b]) {
+				used[b] = true;
+				blks[n++] = t[b];
+				want[b] = k;
+			}
+		}
+		/* Every third transaction frees a block it does not write. */
+		if (k % 3 == 0) {
+			do
+				r = (int)(rnd() % WRAP_BLKS);
+			while (used[r]);
+			rev = t[r];
+			want[r] = -1;
+		}
+		CHECK_KERN(rump_test_jbd2_txn(blks, 12, &rev, r >= 0 ? 1 : 0,
+					      (uint32_t)k));
+		CHECK_KERN(rump_test_jbd2_commit());
+		if (ncut < 3 && k == cuts[ncut]) {
+			memcpy(cutwant[ncut], want, sizeof(want));
+			CHECK_EQ(run("cp --sparse=always %s %s/wrapcut%d.img",
+				     im.path, dir, ncut),
+				 0);
+			ncut++;
+		}
+	}
+	CHECK_KERN(rump_test_jbd2_info(&head, &tail, &seq, &ckpt));
+	CHECK(ckpt >= 2);
+	CHECK_KERN(rump_test_jbd2_close());
+	check_state(&im, im.path, t, want);
+	CHECK_EQ(run("e2fsck -fn %s >/dev/null 2>&1", im.path), 0);
+
+	for (int c = 0; c < 3; c++) {
+		cut = im;
+		snprintf(cut.path, sizeof(cut.path), "%s/wrapcut%d.img", dir,
+			 c);
+		CHECK_EQ(run("cp --sparse=always %s %s.e2fsck", cut.path,
+			     cut.path),
+			 0);
+		CHECK_KERN(rump_test_jbd2_open(dev_register(&cut), cut.map,
+					       cut.jlen, cut.bsize, &needs));
+		CHECK_EQ(needs, 1);
+		CHECK_KERN(rump_test_jbd2_recover(&replayed, &revoked));
+		CHECK(replayed > 0);
+		CHECK_KERN(rump_test_jbd2_close());
+		check_state(&cut, cut.path, t, cutwant[c]);
+		strcat(cut.path, ".e2fsck");
+		CHECK_EQ(run("debugfs -w -R 'feature needs_recovery' %s "
+			     ">/dev/null 2>&1",
+			     cut.path),
+			 0);
+		CHECK(run("e2fsck -fy %s >/dev/null 2>&1", cut.path) <= 1);
+		check_state(&cut, cut.path, t, cutwant[c]);
+		CHECK_EQ(run("e2fsck -fn %s >/dev/null 2>&1", cut.path), 0);
+	}
+	free(im.map);
+}
+
+/* Handles from several host threads at once, commits among them. */
+struct worker {
+	pthread_t thr;
+	uint64_t blks[4];
+	int last, err;
+};
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	for (int k = 1; k <= 40 && w->err == 0; k++) {
+		w->err = rump_test_jbd2_txn(w->blks, 4, NULL, 0,
+					    (uint32_t)(w->blks[0] + k));
+		if (w->err == 0 && k % 7 == 0)
+			w->err = rump_test_jbd2_commit();
+		w->last = k;
+	}
+	return NULL;
+}
+
+static void test_threads(const struct fsconf *fc)
+{
+	struct worker w[4];
+	uint64_t t[16], ckpt;
+	uint32_t head, tail, seq, seq0;
+	struct img im;
+	int needs;
+
+	make_image(&im, fc, "threads.img");
+	target_blocks_n(&im, t, 16);
+	CHECK_KERN(rump_test_jbd2_open(dev_register(&im), im.map, im.jlen,
+				       im.bsize, &needs));
+	CHECK_KERN(rump_test_jbd2_start(fc->incompat));
+	for (int i = 0; i < 4; i++) {
+		memcpy(w[i].blks, &t[i * 4], sizeof(w[i].blks));
+		w[i].err = 0;
+		CHECK_EQ(pthread_create(&w[i].thr, NULL, worker_main, &w[i]),
+			 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		CHECK_EQ(pthread_join(w[i].thr, NULL), 0);
+		CHECK_EQ(w[i].err, 0);
+	}
+	/* Nobody commits the last handles: the commit thread does. */
+	CHECK_KERN(rump_test_jbd2_info(&head, &tail, &seq0, &ckpt));
+	CHECK_KERN(rump_test_jbd2_txn(t, 1, NULL, 0, 999));
+	for (int s = 0; s < 300; s++) {
+		CHECK_KERN(rump_test_jbd2_info(&head, &tail, &seq, &ckpt));
+		if (seq != seq0)
+			break;
+		usleep(100000);
+	}
+	CHECK(seq != seq0);
+	CHECK_KERN(rump_test_jbd2_close());
+	for (int i = 0; i < 4; i++)
+		for (int b = 0; b < 4; b++)
+			CHECK(block_is(im.path, w[i].blks[b], im.bsize,
+				       (uint32_t)(w[i].blks[0] + 40)) ||
+			      (i == 0 && b == 0 &&
+			       block_is(im.path, w[i].blks[b], im.bsize, 999)));
+	CHECK(block_is(im.path, t[0], im.bsize, 999));
+	CHECK_EQ(run("e2fsck -fn %s >/dev/null 2>&1", im.path), 0);
+	free(im.map);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct fsconf confs[] = {
@@ -437,6 +613,12 @@ int main(int argc, char **argv)
 		test_write(&confs[i]);
 		test_bad_sb(&confs[i]);
 	}
+	test_log("wrap");
+	test_wrap(&(struct fsconf){"mkfs.ext4 -J size=1", 1024,
+				   V3 | B64 | REVOKE, true});
+	test_wrap(&(struct fsconf){"mkfs.ext3 -J size=1", 1024, REVOKE, false});
+	test_log("threads");
+	test_threads(&confs[0]);
 	test_halt();
 	run("rm -rf %s", dir);
 	return 0;
