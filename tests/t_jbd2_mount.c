@@ -153,7 +153,7 @@ static void test_replay_debugfs(int conf)
 
 	mount_img(conf == 2 ? "ext3" : "ext4", 0);
 	/* The first block is the logged one, the rest as written. */
-	memcpy(a, b, bsize);
+	memcpy(a, b, (size_t)bsize < sizeof(a) ? (size_t)bsize : sizeof(a));
 	CHECK(file_is("/mnt/data", a, sizeof(a)));
 	CHECK_SYS(rump_sys_unmount("/mnt", 0));
 	CHECK_EQ(

@@ -224,7 +224,7 @@ int rump_test_jbd2_format(void)
 	const uint32_t b64 = JBD2_FEATURE_INCOMPAT_64BIT;
 	const uint32_t v2 = JBD2_FEATURE_INCOMPAT_CSUM_V2;
 	const uint32_t v3 = JBD2_FEATURE_INCOMPAT_CSUM_V3;
-	static const uint8_t magic[4] = {0xc0, 0x3b, 0x39, 0x98};
+	static const uint8_t magic[5] = {0xc0, 0x3b, 0x39, 0x98, 0};
 
 	rump_schedule();
 	/* The standard CRC-32C check value. */
