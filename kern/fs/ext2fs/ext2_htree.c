@@ -246,10 +246,6 @@ static int dx_read_leaf(struct ext2_inode *dp, uint64_t lblk,
 		return htree_bad(dp, lblk, "leaf outside the directory");
 	if ((error = ext2_dirblk_read(dp, lblk, db)) != 0)
 		return error == ENOENT ? htree_bad(dp, lblk, "hole") : error;
-	if (db->db_dxnode) {
-		ext2_dirblk_release(db);
-		return htree_bad(dp, lblk, "index block used as a leaf");
-	}
 	return 0;
 }
 
@@ -625,7 +621,7 @@ int ext2_htree_convert(struct ext2_trans *tp, struct ext2_inode *dp)
 		return ENOTSUP;
 	if ((error = ext2_dirblk_read(dp, 0, &db)) != 0)
 		return error == ENOENT ? ENOTSUP : error;
-	if (db.db_dxnode || ext2_dir_block_entry(&db.db_bi, 0, &dot) != 0 ||
+	if (ext2_dir_block_entry(&db.db_bi, 0, &dot) != 0 ||
 	    ext2_dir_block_entry(&db.db_bi, dot.d_reclen, &dotdot) != 0 ||
 	    dot.d_namelen != 1 || dot.d_name[0] != '.' ||
 	    dotdot.d_namelen != 2 || dotdot.d_name[0] != '.' ||
