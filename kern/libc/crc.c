@@ -84,7 +84,62 @@ static const uint16_t crc16_table[256] = {
 	0x4100, 0x81c1, 0x8081, 0x4040,
 };
 
+#if defined(__x86_64__)
+/*
+ * The SSE4.2 crc32 instruction computes exactly this register update;
+ * whether the CPU has it is asked once (cpuid leaf 1, ECX bit 20).
+ */
+static int crc32c_hw; /* 0: not asked yet, 1: yes, -1: no */
+
+static bool crc32c_hw_ok(void)
+{
+	int hw = __atomic_load_n(&crc32c_hw, __ATOMIC_RELAXED);
+
+	if (hw == 0) {
+		uint32_t a = 1, b, c = 0, d;
+
+		__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+		hw = (c >> 20) & 1 ? 1 : -1;
+		__atomic_store_n(&crc32c_hw, hw, __ATOMIC_RELAXED);
+	}
+	return hw > 0;
+}
+
+__attribute__((target("sse4.2"))) static uint32_t
+crc32c_sse42(uint32_t crc, const unsigned char *p, size_t len)
+{
+	uint64_t c;
+
+	while (len > 0 && ((uintptr_t)p & 7) != 0) {
+		crc = __builtin_ia32_crc32qi(crc, *p++);
+		len--;
+	}
+	c = crc;
+	while (len >= 8) {
+		uint64_t v;
+
+		__builtin_memcpy(&v, p, sizeof(v));
+		c = __builtin_ia32_crc32di(c, v);
+		p += 8;
+		len -= 8;
+	}
+	crc = (uint32_t)c;
+	while (len-- > 0)
+		crc = __builtin_ia32_crc32qi(crc, *p++);
+	return crc;
+}
+#endif
+
 uint32_t crc32c(uint32_t crc, const void *buf, size_t len)
+{
+#if defined(__x86_64__)
+	if (crc32c_hw_ok())
+		return crc32c_sse42(crc, buf, len);
+#endif
+	return crc32c_sw(crc, buf, len);
+}
+
+uint32_t crc32c_sw(uint32_t crc, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 

@@ -161,6 +161,9 @@ int rump_test_ext2dir_hash(const char *name, int version,
 			   const uint32_t seed[4], uint32_t *majorp,
 			   uint32_t *minorp);
 int rump_test_ext2dir_blocks(uint32_t seed);
+/* The extended attribute name (NULL: the name list) of an ext2fs file. */
+int rump_test_ext2dir_xattr(const char *path, const char *name, void *buf,
+			    size_t buflen, size_t *lenp);
 
 #ifdef __cplusplus
 }

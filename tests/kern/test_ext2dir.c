@@ -9,6 +9,7 @@
  */
 #include "testkern.h"
 #include "../../kern/fs/ext2fs/ext2_dir.h"
+#include "../../kern/vfs/vfs_private.h"
 
 KMEM_TYPE_DEFINE(M_TEST_EXT2DIR, "test ext2dir");
 
@@ -279,4 +280,31 @@ int rump_test_ext2dir_blocks(uint32_t seed)
 	       crc32c(crc32c(0xabcdef, "\x0c\0\0\0", 4), "\x05\0\0\0", 4));
 	rump_unschedule();
 	return error != 0 ? error : TRESULT(start);
+}
+
+/* An ext2fs file's attribute (name NULL: the list of names). */
+int rump_test_ext2dir_xattr(const char *path, const char *name, void *buf,
+			    size_t buflen, size_t *lenp)
+{
+	struct vnode *vp;
+	kauth_cred_t cred;
+	int error;
+
+	rump_schedule();
+	cred = cred_get(curproc);
+	error = namei_simple(AT_FDCWD, path, NI_KERNPATH, cred, &vp);
+	cred_free(cred);
+	if (error == 0) {
+		vn_lock(vp, RW_READER);
+		if (vp->v_op != &ext2_vnodeops)
+			error = EINVAL;
+		else if (name == NULL)
+			error = ext2_xattr_list(VTOI(vp), buf, buflen, lenp);
+		else
+			error = ext2_xattr_get(VTOI(vp), name, buf, buflen,
+					       lenp);
+		vput(vp);
+	}
+	rump_unschedule();
+	return error;
 }

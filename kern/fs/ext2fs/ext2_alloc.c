@@ -26,7 +26,7 @@ static inline void bit_set(uint8_t *map, uint32_t i)
 }
 static inline void bit_clr(uint8_t *map, uint32_t i)
 {
-	map[i >> 3] &= (uint8_t)~(1u << (i & 7));
+	map[i >> 3] &= (uint8_t) ~(1u << (i & 7));
 }
 
 /* First clear bit in [from, to), or to. */
@@ -62,7 +62,8 @@ static uint32_t group_base_meta(const struct ext2_mount *em, uint32_t g)
 		uint32_t mg = g / dpb, first = mg * dpb;
 
 		if (mg >= em->em_sb.s_first_meta_bg) {
-			if (g == first || g == first + 1 || g == first + dpb - 1)
+			if (g == first || g == first + 1 ||
+			    g == first + dpb - 1)
 				n++;
 			return n;
 		}
@@ -96,8 +97,7 @@ static void block_bitmap_init(struct ext2_mount *em, uint32_t g, uint8_t *map)
 }
 
 /* Group g's block bitmap, owned by the caller; *fresh if built here. */
-static int block_bitmap_get(struct ext2_mount *em, uint32_t g,
-			    struct buf **bpp)
+static int block_bitmap_get(struct ext2_mount *em, uint32_t g, struct buf **bpp)
 {
 	struct ext2_gd *gd = ext2_gd(em, g);
 	uint64_t blk = ext2_gd_block_bitmap(em, gd);
@@ -123,8 +123,7 @@ static int block_bitmap_get(struct ext2_mount *em, uint32_t g,
 	return 0;
 }
 
-static int inode_bitmap_get(struct ext2_mount *em, uint32_t g,
-			    struct buf **bpp)
+static int inode_bitmap_get(struct ext2_mount *em, uint32_t g, struct buf **bpp)
 {
 	struct ext2_gd *gd = ext2_gd(em, g);
 	uint64_t blk = ext2_gd_inode_bitmap(em, gd);
@@ -169,8 +168,8 @@ static int inode_bitmap_put(struct ext2_trans *tp, struct ext2_mount *em,
 	return ext2_gd_write(tp, em, g);
 }
 
-int ext2_blkalloc_n(struct ext2_trans *tp, struct ext2_inode *ip,
-		    uint64_t goal, uint32_t *countp, uint64_t *pblkp)
+int ext2_blkalloc_n(struct ext2_trans *tp, struct ext2_inode *ip, uint64_t goal,
+		    uint32_t *countp, uint64_t *pblkp)
 {
 	struct ext2_mount *em = tp->t_em;
 	uint32_t want = *countp, g0, k, start, n, bit, run;
@@ -196,8 +195,8 @@ int ext2_blkalloc_n(struct ext2_trans *tp, struct ext2_inode *ip,
 		if ((error = block_bitmap_get(em, g, &bp)) != 0)
 			goto out;
 		n = ext2_group_nblocks(em, g);
-		start = k == 0 ? (uint32_t)(goal - ext2_group_first_block(
-							   em, g))
+		start = k == 0 ? (uint32_t)(goal -
+					    ext2_group_first_block(em, g))
 			       : 0;
 		bit = bit_find_clear(bp->b_data, start, n);
 		if (bit >= n && start > 0)
@@ -276,8 +275,7 @@ int ext2_blkfree(struct ext2_trans *tp, uint64_t pblk, uint32_t count,
 }
 
 /* Directories spread over groups with room; files stay near the parent. */
-static uint32_t ialloc_pick_group(struct ext2_mount *em, uint32_t pg,
-				  bool dir)
+static uint32_t ialloc_pick_group(struct ext2_mount *em, uint32_t pg, bool dir)
 {
 	uint32_t k, g, best = UINT32_MAX;
 	uint64_t avg = em->em_free_inodes / em->em_ngroups;
@@ -346,7 +344,8 @@ static int ialloc_number(struct ext2_trans *tp, struct ext2_mount *em,
 /* An empty extent tree root in i_block (depth 0, room for 4). */
 void ext2_inode_init_extents(struct ext2_dinode *di)
 {
-	struct ext4_extent_header *eh = (struct ext4_extent_header *)di->i_block;
+	struct ext4_extent_header *eh =
+		(struct ext4_extent_header *)di->i_block;
 
 	memset(di->i_block, 0, sizeof(di->i_block));
 	eh->eh_magic = EXT4_EXT_MAGIC;
@@ -381,14 +380,13 @@ int ext2_ialloc(struct ext2_trans *tp, struct ext2_inode *dip, uint16_t mode,
 	di.i_generation = cprng_u32();
 	di.i_flags = dip->i_flags & (EXT2_SYNC_FL | EXT2_NODUMP_FL |
 				     EXT2_NOATIME_FL | EXT2_DIRSYNC_FL);
-	if (em->em_extents &&
-	    ((mode & EXT2_S_IFMT) == EXT2_S_IFREG || dir))
+	if (em->em_extents && ((mode & EXT2_S_IFMT) == EXT2_S_IFREG || dir))
 		ext2_inode_init_extents(&di);
 	if (em->em_inode_size > EXT2_GOOD_OLD_INODE_SIZE) {
 		uint32_t want = em->em_sb.s_want_extra_isize;
 
-		if (want == 0 || want > em->em_inode_size -
-						EXT2_GOOD_OLD_INODE_SIZE)
+		if (want == 0 ||
+		    want > em->em_inode_size - EXT2_GOOD_OLD_INODE_SIZE)
 			want = EXT2_DEFAULT_EXTRA_ISIZE;
 		if (want > em->em_inode_size - EXT2_GOOD_OLD_INODE_SIZE)
 			want = em->em_inode_size - EXT2_GOOD_OLD_INODE_SIZE;

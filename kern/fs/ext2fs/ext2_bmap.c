@@ -123,7 +123,8 @@ int ext2_ind_alloc(struct ext2_trans *tp, struct ext2_inode *ip, uint64_t lblk,
 			ptr = *slot;
 			brelse(bp);
 			if (ptr >= em->em_nblocks)
-				return ext2_corrupt(em, "block pointer of inode",
+				return ext2_corrupt(em,
+						    "block pointer of inode",
 						    ip->i_number);
 			continue;
 		}
@@ -205,10 +206,9 @@ static int ind_free_tree(struct ext2_trans *tp, struct ext2_inode *ip,
 		/* The entry first falls into inside keeps its head. */
 		if (start > 0 && first > base && (first - base) % span != 0 &&
 		    ptrs[start - 1] != 0) {
-			error = ind_free_tree(tp, ip, ptrs[start - 1],
-					      depth - 1,
-					      base + (start - 1) * span, first,
-					      &empty);
+			error = ind_free_tree(
+				tp, ip, ptrs[start - 1], depth - 1,
+				base + (start - 1) * span, first, &empty);
 			if (error == 0 && empty) {
 				error = ext2_blkfree(tp, ptrs[start - 1], 1,
 						     true);
@@ -264,8 +264,8 @@ int ext2_ind_truncate(struct ext2_trans *tp, struct ext2_inode *ip,
 			if (error != 0)
 				return error;
 			if (empty) {
-				if ((error = ext2_blkfree(tp, *slot, 1, true)) !=
-				    0)
+				if ((error = ext2_blkfree(tp, *slot, 1,
+							  true)) != 0)
 					return error;
 				ext2_inode_add_blocks(ip, -1);
 				*slot = 0;

@@ -188,7 +188,11 @@ int ext2_dir_find(struct ext2_inode *dp, const char *name, size_t len,
 {
 	int error;
 
-	if (ext2_dir_is_indexed(dp)) {
+	/* "." and ".." live in block 0, outside the hash tree. */
+	bool dot = (len == 1 && name[0] == '.') ||
+		   (len == 2 && name[0] == '.' && name[1] == '.');
+
+	if (!dot && ext2_dir_is_indexed(dp)) {
 		error = ext2_htree_find(dp, name, len, pos);
 		if (error != ENOTSUP)
 			return error;

@@ -310,4 +310,15 @@ int ext2_dir_find_of(struct ext2_inode *dp, const struct componentname *cnp,
 		     struct ext2_inode *ip, struct ext2_dirpos *pos);
 /* ip lost a link: ctime, the orphan list at 0, written through tp. */
 int ext2_dir_unlinked(struct ext2_trans *tp, struct ext2_inode *ip);
+/*
+ * Extended attributes (ext2_xattr.c), read-only.  get: the value of the
+ * attribute with the full name (e.g. "user.comment") copied to buf (NULL:
+ * just its length in *lenp); ENODATA if absent, ERANGE if buflen is too
+ * small, EIO if the attribute area is corrupt.  list: the names, each
+ * NUL-terminated, as listxattr(2).
+ */
+int ext2_xattr_get(struct ext2_inode *ip, const char *name, void *buf,
+		   size_t buflen, size_t *lenp);
+int ext2_xattr_list(struct ext2_inode *ip, char *buf, size_t buflen,
+		    size_t *lenp);
 #endif

@@ -136,8 +136,8 @@ static int ext_read_node(struct ext2_inode *ip, uint64_t blk, int depth,
 }
 
 /* path[0..depth] down to the leaf for lblk; *depthp the tree depth. */
-static int ext_find(struct ext2_inode *ip, uint64_t lblk,
-		    struct ext_path *path, int *depthp)
+static int ext_find(struct ext2_inode *ip, uint64_t lblk, struct ext_path *path,
+		    int *depthp)
 {
 	struct ext4_extent_header *eh = ext_root(ip);
 	int depth, level, lo, hi, error;
@@ -205,7 +205,8 @@ int ext2_ext_bmap(struct ext2_inode *ip, uint64_t lblk, uint64_t *pblk,
 			*pblk = ex_pblk(ex) + off;
 			*runp = (uint32_t)(ex_len(ex) - off);
 			*unwrittenp = ex_unwritten(ex);
-			if (ex_pblk(ex) + ex_len(ex) > ip->i_mount->em_nblocks ||
+			if (ex_pblk(ex) + ex_len(ex) >
+				    ip->i_mount->em_nblocks ||
 			    ex_pblk(ex) <= ip->i_mount->em_first_data_block)
 				error = ext2_corrupt(ip->i_mount,
 						     "extent of inode",
@@ -231,8 +232,7 @@ static void ext_fix_keys(struct ext_path *path, int level, uint32_t key)
 }
 
 /* Root full: its entries move to a new block, the root indexes it. */
-static int ext_grow(struct ext2_trans *tp, struct ext2_inode *ip,
-		    uint64_t goal)
+static int ext_grow(struct ext2_trans *tp, struct ext2_inode *ip, uint64_t goal)
 {
 	struct ext2_mount *em = ip->i_mount;
 	struct ext4_extent_header *root = ext_root(ip), *nh;
@@ -297,7 +297,7 @@ static int ext_split(struct ext2_trans *tp, struct ext2_inode *ip,
 	 * their leaves); anything else splits in half. */
 	from = level == depth && path[level].p_idx + 1 == (int)n ? n : n / 2;
 	moved = n - from;
-	key = moved == 0 ? lblk
+	key = moved == 0       ? lblk
 	      : level == depth ? ext_leaf(eh)[from].ee_block
 			       : ext_index(eh)[from].ei_block;
 	if ((error = ext2_blkalloc(tp, ip, goal, &nb)) != 0 ||

@@ -14,9 +14,10 @@
 
 #include "ext2fs.h"
 
-#define WRITE_CHUNK 16	   /* blocks per write transaction */
-#define WRITE_CREDITS 64   /* for a chunk: bitmaps, descriptors, tree */
-#define TRUNC_CREDITS 1024 /* a truncation frees in one transaction */
+#define WRITE_CHUNK 16	  /* blocks per write transaction */
+#define WRITE_CREDITS 64  /* for a chunk: bitmaps, descriptors, tree */
+#define TRUNC_STEP 2048	  /* blocks freed per truncation transaction */
+#define TRUNC_CREDITS 256 /* for a step: bitmaps, descriptors, tree */
 
 static const char ext2_zeros[4096];
 
@@ -29,8 +30,7 @@ bool ext2_is_fast_symlink(const struct ext2_inode *ip)
 {
 	uint64_t blocks = ext2_inode_nblocks512(ip);
 
-	if ((ext2_imode(ip) & EXT2_S_IFMT) != EXT2_S_IFLNK ||
-	    uses_extents(ip))
+	if ((ext2_imode(ip) & EXT2_S_IFMT) != EXT2_S_IFLNK || uses_extents(ip))
 		return false;
 	if (ext2_inode_file_acl(ip) != 0)
 		blocks -= ip->i_mount->em_bsize >> 9;
@@ -98,12 +98,14 @@ static uint64_t alloc_goal(struct ext2_inode *ip, uint64_t lblk)
 
 /* Maps lblk, allocating; *newp when the block was just allocated. */
 static int fblock_alloc(struct ext2_trans *tp, struct ext2_inode *ip,
-		      uint64_t lblk, uint64_t *pblk, bool *newp)
+			uint64_t lblk, uint64_t *pblk, bool *newp)
 {
 	uint64_t goal;
 
 	*newp = false;
-	if (!has_blocks(ip))
+	/* A new slow symlink has no block yet and looks fast until then. */
+	if (!has_blocks(ip) &&
+	    (ext2_imode(ip) & EXT2_S_IFMT) != EXT2_S_IFLNK)
 		return EINVAL;
 	if (ext2_bmap(ip, lblk, pblk) == 0 && *pblk != 0)
 		return 0;
@@ -113,8 +115,8 @@ static int fblock_alloc(struct ext2_trans *tp, struct ext2_inode *ip,
 	return ext2_ind_alloc(tp, ip, lblk, goal, pblk, newp);
 }
 
-int ext2_bread_file(struct ext2_trans *tp, struct ext2_inode *ip,
-		    uint64_t lblk, bool alloc, struct buf **bpp)
+int ext2_bread_file(struct ext2_trans *tp, struct ext2_inode *ip, uint64_t lblk,
+		    bool alloc, struct buf **bpp)
 {
 	struct ext2_mount *em = ip->i_mount;
 	uint64_t pblk;
@@ -136,46 +138,109 @@ int ext2_bread_file(struct ext2_trans *tp, struct ext2_inode *ip,
 	return ext2_bread(em, pblk, bpp);
 }
 
+/*
+ * One step of a truncation: frees the mapping from block first on and
+ * sets the size to size, in one transaction.  zero_tail: the last
+ * block's bytes after size become zeros.
+ */
+static int truncate_step(struct ext2_inode *ip, uint64_t first, uint64_t size,
+			 bool zero_tail)
+{
+	struct ext2_mount *em = ip->i_mount;
+	struct ext2_trans *tp;
+	uint64_t pblk;
+	struct buf *bp;
+	int error, err2;
+
+	if ((error = ext2_trans_begin(em, TRUNC_CREDITS, &tp)) != 0)
+		return error;
+	if (zero_tail && (size & (em->em_bsize - 1)) != 0 &&
+	    ext2_bmap(ip, size >> em->em_bshift, &pblk) == 0 && pblk != 0 &&
+	    ext2_bread(em, pblk, &bp) == 0) {
+		size_t off = size & (em->em_bsize - 1);
+
+		memset((uint8_t *)bp->b_data + off, 0, em->em_bsize - off);
+		if (ext2_isdir(ip))
+			ext2_trans_dirty(tp, bp);
+		else
+			bdwrite(bp);
+	}
+	if (uses_extents(ip))
+		error = ext2_ext_truncate(tp, ip, first);
+	else
+		error = ext2_ind_truncate(tp, ip, first);
+	if (size < ip->i_size)
+		ip->i_size = size;
+	err2 = ext2_iupdate(tp, ip);
+	ext2_trans_end(tp);
+	return error != 0 ? error : err2;
+}
+
 int ext2_truncate(struct ext2_inode *ip, uint64_t newsize)
 {
 	struct ext2_mount *em = ip->i_mount;
 	struct ext2_trans *tp;
-	uint64_t first, pblk;
-	struct buf *bp;
+	uint64_t first, end;
 	int error;
 
 	if (newsize > ext2_maxfilesize(em, uses_extents(ip)))
 		return EFBIG;
-	if ((error = ext2_trans_begin(em, TRUNC_CREDITS, &tp)) != 0)
-		return error;
 	if (newsize < ip->i_size && has_blocks(ip)) {
-		/* The tail of the last block reads as zeros if extended. */
-		if ((newsize & (em->em_bsize - 1)) != 0 &&
-		    ext2_bmap(ip, newsize >> em->em_bshift, &pblk) == 0 &&
-		    pblk != 0 && ext2_bread(em, pblk, &bp) == 0) {
-			size_t off = newsize & (em->em_bsize - 1);
-
-			memset((uint8_t *)bp->b_data + off, 0,
-			       em->em_bsize - off);
-			if (ext2_isdir(ip))
-				ext2_trans_dirty(tp, bp);
-			else
-				bdwrite(bp);
-		}
+		/* From the end, TRUNC_STEP blocks per transaction, so that
+		 * each stays small and a crash leaves a shorter file. */
 		first = (newsize + em->em_bsize - 1) >> em->em_bshift;
-		if (uses_extents(ip))
-			error = ext2_ext_truncate(tp, ip, first);
-		else
-			error = ext2_ind_truncate(tp, ip, first);
+		end = (ip->i_size + em->em_bsize - 1) >> em->em_bshift;
+		while (end > first + TRUNC_STEP) {
+			end -= TRUNC_STEP;
+			if ((error = truncate_step(ip, end,
+						   end << em->em_bshift,
+						   false)) != 0)
+				return error;
+		}
+		return truncate_step(ip, first, newsize, true);
 	}
-	if (error == 0 || newsize < ip->i_size)
-		ip->i_size = newsize;
-	if (error == 0)
-		error = ext2_iupdate(tp, ip);
-	else
-		ext2_iupdate(tp, ip);
+	if ((error = ext2_trans_begin(em, 2, &tp)) != 0)
+		return error;
+	ip->i_size = newsize;
+	error = ext2_iupdate(tp, ip);
 	ext2_trans_end(tp);
 	return error;
+}
+
+/*
+ * Access times as Linux's default relatime: a read updates atime when it
+ * is not newer than mtime or ctime, or a day old.  Readers hold the vnode
+ * lock shared, so the change is made under i_lock.
+ */
+static void read_atime(struct ext2_inode *ip, int ioflag)
+{
+	struct ext2_mount *em = ip->i_mount;
+	struct timespec now, at, mt, ct;
+	struct ext2_trans *tp;
+
+	if (em->em_ronly || (ioflag & IO_NOATIME) ||
+	    (em->em_mp->mnt_flag & MNT_NOATIME) ||
+	    (ip->i_flags & EXT2_NOATIME_FL))
+		return;
+	vfs_timestamp(&now);
+	mutex_enter(&ip->i_lock);
+	ext2_inode_get_time(ip, EXT2_IACC, &at);
+	ext2_inode_get_time(ip, EXT2_IMOD, &mt);
+	ext2_inode_get_time(ip, EXT2_ICHG, &ct);
+	if ((at.tv_sec > mt.tv_sec ||
+	     (at.tv_sec == mt.tv_sec && at.tv_nsec > mt.tv_nsec)) &&
+	    (at.tv_sec > ct.tv_sec ||
+	     (at.tv_sec == ct.tv_sec && at.tv_nsec > ct.tv_nsec)) &&
+	    now.tv_sec - at.tv_sec < 24 * 3600) {
+		mutex_exit(&ip->i_lock);
+		return;
+	}
+	ext2_inode_set_time(ip, EXT2_IACC, &now);
+	mutex_exit(&ip->i_lock);
+	if (ext2_trans_begin(em, 1, &tp) == 0) {
+		ext2_iupdate(tp, ip);
+		ext2_trans_end(tp);
+	}
 }
 
 int ext2_vop_read(struct vnode *vp, struct uio *uio, int ioflag)
@@ -217,6 +282,7 @@ int ext2_vop_read(struct vnode *vp, struct uio *uio, int ioflag)
 		if (error != 0)
 			break;
 	}
+	read_atime(ip, ioflag);
 	return error;
 }
 
@@ -232,7 +298,7 @@ static int write_block(struct ext2_trans *tp, struct ext2_inode *ip,
 	int error;
 
 	if ((error = fblock_alloc(tp, ip, off >> em->em_bshift, &pblk,
-				&isnew)) != 0)
+				  &isnew)) != 0)
 		return error;
 	if (isnew)
 		error = ext2_getblk(em, pblk, &bp);
@@ -333,8 +399,8 @@ int ext2_vop_fallocate(struct vnode *vp, off_t off, off_t len)
 		if ((error = ext2_trans_begin(em, WRITE_CREDITS, &tp)) != 0)
 			break;
 		for (i = 0; i < WRITE_CHUNK && lblk <= last; i++, lblk++) {
-			if ((error = fblock_alloc(tp, ip, lblk, &pblk, &isnew)) !=
-			    0)
+			if ((error = fblock_alloc(tp, ip, lblk, &pblk,
+						  &isnew)) != 0)
 				break;
 			if (isnew) {
 				if ((error = ext2_getblk(em, pblk, &bp)) != 0)
@@ -356,8 +422,7 @@ int ext2_vop_fallocate(struct vnode *vp, off_t off, off_t len)
 	return error;
 }
 
-int ext2_vop_seekdata(struct vnode *vp, off_t off, int whence,
-		      off_t *resultp)
+int ext2_vop_seekdata(struct vnode *vp, off_t off, int whence, off_t *resultp)
 {
 	struct ext2_inode *ip = VTOI(vp);
 	struct ext2_mount *em = ip->i_mount;

@@ -70,8 +70,7 @@ static int inode_check(struct ext2_mount *em, uint32_t ino,
 		return ext2_corrupt(em, "inode checksum of inode", ino);
 	if (em->em_inode_size > EXT2_GOOD_OLD_INODE_SIZE &&
 	    (di->i_extra_isize % 4 != 0 ||
-	     di->i_extra_isize >
-		     em->em_inode_size - EXT2_GOOD_OLD_INODE_SIZE))
+	     di->i_extra_isize > em->em_inode_size - EXT2_GOOD_OLD_INODE_SIZE))
 		return ext2_corrupt(em, "extra size of inode", ino);
 	if (di->i_mode == 0 || ext2_mode_to_vtype(di->i_mode) == VBAD)
 		return ext2_corrupt(em, "mode of inode", ino);
@@ -105,8 +104,8 @@ static int inode_read(struct ext2_mount *em, uint32_t ino,
 		return error;
 	if ((error = ext2_bread(em, blk, &bp)) != 0)
 		return error;
-	error = inode_check(em, ino,
-			    (struct ext2_dinode *)((uint8_t *)bp->b_data + off));
+	error = inode_check(
+		em, ino, (struct ext2_dinode *)((uint8_t *)bp->b_data + off));
 	if (error == 0) {
 		memset(ip->i_din, 0, ip->i_rawsize);
 		memcpy(ip->i_din, (uint8_t *)bp->b_data + off,
@@ -262,7 +261,8 @@ void ext2_inode_set_gid(struct ext2_inode *ip, gid_t gid)
  * on disk, the old 8:8 form lives in i_block[0], the new 12:20 form in
  * i_block[1] (minor low byte, major, minor high bits).
  */
-#define DEV_MAJOR(d) ((uint32_t)((((d) >> 8) & 0xfff) | (((d) >> 32) & ~0xfffu)))
+#define DEV_MAJOR(d)                                                           \
+	((uint32_t)((((d) >> 8) & 0xfff) | (((d) >> 32) & ~0xfffu)))
 #define DEV_MINOR(d) ((uint32_t)(((d)&0xff) | (((d) >> 12) & ~0xffu)))
 #define DEV_MAKE(ma, mi)                                                       \
 	((dev_t)((mi)&0xff) | ((dev_t)((ma)&0xfff) << 8) |                     \
@@ -274,7 +274,8 @@ dev_t ext2_inode_rdev(const struct ext2_inode *ip)
 
 	if (b[0] != 0)
 		return DEV_MAKE((b[0] >> 8) & 0xff, b[0] & 0xff);
-	return DEV_MAKE((b[1] >> 8) & 0xfff, (b[1] & 0xff) | ((b[1] >> 12) & 0xfff00));
+	return DEV_MAKE((b[1] >> 8) & 0xfff,
+			(b[1] & 0xff) | ((b[1] >> 12) & 0xfff00));
 }
 
 void ext2_inode_set_rdev(struct ext2_inode *ip, dev_t rdev)
@@ -345,8 +346,7 @@ void ext2_inode_set_file_acl(struct ext2_inode *ip, uint64_t blk)
  * Timestamps: 32 seconds bits in the old field; with an extra field, its
  * low 2 bits extend the seconds (epoch) and the rest is nanoseconds.
  */
-static void time_decode(uint32_t lo, const uint32_t *extra,
-			struct timespec *ts)
+static void time_decode(uint32_t lo, const uint32_t *extra, struct timespec *ts)
 {
 	ts->tv_sec = (int32_t)lo;
 	ts->tv_nsec = 0;
@@ -395,10 +395,10 @@ static void time_fields(struct ext2_inode *ip, int which, uint32_t **lo,
 		*lo = ext2_inode_has(ip, EXT2_INODE_EXTRA_END(i_crtime))
 			      ? &di->i_crtime
 			      : NULL;
-		*extra = ext2_inode_has(ip,
-					EXT2_INODE_EXTRA_END(i_crtime_extra))
-				 ? &di->i_crtime_extra
-				 : NULL;
+		*extra =
+			ext2_inode_has(ip, EXT2_INODE_EXTRA_END(i_crtime_extra))
+				? &di->i_crtime_extra
+				: NULL;
 		break;
 	}
 }

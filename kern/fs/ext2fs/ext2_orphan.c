@@ -87,8 +87,9 @@ int ext2_orphan_process(struct ext2_mount *em)
 	while (ino != 0) {
 		if (++n > em->em_sb.s_inodes_count ||
 		    (error = ext2_iget(em, ino, &vp)) != 0) {
-			error = error != 0 ? error
-					   : ext2_corrupt(em, "orphan list", ino);
+			error = error != 0
+					? error
+					: ext2_corrupt(em, "orphan list", ino);
 			break;
 		}
 		ip = VTOI(vp);

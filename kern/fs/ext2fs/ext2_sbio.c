@@ -138,8 +138,7 @@ int ext2_gd_write(struct ext2_trans *tp, struct ext2_mount *em, uint32_t g)
 }
 
 /* The block holding the primary superblock, and its offset there. */
-static void sb_location(const struct ext2_mount *em, uint64_t *blk,
-			size_t *off)
+static void sb_location(const struct ext2_mount *em, uint64_t *blk, size_t *off)
 {
 	*blk = EXT2_SUPER_OFFSET / em->em_bsize;
 	*off = EXT2_SUPER_OFFSET % em->em_bsize;

@@ -115,7 +115,8 @@ static int ext2_mount(struct mount *mp, const char *source, const char *opts)
 	}
 	ext2_sb_geometry(em);
 	if (em->em_nblocks > bi.bi_size >> em->em_bshift) {
-		printf("ext2fs: %s: the device (%llu bytes) is smaller than the "
+		printf("ext2fs: %s: the device (%llu bytes) is smaller than "
+		       "the "
 		       "file system\n",
 		       source, (unsigned long long)bi.bi_size);
 		error = EINVAL;

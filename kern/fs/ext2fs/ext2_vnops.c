@@ -65,8 +65,8 @@ int ext2_vop_setattr(struct vnode *vp, const struct vattr *va)
 	if (va->va_size != VNOVAL) {
 		switch (vp->v_type) {
 		case VREG:
-			if ((error = ext2_truncate(ip, (uint64_t)va->va_size)) !=
-			    0)
+			if ((error = ext2_truncate(ip,
+						   (uint64_t)va->va_size)) != 0)
 				return error;
 			ext2_inode_set_time(ip, EXT2_IMOD, &now);
 			changed = true;

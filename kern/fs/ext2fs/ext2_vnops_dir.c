@@ -142,6 +142,7 @@ static int symlink_store(struct ext2_trans *tp, struct ext2_inode *ip,
 			 const char *target, size_t tlen)
 {
 	struct buf *bp;
+	uint64_t pblk;
 	int error;
 
 	if (tlen <= EXT2_FAST_SYMLINK_MAX) {
@@ -152,7 +153,23 @@ static int symlink_store(struct ext2_trans *tp, struct ext2_inode *ip,
 	} else {
 		if (tlen >= ip->i_mount->em_bsize)
 			return ENAMETOOLONG;
-		if ((error = ext2_bread_file(tp, ip, 0, true, &bp)) != 0)
+		/*
+		 * Without blocks the inode still looks like a fast link to
+		 * the block map code: place block 0 by hand (block-mapped,
+		 * as e2fsck accepts on any file system).
+		 */
+		ip->i_flags &= ~EXT4_EXTENTS_FL;
+		ip->i_din->i_flags &= ~EXT4_EXTENTS_FL;
+		memset(ip->i_din->i_block, 0, sizeof(ip->i_din->i_block));
+		if ((error = ext2_blkalloc(tp, ip, 0, &pblk)) != 0)
+			return error;
+		if (pblk > UINT32_MAX) {
+			(void)ext2_blkfree(tp, pblk, 1, false);
+			return ENOSPC;
+		}
+		ip->i_din->i_block[0] = (uint32_t)pblk;
+		ext2_inode_add_blocks(ip, 1);
+		if ((error = ext2_getblk(ip->i_mount, pblk, &bp)) != 0)
 			return error;
 		memset(bp->b_data, 0, ip->i_mount->em_bsize);
 		memcpy(bp->b_data, target, tlen);
@@ -377,16 +394,6 @@ int ext2_vop_readdir(struct vnode *vp, struct uio *uio, bool *eofp)
 	return ext2_dir_readdir_linear(dp, uio, eofp);
 }
 
-/* A symlink keeps its target in i_block when it has no data block. */
-static bool symlink_is_fast(const struct ext2_inode *ip)
-{
-	uint64_t nb = ext2_inode_nblocks512(ip);
-
-	if (ext2_inode_file_acl(ip) != 0)
-		nb -= MIN(nb, ip->i_mount->em_bsize / 512);
-	return nb == 0 && ip->i_size <= EXT2_FAST_SYMLINK_MAX;
-}
-
 int ext2_vop_readlink(struct vnode *vp, struct uio *uio)
 {
 	struct ext2_inode *ip = VTOI(vp);
@@ -402,7 +409,7 @@ int ext2_vop_readlink(struct vnode *vp, struct uio *uio)
 		       ip->i_number, (unsigned long long)ip->i_size);
 		return EIO;
 	}
-	if (symlink_is_fast(ip))
+	if (ext2_is_fast_symlink(ip))
 		return uiomove(ip->i_din->i_block, MIN(len, uio->uio_resid),
 			       uio);
 	if ((error = ext2_bread_file(NULL, ip, 0, false, &bp)) != 0)

@@ -11,6 +11,9 @@
 /* crc32c, reflected polynomial 0x82F63B78; the standard CRC-32C of a
  * buffer is ~crc32c(~0u, buf, len). */
 uint32_t crc32c(uint32_t crc, const void *buf, size_t len);
+/* The table-driven version crc32c uses where the CPU has no crc32c
+ * instruction (tests compare the two). */
+uint32_t crc32c_sw(uint32_t crc, const void *buf, size_t len);
 /* crc16, reflected polynomial 0xA001 (ANSI 0x8005). */
 uint16_t crc16(uint16_t crc, const void *buf, size_t len);
 #endif
