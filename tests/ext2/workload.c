@@ -78,7 +78,7 @@ struct wctx {
 		w_v_;                                                          \
 	})
 
-static void __attribute__((__noreturn__))
+static EXT2_UNUSED void __attribute__((__noreturn__))
 wl_failed(struct wctx *c, const char *what, int line)
 {
 	c->error = errno != 0 ? errno : EIO;
@@ -88,9 +88,9 @@ wl_failed(struct wctx *c, const char *what, int line)
 }
 
 /* root + "/" + rel in a ring of buffers. */
-static const char *wl_p(struct wctx *c, const char *fmt, ...)
+static EXT2_UNUSED const char *wl_p(struct wctx *c, const char *fmt, ...)
 	__attribute__((__format__(__printf__, 2, 3)));
-static const char *wl_p(struct wctx *c, const char *fmt, ...)
+static EXT2_UNUSED const char *wl_p(struct wctx *c, const char *fmt, ...)
 {
 	static char ring[8][PATH_MAX + 512];
 	static unsigned next;
@@ -105,7 +105,7 @@ static const char *wl_p(struct wctx *c, const char *fmt, ...)
 }
 
 /* Deterministic bytes for offset off of a file with seed. */
-static void wl_fill(unsigned char *buf, size_t n, uint64_t seed, uint64_t off)
+static EXT2_UNUSED void wl_fill(unsigned char *buf, size_t n, uint64_t seed, uint64_t off)
 {
 	for (size_t i = 0; i < n; i++) {
 		uint64_t x = (off + i) * 0x9e3779b97f4a7c15ull ^ seed;
@@ -118,7 +118,7 @@ static void wl_fill(unsigned char *buf, size_t n, uint64_t seed, uint64_t off)
 static unsigned char wl_buf[1 << 16];
 
 /* Write n bytes of the seed's pattern at off, in 64 KiB requests. */
-static void wl_write(struct wctx *c, int fd, uint64_t seed, off_t off, size_t n)
+static EXT2_UNUSED void wl_write(struct wctx *c, int fd, uint64_t seed, off_t off, size_t n)
 {
 	while (n > 0) {
 		size_t k = n < sizeof(wl_buf) ? n : sizeof(wl_buf);
@@ -135,7 +135,7 @@ static void wl_write(struct wctx *c, int fd, uint64_t seed, off_t off, size_t n)
 	}
 }
 
-static void wl_file(struct wctx *c, const char *path, uint64_t seed,
+static EXT2_UNUSED void wl_file(struct wctx *c, const char *path, uint64_t seed,
 		    size_t size)
 {
 	int fd = W(c, c->o->open(path, O_WRONLY | O_CREAT | O_EXCL, 0644));
@@ -163,7 +163,7 @@ static const size_t wl_sizes[] = {
 
 /* Every name below dir (recursively) gets owner and times derived from
  * its name, symlinks included (not followed). */
-static void wl_settle(struct wctx *c, const char *dir, unsigned depth)
+static EXT2_UNUSED void wl_settle(struct wctx *c, const char *dir, unsigned depth)
 {
 	char *buf = malloc(32768), child[PATH_MAX + 512];
 	struct timespec ts[2];
@@ -207,7 +207,7 @@ static void wl_settle(struct wctx *c, const char *dir, unsigned depth)
 }
 
 /* Owners and times on every entry: a second walk, files first. */
-static void wl_settle_files(struct wctx *c, const char *dir, unsigned depth)
+static EXT2_UNUSED void wl_settle_files(struct wctx *c, const char *dir, unsigned depth)
 {
 	char *buf = malloc(32768), child[PATH_MAX + 600];
 	struct timespec ts[2];
@@ -272,7 +272,7 @@ static void wl_settle_files(struct wctx *c, const char *dir, unsigned depth)
  * scale 1 is the full size, larger values divide the big parts.  Returns
  * 0, or the first errno with c->what saying where.
  */
-static int wl_run(struct wctx *c, int scale)
+static EXT2_UNUSED int wl_run(struct wctx *c, int scale)
 {
 	char big[64], target[1100];
 	unsigned char rd[4096];
