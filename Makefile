@@ -41,6 +41,7 @@ include mk/rules.mk
 -include tests/tests.mk
 -include bench/bench.mk
 -include demo/demo.mk
+-include fuzz/fuzz.mk
 
 libs: $(ALL_LIBS)
 
