@@ -42,6 +42,7 @@ include mk/rules.mk
 -include bench/bench.mk
 -include demo/demo.mk
 -include fuzz/fuzz.mk
+-include bench/ext2/bench-ext2.mk
 
 libs: $(ALL_LIBS)
 
