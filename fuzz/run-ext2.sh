@@ -3,7 +3,7 @@
 # make its seed corpus (mkseeds-ext2.sh) and fuzz for SECONDS (default
 # 60: what CI runs).  An input that crashes, hangs (10 s), runs out of
 # memory or leaks is saved under tests/ext2/regress/ -- commit it: the
-# regular test t_ext2_hostile replays every file there -- and the script
+# regular test t_ext2_compat_hostile replays every file there -- and the script
 # exits non-zero.  FUZZ_BUILD (default build-fuzz) is the build directory.
 set -eu
 secs=${1:-60}

@@ -5,9 +5,10 @@
 # run from any directory) and RUMPKIT_EXT2FS when mk/libs.mk has the
 # driver (librumpfs_ext2fs): without it they say SKIP and pass; with it
 # every check is real.  The fuzz target's regression inputs live in
-# tests/ext2/regress/ (replayed by t_ext2_hostile).
+# tests/ext2/regress/ (replayed by t_ext2_compat_hostile).
 
-EXT2_TEST_PROGS := $(patsubst tests/%.c,%,$(wildcard tests/t_ext2_*.c))
+EXT2_TEST_PROGS := $(patsubst tests/%.c,%,$(wildcard tests/t_ext2_compat_*.c \
+	tests/t_ext2_posix_*.c tests/t_ext2_fault*.c))
 EXT2_TEST_FILES := $(wildcard tests/ext2/*.c tests/ext2/*.h \
 	tests/ext2/*.py tests/ext2/*.sh)
 EXT2_TEST_BINS := $(foreach h,$(TEST_HOSTS),$(foreach p,$(EXT2_TEST_PROGS),\

@@ -1,5 +1,5 @@
 #!/bin/sh
-# hostile.sh OUTDIR -- corrupt images for t_ext2_hostile, made from small
+# hostile.sh OUTDIR -- corrupt images for t_ext2_compat_hostile, made from small
 # clean mkfs images by debugfs and dd, with what the kernel must do with
 # each in OUTDIR/list, one "IMAGE FSTYPE EXPECT" line per image:
 #   any          mount may fail or succeed; a walk must not crash or hang

@@ -1,6 +1,6 @@
 /*
  * walk.c -- a walk over a mounted file system that may be hostile (the
- * fuzz target and t_ext2_hostile): list every directory, lstat every
+ * fuzz target and t_ext2_compat_hostile): list every directory, lstat every
  * name, read every file and symlink, and tolerate any error a call
  * returns (an error is the right answer to a corrupt image), within a
  * depth and an operation budget so that a looping directory tree ends.

@@ -1,5 +1,5 @@
 /*
- * t_ext2_hostile.c -- corrupt images never crash, hang or leak.  The
+ * t_ext2_compat_hostile.c -- corrupt images never crash, hang or leak.  The
  * images of tests/ext2/hostile.sh (truncated, absurd counts and sizes,
  * unknown feature flags, a bad inode checksum, a directory sharing its
  * parent's block, a self-referencing indirect block, a wild extent,
