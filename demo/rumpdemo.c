@@ -5,10 +5,15 @@
  * state; later parts of the project add their own sections (files,
  * networking) to demo_sections[] before "shutdown".
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +24,14 @@
 #ifndef DEMO_HOST
 #define DEMO_HOST "unknown"
 #endif
+
+/*
+ * A static link takes a component's archive member only when something
+ * refers to it: these references pull in the VFS faction and tmpfs.
+ */
+extern int rump_component_link_vfs, rump_component_link_tmpfs;
+__attribute__((used)) static int *const demo_components[] = {
+	&rump_component_link_vfs, &rump_component_link_tmpfs};
 
 /* What the sections share. */
 struct demo {
@@ -78,6 +91,24 @@ static const char *errname(int error)
 		break;
 	case ESRCH:
 		name = "ESRCH";
+		break;
+	case ENOENT:
+		name = "ENOENT";
+		break;
+	case EEXIST:
+		name = "EEXIST";
+		break;
+	case ENOSPC:
+		name = "ENOSPC";
+		break;
+	case ENOTEMPTY:
+		name = "ENOTEMPTY";
+		break;
+	case EBUSY:
+		name = "EBUSY";
+		break;
+	case EXDEV:
+		name = "EXDEV";
 		break;
 	default:
 		snprintf(buf, sizeof(buf), "errno %d (%s)", error,
@@ -249,6 +280,105 @@ static int demo_releasing(struct demo *d)
 	return 0;
 }
 
+/* Lists path's entries on one line, as getdents64 returns them. */
+static int list_dir(const char *path)
+{
+	char buf[4096];
+	int fd, n;
+
+	fd = rump_sys_open(path, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return fail(path, errno);
+	printf("    ls %-12s:", path);
+	while ((n = (int)rump_sys_getdents64(fd, buf, sizeof(buf))) > 0)
+		for (int off = 0; off < n;) {
+			struct dirent64 *de = (struct dirent64 *)(buf + off);
+			printf(" %s%s", de->d_name,
+			       de->d_type == DT_DIR ? "/" : "");
+			off += de->d_reclen;
+		}
+	printf("\n");
+	rump_sys_close(fd);
+	return n < 0 ? fail("getdents64", errno) : 0;
+}
+
+static int demo_files(struct demo *d)
+{
+	static const char text[] = "hello from inside the rump kernel\n";
+	char buf[128], chunk[4096];
+	struct statvfs sv;
+	struct stat st;
+	ssize_t n, total = 0;
+	int fd, rv;
+
+	printf("    The root file system exists at boot and is writable:\n");
+	if (rump_sys_mkdir("/home", 0755) != 0)
+		return fail("mkdir /home", errno);
+	fd = rump_sys_open("/home/hello.txt", O_CREAT | O_WRONLY | O_EXCL,
+			   0644);
+	if (fd < 0 || rump_sys_write(fd, text, sizeof(text) - 1) < 0)
+		return fail("create /home/hello.txt", errno);
+	rump_sys_close(fd);
+	fd = rump_sys_open("/home/hello.txt", O_RDONLY);
+	n = fd < 0 ? -1 : rump_sys_read(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return fail("read /home/hello.txt", errno);
+	buf[n] = '\0';
+	rump_sys_fstat(fd, &st);
+	rump_sys_close(fd);
+	printf("    /home/hello.txt: %zd bytes, mode %o, inode %llu: %s", n,
+	       (unsigned)(st.st_mode & 07777), (unsigned long long)st.st_ino,
+	       buf);
+	rv = rump_sys_open("/home/hello.txt", O_CREAT | O_EXCL | O_WRONLY,
+			   0644);
+	printf("    open(O_CREAT|O_EXCL) again %s\n", result(rv, errno));
+	rv = rump_sys_unlink("/home/missing");
+	printf("    unlink(\"/home/missing\")   %s\n", result(rv, errno));
+	rv = rump_sys_rmdir("/home");
+	printf("    rmdir(\"/home\")            %s\n", result(rv, errno));
+
+	printf("    A tmpfs of 64 KiB mounted on /tmp with mount(2)'s "
+	       "signature:\n");
+	if (rump_sys_mkdir("/tmp", 01777) != 0 ||
+	    rump_sys_mount("tmpfs", "/tmp", "tmpfs", 0, "size=64k") != 0)
+		return fail("mount tmpfs", errno);
+	if (rump_sys_mkdir("/tmp/a", 0700) != 0 ||
+	    rump_sys_symlink("/home/hello.txt", "/tmp/a/link") != 0)
+		return fail("populate /tmp", errno);
+	rv = rump_sys_rename("/home/hello.txt", "/tmp/hello.txt");
+	printf("    rename() from / into /tmp %s: another file system\n",
+	       result(rv, errno));
+	rv = rump_sys_stat("/tmp/a/link", &st);
+	printf("    stat(\"/tmp/a/link\") follows the symlink to / %s, "
+	       "size %lld\n",
+	       result(rv, errno), (long long)st.st_size);
+	if (list_dir("/") != 0 || list_dir("/tmp") != 0)
+		return -1;
+	fd = rump_sys_open("/tmp/big", O_CREAT | O_WRONLY, 0600);
+	if (fd < 0)
+		return fail("create /tmp/big", errno);
+	memset(chunk, 'x', sizeof(chunk));
+	while ((n = rump_sys_write(fd, chunk, sizeof(chunk))) > 0)
+		total += n;
+	printf("    writing until full: %zd bytes written, then %s\n", total,
+	       result((int)n, errno));
+	rump_sys_close(fd);
+	if (rump_sys_statvfs("/tmp", &sv) == 0)
+		printf("    statvfs(\"/tmp\"): %llu of %llu blocks of %lu "
+		       "bytes free\n",
+		       (unsigned long long)sv.f_bfree,
+		       (unsigned long long)sv.f_blocks, sv.f_bsize);
+	fd = rump_sys_open("/tmp/a", O_RDONLY | O_DIRECTORY);
+	rv = rump_sys_unmount("/tmp", 0);
+	printf("    unmount(\"/tmp\") with a directory open %s\n",
+	       result(rv, errno));
+	rump_sys_close(fd);
+	rv = rump_sys_unmount("/tmp", 0);
+	printf("    unmount(\"/tmp\") after closing it     %s\n",
+	       result(rv, errno));
+	return rv == 0 ? 0 : fail("unmount", errno);
+}
+
 /* Median of five timed loops of n calls, in ns per call. */
 static double time_calls(int rump, long n)
 {
@@ -323,7 +453,8 @@ static const struct demo_section demo_sections[] = {
 	{"switching between processes", demo_switching},
 	{"releasing processes", demo_releasing},
 	{"system call cost", demo_syscall_cost},
-	/* Later: files, networking. */
+	{"files", demo_files},
+	/* Later: disks, networking. */
 	{"shutdown", demo_shutdown},
 };
 

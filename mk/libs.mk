@@ -27,6 +27,14 @@ rumpfs_tmpfs_SOLIBS := -lrumpvfs -lrump
 rumpfs_tmpfs_PC_REQUIRES := rumpvfs
 rumpfs_tmpfs_PC_DESC := rump kernel tmpfs: the in-memory file system with size and inode limits
 
+# ext2/ext3/ext4 (component "ext2fs"): kern/fs/ext2fs, its journal in
+# kern/fs/ext2fs/jbd2; docs/ext2fs.md.
+KERNLIBS += rumpfs_ext2fs
+rumpfs_ext2fs_KSRC := $(wildcard kern/fs/ext2fs/*.c kern/fs/ext2fs/jbd2/*.c)
+rumpfs_ext2fs_SOLIBS := -lrumpvfs -lrump
+rumpfs_ext2fs_PC_REQUIRES := rumpvfs
+rumpfs_ext2fs_PC_DESC := rump kernel ext2/ext3/ext4 file system with the jbd2 journal
+
 rumphost_SRC := $(wildcard lib/rumphost/*.c)
 rumphost_PC_DESC := host-ABI translation between a Linux host and the kernel
 rumphost_EXPORT := rumphost_[a-z]*

@@ -56,5 +56,9 @@ extern const char rumpuser__ncpu_default[];
 void rumpuser__fatal(const char *what, int host_errno)
 	__attribute__((__noreturn__));
 void *rumpuser__xmalloc(size_t len);
+/* Block writes and flushes, through the power-cut shim (hosts/shim). */
+int rumpuser__bio_write(int fd, void *data, size_t len, int64_t off,
+			size_t *donep);
+int rumpuser__bio_sync(int fd);
 
 #endif /* HOSTS_COMMON_HOST_H_ */

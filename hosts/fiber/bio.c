@@ -18,10 +18,10 @@ void rumpuser_bio(int fd, int op, void *data, size_t len, int64_t offset,
 	else if (op & RUMPUSER_BIO_READ)
 		error = rumpuser_iovread(fd, &iov, 1, offset, &done);
 	else if (op & RUMPUSER_BIO_WRITE)
-		error = rumpuser_iovwrite(fd, &iov, 1, offset, &done);
+		error = rumpuser__bio_write(fd, data, len, offset, &done);
 	else if (len > 0)
 		error = RUMP_EINVAL;
 	if (error == 0 && (op & RUMPUSER_BIO_SYNC))
-		error = rumpuser_syncfd(fd, RUMPUSER_SYNCFD_WRITE, 0, 0);
+		error = rumpuser__bio_sync(fd); /* hosts/shim/powercut.c */
 	RUMPUSER_BLOCKING(biodone(donearg, done, error));
 }

@@ -49,22 +49,21 @@ static void bio_serve(struct bio_req *r)
 	ssize_t n = 0;
 	int error = r->fail ? RUMP_EIO : 0;
 
-	while (!r->fail && done < r->len) {
-		if (r->op & RUMPUSER_BIO_WRITE)
-			n = pwrite(r->fd, p + done, r->len - done,
-				   (off_t)(r->off + done));
-		else
-			n = pread(r->fd, p + done, r->len - done,
-				  (off_t)(r->off + done));
+	if (!r->fail && (r->op & RUMPUSER_BIO_WRITE)) /* hosts/shim */
+		error = rumpuser__bio_write(r->fd, p, r->len, r->off, &done);
+	while (!r->fail && (r->op & RUMPUSER_BIO_READ) && done < r->len) {
+		n = pread(r->fd, p + done, r->len - done,
+			  (off_t)(r->off + done));
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break; /* an error, or end of file */
 		done += (size_t)n;
 	}
-	if (n == -1 ||
-	    (!r->fail && (r->op & RUMPUSER_BIO_SYNC) && fdatasync(r->fd) == -1))
+	if (n == -1)
 		error = rumpuser__kerrno(errno);
+	if (!r->fail && error == 0 && (r->op & RUMPUSER_BIO_SYNC))
+		error = rumpuser__bio_sync(r->fd);
 	r->done(r->donearg, done, error);
 }
 

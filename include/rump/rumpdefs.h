@@ -185,6 +185,18 @@
 #define RUMP_S_ISUID 0004000 /* set user id on execution */
 #define RUMP_S_ISGID 0002000 /* set group id on execution */
 #define RUMP_S_ISVTX 0001000 /* sticky */
+#define RUMP_S_IRWXU 0000700 /* owner: read, write, search/execute */
+#define RUMP_S_IRUSR 0000400 /* owner: read */
+#define RUMP_S_IWUSR 0000200 /* owner: write */
+#define RUMP_S_IXUSR 0000100 /* owner: search/execute */
+#define RUMP_S_IRWXG 0000070 /* group: read, write, search/execute */
+#define RUMP_S_IRGRP 0000040 /* group: read */
+#define RUMP_S_IWGRP 0000020 /* group: write */
+#define RUMP_S_IXGRP 0000010 /* group: search/execute */
+#define RUMP_S_IRWXO 0000007 /* others: read, write, search/execute */
+#define RUMP_S_IROTH 0000004 /* others: read */
+#define RUMP_S_IWOTH 0000002 /* others: write */
+#define RUMP_S_IXOTH 0000001 /* others: search/execute */
 #define RUMP_ACCESSPERMS 0000777 /* permission bits */
 #define RUMP_ALLPERMS 0007777 /* permission and set-id bits */
 #define RUMP_R_OK 0x04 /* access: read */

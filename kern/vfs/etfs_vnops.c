@@ -3,12 +3,13 @@
  * block or character device) or a host directory and what lies below it.
  * File data goes through rumpuser_iovread/iovwrite, device data through
  * rumpuser_bio, inside the registration's [begin, begin+size) window.
- * The host has no hypercalls to list a directory or to truncate, so
- * readdir gives EOPNOTSUPP and a size can only stay as it is.
+ * Listing a directory and truncating a file go through etfs's host glue
+ * (etfs_host.h), since the hypercall interface has no calls for them.
  */
 #include <rump/rumpuser.h>
 
 #include "etfs.h"
+#include "etfs_host.h"
 
 static uint64_t etfs_nextrdev = 0x7000;
 
@@ -245,14 +246,28 @@ static int etfs_getattr(struct vnode *vp, struct vattr *va)
 	return 0;
 }
 
-/* The host has no truncate hypercall: a size can only stay as it is. */
+/* A size change truncates the host file; a window's size is fixed. */
 static int etfs_setattr(struct vnode *vp, const struct vattr *va)
 {
 	struct etfs_node *en = vp->v_data;
+	int error;
 
 	if (va->va_size != VNOVAL &&
-	    (uint64_t)va->va_size != etfs_node_size(en))
-		return EOPNOTSUPP;
+	    (uint64_t)va->va_size != etfs_node_size(en)) {
+		if (en->en_type != VREG || en->en_fixedsize)
+			return EOPNOTSUPP;
+		if ((error = etfs_node_open(en)) != 0)
+			return error;
+		if (en->en_rdonly)
+			return EROFS;
+		if ((error = etfs_host_truncate(en->en_fd,
+						(uint64_t)va->va_size)) != 0)
+			return error;
+		mutex_enter(&en->en_lock);
+		en->en_size = (uint64_t)va->va_size;
+		vfs_timestamp(&en->en_mtime);
+		mutex_exit(&en->en_lock);
+	}
 	mutex_enter(&en->en_lock);
 	if (va->va_mode != (mode_t)VNOVAL)
 		en->en_mode = va->va_mode & ALLPERMS;
@@ -269,33 +284,32 @@ static int etfs_setattr(struct vnode *vp, const struct vattr *va)
 	return 0;
 }
 
-/* A name in a host directory: a node for hostdir/name, by host type. */
-static int etfs_lookup(struct vnode *dvp, const struct componentname *cnp,
-		       struct vnode **vpp)
+/*
+ * The node for name in host directory dn, made on first use: *keyp is
+ * its vcache key.  ENOENT for a host object etfs does not show (a
+ * subdirectory unless the registration allows them, a socket, ...).
+ */
+static int etfs_child(struct etfs_mount *em, struct etfs_node *dn,
+		      const char *name, size_t namelen, uint64_t *keyp,
+		      enum vtype *typep)
 {
-	struct etfs_mount *em = dvp->v_mount->mnt_data;
-	struct etfs_node *dn = dvp->v_data, *en = NULL;
 	size_t dlen = strlen(dn->en_hostpath);
-	uint64_t size, key;
+	struct etfs_node *en = NULL;
 	enum vtype type;
+	uint64_t size;
 	char *path;
 	int ftype, error;
 
-	if (cnp->cn_namelen == 2 && memcmp(cnp->cn_name, "..", 2) == 0) {
-		if (dn->en_parent == NULL)
-			return ENOENT;
-		return vcache_get(dvp->v_mount, dn->en_parent->en_key, vpp);
-	}
 	if ((path = kmem_alloc(PATH_MAX, &M_ETFS)) == NULL)
 		return ENOMEM;
-	if (dlen + 1 + cnp->cn_namelen >= PATH_MAX) {
+	if (dlen + 1 + namelen >= PATH_MAX) {
 		error = ENAMETOOLONG;
 		goto out;
 	}
 	memcpy(path, dn->en_hostpath, dlen);
 	path[dlen] = '/';
-	memcpy(path + dlen + 1, cnp->cn_name, cnp->cn_namelen);
-	path[dlen + 1 + cnp->cn_namelen] = '\0';
+	memcpy(path + dlen + 1, name, namelen);
+	path[dlen + 1 + namelen] = '\0';
 	if ((error = rumpuser_getfileinfo(path, &size, &ftype)) != 0)
 		goto out;
 	switch (ftype) {
@@ -324,12 +338,34 @@ static int etfs_lookup(struct vnode *dvp, const struct componentname *cnp,
 	}
 	if (en == NULL && (en = etfs_node_new(em, dn, path, type)) == NULL)
 		error = ENOMEM;
-	key = en != NULL ? en->en_key : 0;
+	if (en != NULL) {
+		*keyp = en->en_key;
+		*typep = en->en_type;
+	}
 	mutex_exit(&em->em_lock);
-	if (error == 0)
-		error = vcache_get(dvp->v_mount, key, vpp);
 out:
 	kmem_free(path, PATH_MAX, &M_ETFS);
+	return error;
+}
+
+/* A name in a host directory: a node for hostdir/name, by host type. */
+static int etfs_lookup(struct vnode *dvp, const struct componentname *cnp,
+		       struct vnode **vpp)
+{
+	struct etfs_node *dn = dvp->v_data;
+	enum vtype type;
+	uint64_t key;
+	int error;
+
+	if (cnp->cn_namelen == 2 && memcmp(cnp->cn_name, "..", 2) == 0) {
+		if (dn->en_parent == NULL)
+			return ENOENT;
+		return vcache_get(dvp->v_mount, dn->en_parent->en_key, vpp);
+	}
+	error = etfs_child(dvp->v_mount->mnt_data, dn, cnp->cn_name,
+			   cnp->cn_namelen, &key, &type);
+	if (error == 0)
+		error = vcache_get(dvp->v_mount, key, vpp);
 	return error;
 }
 
@@ -362,10 +398,101 @@ static int etfs_notsupp_rename(struct vnode *fdvp, struct vnode *fvp,
 	return EOPNOTSUPP;
 }
 
-/* Listing a host directory needs a hypercall that does not exist. */
+#define ETFS_DIRENT_HDR offsetof(struct rump_dirent, d_name)
+#define ETFS_LIST_BATCH 8
+
+/* One record into uio; *fitp false (nothing moved) if it does not fit. */
+static int etfs_dirent_put(struct uio *uio, uint64_t ino, uint64_t next,
+			   enum vtype type, const char *name, size_t len,
+			   bool *fitp)
+{
+	char buf[roundup(ETFS_DIRENT_HDR + ETFS_HOST_NAMEMAX + 1, 8)];
+	size_t reclen = roundup(ETFS_DIRENT_HDR + len + 1, 8);
+	struct rump_dirent *d = (struct rump_dirent *)buf;
+
+	*fitp = reclen <= uio->uio_resid;
+	if (!*fitp)
+		return 0;
+	memset(buf, 0, reclen);
+	d->d_ino = ino;
+	d->d_off = (int64_t)next;
+	d->d_reclen = (uint16_t)reclen;
+	d->d_type = type == VDIR ? DT_DIR : DT_REG;
+	memcpy(d->d_name, name, len);
+	return uiomove(buf, reclen, uio);
+}
+
+/*
+ * Cookie 0 is ".", 1 is "..", 2 + i the host's i'th other name.  A name
+ * the host lists but etfs does not show (see etfs_child) is skipped.
+ * Cookies index the host's order, so they stay valid only while the
+ * host directory is unchanged.
+ */
 static int etfs_readdir(struct vnode *vp, struct uio *uio, bool *eofp)
 {
-	return EOPNOTSUPP;
+	struct etfs_node *dn = vp->v_data;
+	struct etfs_hostent *ents;
+	uint64_t off, key, dotdot;
+	enum vtype type;
+	int error = 0, nrec = 0, n = 0;
+	bool fit = true;
+
+	*eofp = false;
+	if (uio->uio_offset < 0)
+		return EINVAL;
+	off = (uint64_t)uio->uio_offset;
+	if (off == 0) {
+		error = etfs_dirent_put(uio, dn->en_key + 1, 1, VDIR, ".", 1,
+					&fit);
+		if (error != 0 || !fit)
+			goto out;
+		nrec++;
+		off = 1;
+	}
+	if (off == 1) {
+		dotdot = dn->en_parent != NULL ? dn->en_parent->en_key + 1
+					       : dn->en_key + 1;
+		error = etfs_dirent_put(uio, dotdot, 2, VDIR, "..", 2, &fit);
+		if (error != 0 || !fit)
+			goto out;
+		nrec++;
+		off = 2;
+	}
+	ents = kmem_alloc(ETFS_LIST_BATCH * sizeof(*ents), &M_ETFS);
+	if (ents == NULL) {
+		error = ENOMEM;
+		goto out;
+	}
+	do {
+		error = etfs_host_listdir(dn->en_hostpath, off - 2, ents,
+					  ETFS_LIST_BATCH, &n);
+		for (int i = 0; error == 0 && fit && i < n; i++) {
+			int cerr = etfs_child(vp->v_mount->mnt_data, dn,
+					      ents[i].eh_name,
+					      ents[i].eh_namelen, &key, &type);
+			if (cerr == 0) {
+				error = etfs_dirent_put(uio, key + 1, off + 1,
+							type, ents[i].eh_name,
+							ents[i].eh_namelen,
+							&fit);
+				if (error != 0 || !fit)
+					break;
+				nrec++;
+			} else if (cerr != ENOENT) {
+				error = cerr;
+				break;
+			}
+			off++;
+		}
+	} while (error == 0 && fit && n == ETFS_LIST_BATCH);
+	if (error == 0 && fit)
+		*eofp = true;
+	kmem_free(ents, ETFS_LIST_BATCH * sizeof(*ents), &M_ETFS);
+out:
+	uio->uio_offset = (off_t)off;
+	if (error == 0 && nrec == 0 && !fit)
+		error = EINVAL;
+	return error;
 }
 
 /* The host descriptor if the node is open for writing, else -1. */
@@ -384,6 +511,100 @@ static int etfs_fsync(struct vnode *vp, int flags)
 	int fd = etfs_node_wfd(vp->v_data);
 
 	return fd < 0 ? 0 : rumpuser_syncfd(fd, RUMPUSER_SYNCFD_WRITE, 0, 0);
+}
+
+/*
+ * One device transfer.  The host completes it on a thread of its own
+ * without a virtual CPU (the callback takes one to finish the buffer), or
+ * (a cooperative host) inline, in the issuing thread, whose CPU the
+ * blocking hypercall gave up: then the issuer finishes it after
+ * rumpuser_bio returns.  Whoever lets go of it last frees it.
+ */
+struct etfs_bioreq {
+	struct buf *er_bp;
+	struct lwp *er_issuer;
+	int er_refs;   /* atomic */
+	int er_inline; /* completed in the issuing thread */
+	size_t er_done;
+	int er_error;
+};
+
+static void etfs_bioreq_finish(struct etfs_bioreq *er)
+{
+	struct buf *bp = er->er_bp;
+
+	bp->b_resid =
+		bp->b_bcount - (int)MIN(er->er_done, (size_t)bp->b_bcount);
+	bp->b_error = er->er_error;
+	if (bp->b_error == 0 && bp->b_resid != 0)
+		bp->b_error = EIO;
+	biodone(bp);
+}
+
+static void etfs_bioreq_rele(struct etfs_bioreq *er)
+{
+	if (atomic_dec_nv(&er->er_refs) == 0)
+		kmem_free(er, sizeof(*er), &M_ETFS);
+}
+
+static void etfs_strategy_done(void *arg, size_t done, int error)
+{
+	struct etfs_bioreq *er = arg;
+
+	er->er_done = done;
+	er->er_error = error;
+	if (rumpuser_curlwp() == er->er_issuer) {
+		er->er_inline = 1;
+	} else {
+		rump_schedule();
+		etfs_bioreq_finish(er);
+		rump_unschedule();
+	}
+	etfs_bioreq_rele(er);
+}
+
+/* Device nodes: the buffer cache's transfers, asynchronous. */
+static int etfs_strategy(struct vnode *vp, struct buf *bp)
+{
+	struct etfs_node *en = vp->v_data;
+	uint64_t off = dbtob(bp->b_blkno), size;
+	struct etfs_bioreq *er = NULL;
+	int error, op;
+
+	if (en == NULL || (en->en_type != VBLK && en->en_type != VCHR))
+		error = ENXIO;
+	else if ((error = etfs_node_open(en)) != 0)
+		;
+	else if (!(bp->b_flags & (B_READ | B_FLUSH)) && en->en_rdonly)
+		error = EROFS;
+	else if (!(bp->b_flags & B_FLUSH) &&
+		 (size = etfs_node_size(en),
+		  bp->b_blkno < 0 || bp->b_bcount < 0 || off > size ||
+			  (uint64_t)bp->b_bcount > size - off))
+		error = EIO; /* beyond the end of the device */
+	else if ((er = kmem_zalloc(sizeof(*er), &M_ETFS)) == NULL)
+		error = ENOMEM;
+	if (error != 0) {
+		bp->b_error = error;
+		bp->b_resid = bp->b_bcount;
+		biodone(bp);
+		return error;
+	}
+	er->er_bp = bp;
+	er->er_issuer = rumpuser_curlwp();
+	er->er_refs = 2;
+	if (bp->b_flags & B_FLUSH)
+		op = RUMPUSER_BIO_SYNC;
+	else
+		op = (bp->b_flags & B_READ) ? RUMPUSER_BIO_READ
+					    : RUMPUSER_BIO_WRITE;
+	rumpuser_bio(en->en_fd, op, (bp->b_flags & B_FLUSH) ? NULL : bp->b_data,
+		     (size_t)bp->b_bcount, (int64_t)(en->en_begin + off),
+		     etfs_strategy_done, er);
+	if (atomic_load_acquire(&er->er_inline))
+		etfs_bioreq_finish(er);
+	etfs_bioreq_rele(er);
+	return 0;
 }
 
 static void etfs_reclaim(struct vnode *vp)
@@ -411,6 +632,7 @@ const struct vnodeops etfs_vnodeops = {
 	.vop_seekdata = NULL,
 	.vop_inactive = NULL,
 	.vop_reclaim = etfs_reclaim,
+	.vop_strategy = etfs_strategy,
 };
 
 static int etfs_mount(struct mount *mp, const char *source, const char *opts)

@@ -17,6 +17,7 @@ extern const struct syscall_binding vfs_syscall_bindings[];
 enum vfs_step {
 	STEP_NONE,
 	STEP_VCACHE,
+	STEP_BCACHE,
 	STEP_NCACHE,
 	STEP_LOCKF,
 	STEP_MOUNT,
@@ -41,6 +42,8 @@ static void vfs_teardown(void)
 		lf_fini();
 	if (vfs_reached >= STEP_NCACHE)
 		ncache_fini();
+	if (vfs_reached >= STEP_BCACHE)
+		bcache_fini();
 	if (vfs_reached >= STEP_VCACHE)
 		vcache_fini();
 	vfs_reached = STEP_NONE;
@@ -71,6 +74,9 @@ static int vfs_init(void)
 	if ((error = vcache_init()) != 0)
 		goto fail;
 	vfs_reached = STEP_VCACHE;
+	if ((error = bcache_init()) != 0)
+		goto fail;
+	vfs_reached = STEP_BCACHE;
 	if ((error = ncache_init()) != 0)
 		goto fail;
 	vfs_reached = STEP_NCACHE;

@@ -56,6 +56,8 @@ int VOP_READLINK(struct vnode *vp, struct uio *uio);
 int VOP_FSYNC(struct vnode *vp, int flags);
 int VOP_FALLOCATE(struct vnode *vp, off_t off, off_t len);
 int VOP_SEEKDATA(struct vnode *vp, off_t off, int whence, off_t *resultp);
+/* vop_strategy, or ENXIO through biodone where there is none. */
+int VOP_STRATEGY(struct vnode *vp, struct buf *bp);
 
 /* vfs_vnode.c: the vnode cache. */
 int vcache_init(void);

@@ -13,7 +13,7 @@
 
 #include "vfs_private.h"
 
-#define NVNODES_DEFAULT 65536
+#define NVNODES_DEFAULT 262144
 #define NVNODES_PARAM "RUMP_NVNODES"
 
 KMEM_TYPE_DEFINE(M_VNODE, "vnode");
@@ -294,6 +294,7 @@ int vcache_get(struct mount *mp, uint64_t key, struct vnode **vpp)
 static void vreclaim_free(struct vnode *vp)
 {
 	ncache_purge(vp);
+	bcache_purgevp(vp);
 	if (vp->v_op->vop_reclaim != NULL)
 		vp->v_op->vop_reclaim(vp);
 	vp->v_data = NULL;
@@ -320,6 +321,7 @@ static void vgone(struct vnode *vp)
 		lf_purge(vp);
 	if (vp->v_op->vop_inactive != NULL)
 		vp->v_op->vop_inactive(vp);
+	bcache_purgevp(vp);
 	if (vp->v_op->vop_reclaim != NULL)
 		vp->v_op->vop_reclaim(vp);
 	vp->v_data = NULL;

@@ -145,6 +145,26 @@ int rump_test_fifo(void);
  */
 int rump_test_memfs_radix(int iters, uint32_t seed);
 
+/*
+ * test_crc.c: crc32c and crc16 (kern/libc/crc.c) against the standard
+ * check values, and split updates equal to one update.
+ */
+int rump_test_crc(void);
+
+/*
+ * test_ext2dir.c: ext2fs directory internals.  hash: the directory hash
+ * of name (version EXT2_HASH_*, seed of 4 words) as the kernel computes
+ * it.  blocks: directory blocks and hash tree blocks of every block size
+ * under random changes, corrupt records refused.
+ */
+int rump_test_ext2dir_hash(const char *name, int version,
+			   const uint32_t seed[4], uint32_t *majorp,
+			   uint32_t *minorp);
+int rump_test_ext2dir_blocks(uint32_t seed);
+/* The extended attribute name (NULL: the name list) of an ext2fs file. */
+int rump_test_ext2dir_xattr(const char *path, const char *name, void *buf,
+			    size_t buflen, size_t *lenp);
+
 #ifdef __cplusplus
 }
 #endif

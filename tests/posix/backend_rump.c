@@ -7,8 +7,8 @@
  * process is an rforked child with a clean descriptor table, run on the
  * same host thread.  The caller has booted the kernel.
  *
- * Not here: getdents, whose rump_sys_ form is NetBSD's (the suite's
- * optional getdents means Linux dirent64 records).
+ * getdents has NetBSD's prototype (char buffer, int result) but fills
+ * the same Linux dirent64 records as getdents64; a wrapper adapts it.
  */
 #include <errno.h>
 
@@ -21,6 +21,11 @@
 /* The lwp that was current before become_user (NULL: process 1). */
 static struct lwp *rump_backend_parent;
 static const struct fsops rump_fsops;
+
+static ssize_t rump_backend_getdents(int fd, void *buf, size_t n)
+{
+	return rump_sys_getdents(fd, buf, n);
+}
 
 static int rump_backend_get_errno(void)
 {
@@ -152,7 +157,7 @@ static const struct fsops rump_fsops = {
 	.mknod = rump_sys_mknod,
 	.mkfifo = rump_sys_mkfifo,
 	.getdents64 = rump_sys_getdents64,
-	.getdents = NULL,
+	.getdents = rump_backend_getdents,
 
 	.chdir = rump_sys_chdir,
 	.fchdir = rump_sys_fchdir,

@@ -15,6 +15,7 @@
 #define RUMPKERN_SYS_VNODE_H_
 #include <rump/rumpabi.h>
 #include <sys/abi.h>
+#include <sys/buf.h>
 #include <sys/file.h>
 #include <sys/mutex.h>
 #include <sys/queue.h>
@@ -127,6 +128,16 @@ struct vnodeops {
 	void (*vop_inactive)(struct vnode *vp);
 	/* The vnode is leaving the cache: drop v_data. */
 	void (*vop_reclaim)(struct vnode *vp);
+	/*
+	 * Block devices (no vnode lock needed): start the transfer bp
+	 * describes (B_READ: read, else write, B_FLUSH: flush the write
+	 * cache; b_blkno in DEV_BSIZE units, b_bcount bytes at b_data) and
+	 * report its end with biodone(bp) (sys/buf.h), perhaps before
+	 * returning.  biodone is always called, with b_error set on
+	 * failure; the return value is that error if it was known at once.
+	 * NULL: not a block device (ENXIO).
+	 */
+	int (*vop_strategy)(struct vnode *vp, struct buf *bp);
 };
 #define IO_APPEND 0x01 /* write at the end */
 #define IO_SYNC 0x02   /* write through to stable storage */
@@ -157,6 +168,7 @@ struct vnode {
 	struct list_head v_ncdir;
 	struct list_head v_ncnames;
 	int v_cstate; /* vnode cache state (vfs_vnode.c) */
+	struct vnode_bufs v_bufs; /* the buffer cache's (vfs_bio.c) */
 };
 #define VV_ROOT 0x01	  /* the root of its mount */
 #define VI_RECLAIMED 0x10 /* dead: v_data gone, every op fails EBADF */
@@ -176,6 +188,12 @@ void vn_unlock(struct vnode *vp);
  * it hands out, so the same file is always the same vnode.
  */
 int vcache_get(struct mount *mp, uint64_t key, struct vnode **vpp);
+/*
+ * Reclaims every vnode of mp (MNT_FORCE: referenced ones become dead).
+ * A file system whose vfs_mount fails after loading vnodes calls it
+ * before freeing its mount data; the VFS calls it at unmount.
+ */
+int vflush(struct mount *mp, int flags, bool keeproot);
 
 /* File systems. */
 struct statvfs_fs {

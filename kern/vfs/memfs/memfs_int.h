@@ -30,9 +30,6 @@
 #define MEMFS_NNODELOCKS 16
 #define MEMFS_LINK_INLINE 64	 /* symlink targets shorter than this */
 #define MEMFS_DIRENT_BOGOSIZE 20 /* st_size per entry, as Linux tmpfs */
-#ifndef S_IXGRP
-#define S_IXGRP 0000010 /* not in sys/abi.h */
-#endif
 
 /* memfs_radix.c: a sparse map from 64-bit indexes to pointers. */
 struct memfs_radix {

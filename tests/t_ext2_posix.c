@@ -1,0 +1,99 @@
+/*
+ * t_ext2_posix.c -- the POSIX conformance suite (tests/posix/) unchanged
+ * on ext2, ext3 and ext4 images made by the host's mkfs (1 KiB and 4 KiB
+ * blocks, 16 MiB and 2048 inodes like the small tmpfs, so filling one
+ * gives ENOSPC); after each run the image is unmounted and `e2fsck -fn`
+ * must call it clean.  POSIX_ONLY=text runs only the tests whose name
+ * contains text; T_EXT2_ONLY=N only image N.
+ */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testlib.h"
+
+#include "posix/backend_rump.c"
+#include "posix/suite.c"
+
+static const struct {
+	const char *mkfs, *type;
+} images[] = {
+	{"mkfs.ext2 -b 1024", "ext2"},
+	{"mkfs.ext3 -b 4096", "ext3"},
+	{"mkfs.ext4 -b 1024", "ext4"},
+	{"mkfs.ext4 -b 4096", "ext4"},
+};
+
+static int sh(const char *fmt, ...) __attribute__((__format__(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int main(int argc, char **argv)
+{
+	const unsigned caps = FS_ROOT | FS_CAN_SWITCH_USER |
+			      FS_CAN_OTHER_PROCESS | FS_CAN_MOUNT |
+			      FS_CAN_MKNOD_DEV | FS_NULL_EFAULT |
+			      FS_HAS_ENOSPC_LIMIT | FS_HAS_INODE_LIMIT;
+	char dir[] = "/tmp/t_ext2_posix.XXXXXX", img[300], dev[32], name[64];
+	const char *only = getenv("T_EXT2_ONLY");
+	int failed = 0, unclean = 0;
+
+	test_init(argc, argv);
+	if (sh("command -v mkfs.ext4 e2fsck >/dev/null") != 0) {
+		printf("e2fsprogs missing: install it (CI does)\n");
+		return 1;
+	}
+	CHECK(mkdtemp(dir) != NULL);
+	test_boot();
+	CHECK_SYS(rump_sys_mkdir("/mnt", 0755));
+	for (size_t i = 0; i < sizeof(images) / sizeof(images[0]); i++) {
+		struct fsops fs = rump_fsops;
+		int n;
+
+		if (only != NULL && (size_t)atoi(only) != i)
+			continue;
+		snprintf(img, sizeof(img), "%s/img%zu", dir, i);
+		snprintf(dev, sizeof(dev), "/dev/disk%zu", i);
+		snprintf(name, sizeof(name), "%s (%s)", images[i].mkfs,
+			 images[i].type);
+		CHECK_EQ(sh("%s -q -F -N 2048 %s 16M >/dev/null 2>&1",
+			    images[i].mkfs, img),
+			 0);
+		CHECK_EQ(rump_pub_etfs_register(dev, img, RUMP_ETFS_BLK), 0);
+		CHECK_SYS(rump_sys_mount(dev, "/mnt", images[i].type, 0, ""));
+		CHECK_SYS(rump_sys_mkdir("/mnt/scratch", 0755));
+		fs.name = name;
+		fs.scratch = "/mnt/scratch";
+		fs.caps = caps;
+		n = posix_run(&fs);
+		failed += n;
+		CHECK_SYS(rump_sys_rmdir("/mnt/scratch"));
+		CHECK_SYS(rump_sys_unmount("/mnt", 0));
+		if (sh("e2fsck -fn %s > %s/fsck.log 2>&1", img, dir) != 0) {
+			sh("cat %s/fsck.log", dir);
+			test_log("%s: e2fsck -fn: not clean", name);
+			unclean++;
+		}
+		test_log("%s: %d failed", name, n);
+	}
+	test_halt();
+	sh("rm -rf %s", dir);
+	if (failed != 0 || unclean != 0) {
+		test_log("%d tests failed, %d images not clean", failed,
+			 unclean);
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,408 @@
+/* hosts: posix */
+/*
+ * t_ext2dir_big.c -- large and indexed ext2fs directories on real images:
+ * 100,000 entries created through the hash tree (which grows a second
+ * index level on 1 KiB blocks), every one found again by lookup, a third
+ * removed, the rest listed exactly once; readdir resumed from saved
+ * cookies while entries are added and removed in between gives every
+ * untouched name exactly once; `e2fsck -fn` is clean and `debugfs htree`
+ * walks the tree.  A file takes 65000 links and no more; a directory
+ * with more than 65000 subdirectories counts 1 link (dir_nlink), or
+ * refuses the 65001st without the feature.  Then an image
+ * prefilled by `mkfs -d` with an indexed directory, symlinks and extended
+ * attributes (set by debugfs ea_set, in the inode and in a block) reads
+ * back the same, and keeps them after links and renames.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testlib.h"
+
+static char tmpdir[] = "/tmp/t_ext2dir_bigXXXXXX";
+static char img[128];
+
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	if (st != 0)
+		test_fail(__FILE__, __LINE__, "%s: status %d", cmd, st);
+}
+
+static void mount_img(const char *type)
+{
+	CHECK(rump_pub_etfs_register("/dev/disk0", img, RUMP_ETFS_BLK) == 0);
+	CHECK(rump_sys_mkdir("/mnt", 0755) == 0 || errno == EEXIST);
+	CHECK_SYS(rump_sys_mount("/dev/disk0", "/mnt", type, 0, ""));
+}
+
+static void umount_img(void)
+{
+	CHECK_SYS(rump_sys_unmount("/mnt", 0));
+	CHECK(rump_pub_etfs_remove("/dev/disk0") == 0);
+}
+
+static void fsck_clean(const char *what)
+{
+	if (system("true") == 0) {
+		char cmd[512];
+		snprintf(cmd, sizeof(cmd), "e2fsck -fn %s >%s/fsck.out 2>&1",
+			 img, tmpdir);
+		if (system(cmd) != 0) {
+			snprintf(cmd, sizeof(cmd), "head -50 %s/fsck.out",
+				 tmpdir);
+			(void)system(cmd);
+			test_fail(__FILE__, __LINE__, "%s: e2fsck -fn", what);
+		}
+	}
+}
+
+static void name_of(char *buf, size_t len, int i)
+{
+	snprintf(buf, len, "/mnt/big/entry-%06d-%x", i, i * 2654435761u);
+}
+
+/* Counts each name "entry-N-..." seen in a full listing. */
+static int list_count(const char *dir, unsigned char *seen, int n,
+		      size_t bufsize)
+{
+	static char buf[65536];
+	int fd, total = 0;
+	long got;
+
+	memset(seen, 0, (size_t)n);
+	fd = (int)CHECK_SYS(rump_sys_open(dir, O_RDONLY | O_DIRECTORY));
+	while ((got = CHECK_SYS(rump_sys_getdents64(fd, buf, bufsize))) > 0)
+		for (long off = 0; off < got;) {
+			struct dirent64 *d = (struct dirent64 *)(buf + off);
+			int k;
+			if (sscanf(d->d_name, "entry-%d", &k) == 1) {
+				CHECK(k >= 0 && k < n);
+				CHECK(seen[k] < 255);
+				seen[k]++;
+				total++;
+			}
+			off += d->d_reclen;
+		}
+	CHECK_SYS(rump_sys_close(fd));
+	return total;
+}
+
+static void big_dir(const char *mkfs, const char *type, int n, int levels)
+{
+	unsigned char *seen = calloc((size_t)n, 1);
+	char path[128], out[256];
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	test_log("%s: %d entries\n", mkfs, n);
+	sh("rm -f %s && truncate -s 512M %s && %s -N %d %s >/dev/null 2>&1",
+	   img, img, mkfs, n + 1000, img);
+	mount_img(type);
+	CHECK_SYS(rump_sys_mkdir("/mnt/big", 0755));
+	for (int i = 0; i < n; i++) {
+		name_of(path, sizeof(path), i);
+		fd = (int)CHECK_SYS(
+			rump_sys_open(path, O_CREAT | O_EXCL | O_WRONLY, 0644));
+		CHECK_SYS(rump_sys_close(fd));
+	}
+	for (int i = 0; i < n; i++) {
+		name_of(path, sizeof(path), i);
+		CHECK_SYS(rump_sys_stat(path, &st));
+	}
+	CHECK_EQ(list_count("/mnt/big", seen, n, sizeof(out) * 16), n);
+	for (int i = 0; i < n; i++)
+		CHECK_EQ(seen[i], 1);
+	for (int i = 0; i < n; i += 3) {
+		name_of(path, sizeof(path), i);
+		CHECK_SYS(rump_sys_unlink(path));
+	}
+	for (int i = 0; i < n; i++) {
+		name_of(path, sizeof(path), i);
+		if (i % 3 == 0)
+			CHECK_ERRNO(rump_sys_stat(path, &st), ENOENT);
+	}
+	umount_img();
+	fsck_clean(mkfs);
+	/* debugfs walks the tree of the directory. */
+	{
+		char cmd[512];
+		snprintf(cmd, sizeof(cmd),
+			 "debugfs -R 'htree /big' %s 2>/dev/null | grep -c "
+			 "'^Entry #'",
+			 img);
+		CHECK((f = popen(cmd, "r")) != NULL);
+		CHECK(fgets(out, sizeof(out), f) != NULL);
+		pclose(f);
+		CHECK(atoi(out) > 10);
+		snprintf(cmd, sizeof(cmd),
+			 "debugfs -R 'htree /big' %s 2>/dev/null | grep -m1 "
+			 "'Indirect levels'",
+			 img);
+		CHECK((f = popen(cmd, "r")) != NULL);
+		CHECK(fgets(out, sizeof(out), f) != NULL);
+		pclose(f);
+		CHECK(strstr(out, "Indirect levels:") != NULL);
+		CHECK_EQ(atoi(strchr(out, ':') + 1), levels);
+	}
+	mount_img(type);
+	CHECK_EQ(list_count("/mnt/big", seen, n, 4096), n - (n + 2) / 3);
+	for (int i = 0; i < n; i++)
+		CHECK_EQ(seen[i], i % 3 == 0 ? 0 : 1);
+	umount_img();
+	free(seen);
+}
+
+/*
+ * Reads the directory in small getdents calls, closing and reopening it
+ * at the saved cookie (lseek) between calls, while names are added and
+ * removed: every name that existed throughout is seen exactly once.
+ */
+static void cookies(const char *mkfs, const char *type)
+{
+	enum { N = 3000 };
+	unsigned char seen[2 * N];
+	char path[128], buf[512];
+	off_t cookie = 0;
+	int fd, calls = 0, added = N;
+	long got;
+
+	test_log("%s: cookies\n", mkfs);
+	sh("rm -f %s && truncate -s 64M %s && %s %s >/dev/null 2>&1", img, img,
+	   mkfs, img);
+	mount_img(type);
+	CHECK_SYS(rump_sys_mkdir("/mnt/big", 0755));
+	for (int i = 0; i < N; i++) {
+		name_of(path, sizeof(path), i);
+		CHECK_SYS(rump_sys_close((int)CHECK_SYS(
+			rump_sys_open(path, O_CREAT | O_WRONLY, 0644))));
+	}
+	memset(seen, 0, sizeof(seen));
+	for (;;) {
+		fd = (int)CHECK_SYS(
+			rump_sys_open("/mnt/big", O_RDONLY | O_DIRECTORY));
+		CHECK_EQ(rump_sys_lseek(fd, cookie, SEEK_SET), cookie);
+		got = CHECK_SYS(rump_sys_getdents64(fd, buf, sizeof(buf)));
+		cookie = rump_sys_lseek(fd, 0, SEEK_CUR);
+		CHECK_SYS(rump_sys_close(fd));
+		if (got == 0)
+			break;
+		for (long off = 0; off < got;) {
+			struct dirent64 *d = (struct dirent64 *)(buf + off);
+			int k;
+			if (sscanf(d->d_name, "entry-%d", &k) == 1) {
+				CHECK(k >= 0 && k < 2 * N);
+				CHECK(seen[k] == 0);
+				seen[k]++;
+			}
+			off += d->d_reclen;
+		}
+		/* Change the directory between calls. */
+		if (added < 2 * N) {
+			name_of(path, sizeof(path), added++);
+			CHECK_SYS(rump_sys_close((int)CHECK_SYS(rump_sys_open(
+				path, O_CREAT | O_WRONLY, 0644))));
+		}
+		if (calls % 2 == 0 && calls / 2 < N / 4) {
+			/* remove names from the first quarter */
+			name_of(path, sizeof(path), calls / 2 * 2);
+			(void)rump_sys_unlink(path);
+		}
+		calls++;
+	}
+	for (int i = 0; i < N; i++) {
+		bool removed =
+			i % 2 == 0 && i / 2 < N / 4 && (i / 2) * 2 < calls;
+		if (!removed)
+			CHECK_EQ(seen[i], 1);
+	}
+	umount_img();
+	fsck_clean("cookies");
+}
+
+/* A file takes 65000 links, then EMLINK; e2fsck agrees with the count. */
+static void max_links(void)
+{
+	char path[64];
+	struct stat st;
+
+	test_log("65000 links\n");
+	sh("rm -f %s && truncate -s 256M %s && mkfs.ext4 -q -F %s >/dev/null "
+	   "2>&1",
+	   img, img, img);
+	mount_img("ext4");
+	CHECK_SYS(rump_sys_mkdir("/mnt/big", 0755));
+	CHECK_SYS(rump_sys_close((int)CHECK_SYS(
+		rump_sys_open("/mnt/big/l0", O_CREAT | O_WRONLY, 0644))));
+	for (int i = 1; i < 65000; i++) {
+		snprintf(path, sizeof(path), "/mnt/big/l%d", i);
+		CHECK_SYS(rump_sys_link("/mnt/big/l0", path));
+	}
+	CHECK_SYS(rump_sys_stat("/mnt/big/l0", &st));
+	CHECK_EQ(st.st_nlink, 65000);
+	CHECK_ERRNO(rump_sys_link("/mnt/big/l0", "/mnt/big/over"), EMLINK);
+	CHECK_SYS(rump_sys_unlink("/mnt/big/l17"));
+	CHECK_SYS(rump_sys_link("/mnt/big/l0", "/mnt/big/again"));
+	umount_img();
+	fsck_clean("65000 links");
+}
+
+/*
+ * dir_nlink: past 65000 subdirectories a directory's link count is 1, and
+ * e2fsck agrees; without the feature the 65000th link is EMLINK.
+ */
+static void many_subdirs(const char *mkfs, bool dir_nlink)
+{
+	char path[64];
+	struct stat st;
+	int n = dir_nlink ? 65010 : 64998;
+
+	test_log("%s: %d subdirectories\n", mkfs, n);
+	sh("rm -f %s && truncate -s 400M %s && %s -N 70000 %s >/dev/null 2>&1",
+	   img, img, mkfs, img);
+	mount_img("ext4");
+	CHECK_SYS(rump_sys_mkdir("/mnt/big", 0755));
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/mnt/big/d%d", i);
+		CHECK_SYS(rump_sys_mkdir(path, 0755));
+	}
+	CHECK_SYS(rump_sys_stat("/mnt/big", &st));
+	if (dir_nlink) {
+		CHECK_EQ(st.st_nlink, 1);
+		CHECK_SYS(rump_sys_rmdir("/mnt/big/d7"));
+		CHECK_SYS(rump_sys_stat("/mnt/big", &st));
+		CHECK_EQ(st.st_nlink, 1);
+	} else {
+		CHECK_EQ(st.st_nlink, 65000);
+		CHECK_ERRNO(rump_sys_mkdir("/mnt/big/over", 0755), EMLINK);
+		CHECK_SYS(rump_sys_mkdir("/mnt/over", 0755));
+		CHECK_ERRNO(rump_sys_rename("/mnt/over", "/mnt/big/over"),
+			    EMLINK);
+	}
+	umount_img();
+	fsck_clean(mkfs);
+}
+
+/* An image made by mkfs -d from a host tree reads back the same. */
+static void prefilled(void)
+{
+	char src[200], buf[256];
+	size_t len;
+
+	test_log("mkfs -d with xattrs\n");
+	snprintf(src, sizeof(src), "%s/src", tmpdir);
+	sh("rm -rf %s && mkdir -p %s/many %s/deep/a/b/c && "
+	   "for i in $(seq 1 500); do echo $i > %s/many/n$i; done && "
+	   "echo hello > %s/deep/a/b/c/leaf && ln -s deep/a/b/c/leaf %s/fl && "
+	   "ln %s/deep/a/b/c/leaf %s/hard",
+	   src, src, src, src, src, src, src, src);
+	sh("rm -f %s && truncate -s 64M %s && mkfs.ext4 -q -F -I 256 -d %s %s "
+	   ">/dev/null 2>&1",
+	   img, img, src, img);
+	/* Attributes: one small (in the inode), one large (in a block). */
+	sh("debugfs -w -R 'ea_set /hard user.small tiny' %s >/dev/null 2>&1",
+	   img);
+	sh("head -c 700 /dev/zero | tr '\\0' 'v' > %s/bigval && debugfs -w "
+	   "-R 'ea_set -f %s/bigval /hard user.big' %s >/dev/null 2>&1",
+	   tmpdir, tmpdir, img);
+	fsck_clean("prefilled");
+	mount_img("ext4");
+	{
+		static unsigned char seen[501];
+		char p[64];
+		int fd, total = 0;
+		static char dbuf[8192];
+		long got;
+		fd = (int)CHECK_SYS(
+			rump_sys_open("/mnt/many", O_RDONLY | O_DIRECTORY));
+		while ((got = CHECK_SYS(rump_sys_getdents64(fd, dbuf,
+							    sizeof(dbuf)))) > 0)
+			for (long off = 0; off < got;) {
+				struct dirent64 *d =
+					(struct dirent64 *)(dbuf + off);
+				int k;
+				if (sscanf(d->d_name, "n%d", &k) == 1) {
+					CHECK(k >= 1 && k <= 500 && !seen[k]);
+					seen[k] = 1;
+					total++;
+				}
+				off += d->d_reclen;
+			}
+		CHECK_SYS(rump_sys_close(fd));
+		CHECK_EQ(total, 500);
+		for (int i = 1; i <= 500; i += 37) {
+			snprintf(p, sizeof(p), "/mnt/many/n%d", i);
+			fd = (int)CHECK_SYS(rump_sys_open(p, O_RDONLY));
+			memset(buf, 0, sizeof(buf));
+			CHECK(rump_sys_read(fd, buf, sizeof(buf)) > 0);
+			CHECK_EQ(atoi(buf), i);
+			CHECK_SYS(rump_sys_close(fd));
+		}
+	}
+	memset(buf, 0, sizeof(buf));
+	CHECK_EQ(rump_sys_readlink("/mnt/fl", buf, sizeof(buf)), 15);
+	CHECK(strcmp(buf, "deep/a/b/c/leaf") == 0);
+	CHECK_KERN(rump_test_ext2dir_xattr("/mnt/hard", "user.small", buf,
+					   sizeof(buf), &len));
+	CHECK_EQ(len, 4);
+	CHECK(memcmp(buf, "tiny", 4) == 0);
+	{
+		static char big[4096];
+		CHECK_KERN(rump_test_ext2dir_xattr("/mnt/hard", "user.big", big,
+						   sizeof(big), &len));
+		CHECK_EQ(len, 700);
+		for (int i = 0; i < 700; i++)
+			CHECK(big[i] == 'v');
+		CHECK_EQ(rump_test_ext2dir_xattr("/mnt/hard", "user.none", big,
+						 sizeof(big), &len),
+			 RUMP_ENODATA);
+		CHECK_KERN(rump_test_ext2dir_xattr("/mnt/hard", NULL, big,
+						   sizeof(big), &len));
+		CHECK(len == strlen("user.small") + strlen("user.big") + 2);
+	}
+	/* Writing next to them keeps them. */
+	CHECK_SYS(rump_sys_link("/mnt/hard", "/mnt/hard2"));
+	CHECK_SYS(rump_sys_rename("/mnt/hard2", "/mnt/many/hard3"));
+	umount_img();
+	fsck_clean("prefilled after writes");
+	mount_img("ext4");
+	CHECK_KERN(rump_test_ext2dir_xattr("/mnt/many/hard3", "user.small", buf,
+					   sizeof(buf), &len));
+	CHECK_EQ(len, 4);
+	umount_img();
+}
+
+int main(int argc, char **argv)
+{
+	int n = 100000 * test_scale();
+
+	test_init(argc, argv);
+	test_watchdog(1200);
+	CHECK(mkdtemp(tmpdir) != NULL);
+	snprintf(img, sizeof(img), "%s/img", tmpdir);
+	test_boot();
+	prefilled();
+	cookies("mkfs.ext4 -q -F -b 4096", "ext4");
+	cookies("mkfs.ext2 -q -F -b 1024 -O ^dir_index", "ext2");
+	max_links();
+	many_subdirs("mkfs.ext4 -q -F -b 1024", true);
+	many_subdirs("mkfs.ext4 -q -F -b 1024 -O ^dir_nlink", false);
+	/* Both need a second index level (over 1,000 leaves each). */
+	big_dir("mkfs.ext4 -q -F -b 4096", "ext4", n, 1);
+	big_dir("mkfs.ext4 -q -F -b 1024", "ext4", n / 4, 1);
+	test_halt();
+	sh("rm -rf %s", tmpdir);
+	printf("t_ext2dir_big: ok\n");
+	return 0;
+}
