@@ -7,6 +7,7 @@
  * (etfs_host.h), since the hypercall interface has no calls for them.
  */
 #include <rump/rumpuser.h>
+#include <sys/devsw.h>
 
 #include "etfs.h"
 #include "etfs_host.h"
@@ -513,54 +514,16 @@ static int etfs_fsync(struct vnode *vp, int flags)
 	return fd < 0 ? 0 : rumpuser_syncfd(fd, RUMPUSER_SYNCFD_WRITE, 0, 0);
 }
 
-/*
- * One device transfer.  The host completes it on a thread of its own
- * without a virtual CPU (the callback takes one to finish the buffer), or
- * (a cooperative host) inline, in the issuing thread, whose CPU the
- * blocking hypercall gave up: then the issuer finishes it after
- * rumpuser_bio returns.  Whoever lets go of it last frees it.
- */
-struct etfs_bioreq {
-	struct buf *er_bp;
-	struct lwp *er_issuer;
-	int er_refs;   /* atomic */
-	int er_inline; /* completed in the issuing thread */
-	size_t er_done;
-	int er_error;
-};
-
-static void etfs_bioreq_finish(struct etfs_bioreq *er)
-{
-	struct buf *bp = er->er_bp;
-
-	bp->b_resid =
-		bp->b_bcount - (int)MIN(er->er_done, (size_t)bp->b_bcount);
-	bp->b_error = er->er_error;
-	if (bp->b_error == 0 && bp->b_resid != 0)
-		bp->b_error = EIO;
-	biodone(bp);
-}
-
-static void etfs_bioreq_rele(struct etfs_bioreq *er)
-{
-	if (atomic_dec_nv(&er->er_refs) == 0)
-		kmem_free(er, sizeof(*er), &M_ETFS);
-}
-
+/* The end of a host transfer, in kernel context (bio_host_start). */
 static void etfs_strategy_done(void *arg, size_t done, int error)
 {
-	struct etfs_bioreq *er = arg;
+	struct buf *bp = arg;
 
-	er->er_done = done;
-	er->er_error = error;
-	if (rumpuser_curlwp() == er->er_issuer) {
-		er->er_inline = 1;
-	} else {
-		rump_schedule();
-		etfs_bioreq_finish(er);
-		rump_unschedule();
-	}
-	etfs_bioreq_rele(er);
+	bp->b_resid = bp->b_bcount - (int)MIN(done, (size_t)bp->b_bcount);
+	bp->b_error = error;
+	if (error == 0 && bp->b_resid != 0)
+		bp->b_error = EIO;
+	biodone(bp);
 }
 
 /* Device nodes: the buffer cache's transfers, asynchronous. */
@@ -568,7 +531,6 @@ static int etfs_strategy(struct vnode *vp, struct buf *bp)
 {
 	struct etfs_node *en = vp->v_data;
 	uint64_t off = dbtob(bp->b_blkno), size;
-	struct etfs_bioreq *er = NULL;
 	int error, op;
 
 	if (en == NULL || (en->en_type != VBLK && en->en_type != VCHR))
@@ -582,28 +544,24 @@ static int etfs_strategy(struct vnode *vp, struct buf *bp)
 		  bp->b_blkno < 0 || bp->b_bcount < 0 || off > size ||
 			  (uint64_t)bp->b_bcount > size - off))
 		error = EIO; /* beyond the end of the device */
-	else if ((er = kmem_zalloc(sizeof(*er), &M_ETFS)) == NULL)
-		error = ENOMEM;
+	if (error == 0) {
+		if (bp->b_flags & B_FLUSH)
+			op = RUMPUSER_BIO_SYNC;
+		else
+			op = (bp->b_flags & B_READ) ? RUMPUSER_BIO_READ
+						    : RUMPUSER_BIO_WRITE;
+		error = bio_host_start(
+			en->en_fd, op,
+			(bp->b_flags & B_FLUSH) ? NULL : bp->b_data,
+			(size_t)bp->b_bcount, (int64_t)(en->en_begin + off),
+			etfs_strategy_done, bp);
+	}
 	if (error != 0) {
 		bp->b_error = error;
 		bp->b_resid = bp->b_bcount;
 		biodone(bp);
 		return error;
 	}
-	er->er_bp = bp;
-	er->er_issuer = rumpuser_curlwp();
-	er->er_refs = 2;
-	if (bp->b_flags & B_FLUSH)
-		op = RUMPUSER_BIO_SYNC;
-	else
-		op = (bp->b_flags & B_READ) ? RUMPUSER_BIO_READ
-					    : RUMPUSER_BIO_WRITE;
-	rumpuser_bio(en->en_fd, op, (bp->b_flags & B_FLUSH) ? NULL : bp->b_data,
-		     (size_t)bp->b_bcount, (int64_t)(en->en_begin + off),
-		     etfs_strategy_done, er);
-	if (atomic_load_acquire(&er->er_inline))
-		etfs_bioreq_finish(er);
-	etfs_bioreq_rele(er);
 	return 0;
 }
 

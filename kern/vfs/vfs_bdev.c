@@ -14,6 +14,12 @@ int bdev_getinfo(struct vnode *devvp, struct bdev_info *bi)
 
 	if (devvp->v_type != VBLK)
 		return ENOTBLK;
+	if (spec_isdev(devvp)) {
+		if ((error = spec_getinfo(devvp, bi)) != 0)
+			return error;
+		bi->bi_rdonly = bi->bi_rdonly || vn_rdonly(devvp);
+		return 0;
+	}
 	if ((error = vn_getattr(devvp, &va)) != 0)
 		return error;
 	bi->bi_size = va.va_size > 0 ? (uint64_t)va.va_size : 0;
@@ -45,22 +51,30 @@ int bdev_open_mount(const char *path, bool rdonly, struct vnode **devvpp)
 		error = ENOTBLK;
 		goto fail;
 	}
-	if ((error = bdev_getinfo(vp, &bi)) != 0)
+	if (spec_isdev(vp) &&
+	    (error = spec_open(vp, rdonly ? FREAD : FREAD | FWRITE)) != 0)
 		goto fail;
+	if ((error = bdev_getinfo(vp, &bi)) != 0)
+		goto failclose;
 	if (!rdonly && bi.bi_rdonly) {
 		error = EROFS;
-		goto fail;
+		goto failclose;
 	}
 	mutex_enter(&bc_lock);
 	if (vp->v_bufs.vb_mounted)
 		error = EBUSY;
-	else
+	else {
 		vp->v_bufs.vb_mounted = true;
+		vp->v_bufs.vb_mountrdonly = rdonly;
+	}
 	mutex_exit(&bc_lock);
 	if (error != 0)
-		goto fail;
+		goto failclose;
 	*devvpp = vp;
 	return 0;
+failclose:
+	if (spec_isdev(vp))
+		(void)spec_close(vp, rdonly ? FREAD : FREAD | FWRITE);
 fail:
 	vrele(vp);
 	return error;
@@ -69,10 +83,17 @@ fail:
 int bdev_close_mount(struct vnode *devvp)
 {
 	int error = vinvalbuf(devvp);
+	bool rdonly;
 
 	mutex_enter(&bc_lock);
 	devvp->v_bufs.vb_mounted = false;
+	rdonly = devvp->v_bufs.vb_mountrdonly;
 	mutex_exit(&bc_lock);
+	if (spec_isdev(devvp)) {
+		int cerr = spec_close(devvp, rdonly ? FREAD : FREAD | FWRITE);
+		if (error == 0)
+			error = cerr;
+	}
 	vrele(devvp);
 	return error;
 }

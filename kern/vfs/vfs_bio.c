@@ -79,8 +79,7 @@ void bc_destroy(struct buf *bp)
 void bc_release(struct buf *bp)
 {
 	KASSERT(mutex_owned(&bc_lock) && (bp->b_flags & B_BUSY));
-	bp->b_flags &=
-		~(B_BUSY | B_ASYNC | B_READ | B_DONE | B_CALL | B_RAHEAD);
+	bp->b_flags &= ~(B_BUSY | B_ASYNC | B_READ | B_DONE | B_RAHEAD);
 	bp->b_owner = NULL;
 	if ((bp->b_flags & B_INVAL) && bp->b_holds == 0) {
 		bc_destroy(bp);
@@ -110,6 +109,7 @@ static struct buf *bc_create(struct vnode *vp, daddr_t blkno, int size)
 	bp->b_bcount = bp->b_bufsize = size;
 	bp->b_flags = B_BUSY;
 	bp->b_owner = curlwp;
+	bp->b_iodone = bc_biodone;
 	list_push_back(bc_bucket(vp, blkno), &bp->b_hash);
 	if (vp->v_bufs.vb_count++ == 0)
 		list_init(&vp->v_bufs.vb_list);
@@ -311,7 +311,7 @@ int bread(struct vnode *vp, daddr_t blkno, int size, int flags,
 	bc_issue_chain(bp, true);
 	if (first != bp)
 		bc_issue_chain(first, true);
-	error = biowait(bp);
+	error = bc_biowait(bp);
 	mutex_enter(&bc_lock);
 	if (error == 0 && bp->b_resid != 0)
 		error = EIO;
@@ -363,15 +363,10 @@ void bunhold(struct buf *bp)
  * failed write leaves the contents valid and records its error on the
  * vnode for vflushbuf and bcache_barrier.
  */
-void biodone(struct buf *bp)
+void bc_biodone(struct buf *bp)
 {
 	struct vnode_bufs *vb = &bp->b_vp->v_bufs;
 
-	if (bp->b_flags & B_CALL) {
-		bp->b_flags |= B_DONE; /* a private transfer buffer */
-		bp->b_iodone(bp);
-		return;
-	}
 	mutex_enter(&bc_lock);
 	bp->b_flags |= B_DONE;
 	if (bp->b_error != 0)
@@ -401,7 +396,7 @@ void biodone(struct buf *bp)
 	mutex_exit(&bc_lock);
 }
 
-int biowait(struct buf *bp)
+int bc_biowait(struct buf *bp)
 {
 	mutex_enter(&bc_lock);
 	while (!(bp->b_flags & B_DONE))
@@ -412,6 +407,8 @@ int biowait(struct buf *bp)
 
 int VOP_STRATEGY(struct vnode *vp, struct buf *bp)
 {
+	if (vp->v_op->vop_strategy == NULL && vp->v_type == VBLK)
+		return spec_strategy(vp, bp);
 	if (vp->v_op->vop_strategy == NULL) {
 		bp->b_error = ENXIO;
 		bp->b_resid = bp->b_bcount;

@@ -9,6 +9,7 @@
 #ifndef RUMPKERN_VFS_BIO_H_
 #define RUMPKERN_VFS_BIO_H_
 #include <sys/buf.h>
+#include <sys/devsw.h>
 
 #include "vfs_private.h"
 
@@ -22,6 +23,10 @@ extern struct list_head bc_dirtyq; /* B_DELWRI buffers, oldest first */
 extern uint64_t bc_bytes, bc_maxbytes, bc_dirtybytes;
 extern uint64_t bc_writing; /* writes in progress */
 extern struct bcache_stats bc_stats;
+
+/* b_iodone of the cache's buffers; waiting for them. */
+void bc_biodone(struct buf *bp);
+int bc_biowait(struct buf *bp);
 
 /* With bc_lock: takes a free buffer (not B_BUSY) for curlwp. */
 void bc_acquire(struct buf *bp);

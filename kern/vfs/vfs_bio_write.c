@@ -53,7 +53,7 @@ int bwrite(struct buf *bp)
 	bc_startwrite(bp, false);
 	mutex_exit(&bc_lock);
 	(void)VOP_STRATEGY(bp->b_vp, bp);
-	error = biowait(bp);
+	error = bc_biowait(bp);
 	if (error == 0 && bp->b_resid != 0)
 		error = EIO;
 	mutex_enter(&bc_lock);
@@ -278,8 +278,7 @@ void bc_issue_chain(struct buf *first, bool read)
 	cl->cl_buf.b_blkno = first->b_blkno;
 	cl->cl_buf.b_bcount = cl->cl_buf.b_bufsize = (int)total;
 	cl->cl_buf.b_data = data;
-	cl->cl_buf.b_flags =
-		B_BUSY | B_NOCACHE | B_CALL | B_ASYNC | (read ? B_READ : 0);
+	cl->cl_buf.b_flags = B_BUSY | B_NOCACHE | B_ASYNC | (read ? B_READ : 0);
 	cl->cl_buf.b_iodone = bc_cluster_done;
 	mutex_enter(&bc_lock);
 	bc_stats.bs_clustered++;
@@ -341,8 +340,9 @@ static int bc_flushcache(struct vnode *vp)
 	memset(&b, 0, sizeof(b));
 	b.b_vp = vp;
 	b.b_flags = B_BUSY | B_FLUSH | B_NOCACHE;
+	b.b_iodone = bc_biodone;
 	(void)VOP_STRATEGY(vp, &b);
-	return biowait(&b);
+	return bc_biowait(&b);
 }
 
 int vflushbuf(struct vnode *vp, bool wait)

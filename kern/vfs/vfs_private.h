@@ -9,6 +9,7 @@
 #define RUMPKERN_VFS_PRIVATE_H_
 #include <sys/abi.h>
 #include <sys/atomic.h>
+#include <sys/devsw.h>
 #include <sys/file.h>
 #include <sys/kmem.h>
 #include <sys/proc.h>
@@ -271,6 +272,19 @@ void lf_close(struct file *fp, struct vnode *vp);
 void lf_procexit(struct cwdinfo *cwi);
 /* vp is leaving: every lock on it. */
 void lf_purge(struct vnode *vp);
+
+/*
+ * vfs_spec.c: device nodes served by drivers through the device switch.
+ * spec_isdev: a VBLK or VCHR vnode whose file system does not serve it.
+ */
+bool spec_isdev(struct vnode *vp);
+int spec_open(struct vnode *vp, int fflag);
+int spec_close(struct vnode *vp, int fflag);
+int spec_read(struct vnode *vp, struct uio *uio, int ioflag);
+int spec_write(struct vnode *vp, struct uio *uio, int ioflag);
+int spec_ioctl(struct vnode *vp, unsigned long cmd, void *data, int fflag);
+int spec_strategy(struct vnode *vp, struct buf *bp);
+int spec_getinfo(struct vnode *vp, struct bdev_info *bi);
 
 /* etfs.c: host files inside the namespace. */
 int etfs_init(void);

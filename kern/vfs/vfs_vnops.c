@@ -25,6 +25,12 @@ static int vn_read(struct file *fp, off_t *offp, struct uio *uio)
 
 	if (vp->v_type == VDIR)
 		return EISDIR;
+	if (spec_isdev(vp)) { /* the driver, without the vnode lock */
+		uio->uio_offset = *offp;
+		error = spec_read(vp, uio, 0);
+		*offp = uio->uio_offset;
+		return error;
+	}
 	if ((atomic_load_relaxed(&fp->f_flag) & O_NOATIME) ||
 	    (vn_mount(vp)->mnt_flag & MNT_NOATIME))
 		ioflag |= IO_NOATIME;
@@ -48,6 +54,12 @@ static int vn_write(struct file *fp, off_t *offp, struct uio *uio)
 		ioflag |= IO_SYNC;
 	if (fflag & O_DSYNC)
 		ioflag |= IO_DSYNC;
+	if (spec_isdev(vp)) {
+		uio->uio_offset = *offp;
+		error = spec_write(vp, uio, ioflag);
+		*offp = uio->uio_offset;
+		return error;
+	}
 	vn_lock(vp, RW_WRITER);
 	uio->uio_offset = *offp;
 	error = VOP_WRITE(vp, uio, ioflag);
@@ -77,6 +89,9 @@ static int vn_ioctl(struct file *fp, unsigned long cmd, void *data)
 	case FIONBIO:
 		return 0; /* f_flag already says it; files never block */
 	default:
+		if (spec_isdev(vp))
+			return spec_ioctl(vp, cmd, data,
+					  atomic_load_relaxed(&fp->f_flag));
 		return ENOTTY;
 	}
 }
@@ -140,11 +155,15 @@ static int vn_close(struct file *fp)
 {
 	struct vnode *vp = fp->f_data;
 
+	int error = 0;
+
 	if (vp == NULL)
 		return 0;
 	lf_close(fp, vp);
+	if (spec_isdev(vp))
+		error = spec_close(vp, atomic_load_relaxed(&fp->f_flag));
 	vrele(vp);
-	return 0;
+	return error;
 }
 
 static int vn_advlock(struct file *fp, void *owner, int op,
@@ -293,9 +312,10 @@ static int vn_open_check(struct vnode *vp, int fflag, int oflags,
 		return ELOOP; /* O_NOFOLLOW met a link */
 	case VBLK:
 	case VCHR:
-		/* Only etfs serves devices yet; the dev faction will add a
-		 * device switch for the rest. */
-		if (atomic_load_relaxed(&vp->v_op) != &etfs_vnodeops)
+		/* etfs serves its own; drivers the rest (vfs_spec.c). */
+		if (spec_isdev(vp) &&
+		    (vp->v_type == VBLK ? bdevsw_lookup(vp->v_rdev) == NULL
+					: cdevsw_lookup(vp->v_rdev) == NULL))
 			return ENXIO;
 		break;
 	default:
@@ -361,6 +381,8 @@ int vn_open(int dirfd, const char *path, int oflags, mode_t mode,
 		if (error != 0)
 			goto out;
 	}
+	if (spec_isdev(vp) && (error = spec_open(vp, fflag)) != 0)
+		goto out;
 	if (vp->v_type == VFIFO) {
 		if ((error = fifo_open((struct pipe **)&vp->v_fifo, fflag)) !=
 		    0)

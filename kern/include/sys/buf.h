@@ -68,6 +68,7 @@ typedef int64_t daddr_t;
 struct buf {
 	/* Set by the cache; read by owners and drivers. */
 	struct vnode *b_vp; /* the device vnode */
+	dev_t b_dev;	    /* the device, for drivers (devsw) */
 	daddr_t b_blkno;    /* in DEV_BSIZE units */
 	int b_bcount;	    /* bytes of data (the block size) */
 	void *b_data;
@@ -85,7 +86,7 @@ struct buf {
 	struct list_node b_dirty;	/* the dirty list (B_DELWRI) */
 	struct list_node b_vnbufs;	/* the vnode's buffers */
 	struct buf *b_worknext;		/* a batch being written, a cluster */
-	void (*b_iodone)(struct buf *); /* B_CALL: run at completion */
+	void (*b_iodone)(struct buf *); /* biodone calls it if set */
 	void *b_private;		/* for b_iodone */
 };
 
@@ -99,7 +100,6 @@ struct buf {
 #define B_READ 0x0020	 /* for vop_strategy: read (else write) */
 #define B_ASYNC 0x0040	 /* release when the I/O completes */
 #define B_DONE 0x0080	 /* the I/O completed */
-#define B_CALL 0x0100	 /* call b_iodone at completion */
 #define B_FLUSH 0x0200	 /* for vop_strategy: flush the write cache */
 #define B_RAHEAD 0x0400	 /* a read-ahead nobody waits for */
 #define B_NOCACHE 0x0800 /* a transfer buffer outside the cache */
@@ -134,13 +134,10 @@ int vinvalbuf(struct vnode *vp);
 int bcache_barrier(struct vnode *devvp);
 
 /*
- * For drivers (vop_strategy): a transfer is finished.  Sets B_DONE and
- * wakes the waiter or completes the asynchronous request.  The caller
- * holds a virtual CPU (a host completion callback takes one with
- * rump_schedule() first) and no cache lock.
+ * Drivers end a transfer with biodone(bp), and wait for one of their own
+ * with biowait(): both are in the kernel base (sys/devsw.h).
  */
 void biodone(struct buf *bp);
-/* Waits for a transfer started with vop_strategy; returns b_error. */
 int biowait(struct buf *bp);
 
 /*
@@ -172,6 +169,7 @@ struct vnode_bufs {
 	int vb_raheadlen;	  /* read-ahead window, in bytes */
 	bool vb_needflush;	  /* written since the last cache flush */
 	bool vb_mounted;	  /* opened by bdev_open_mount */
+	bool vb_mountrdonly;	  /* ... read-only */
 };
 
 /* vfs_bio.c inside the VFS faction: set up and tear down. */

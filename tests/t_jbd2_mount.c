@@ -1,0 +1,422 @@
+/* hosts: posix */
+/*
+ * t_jbd2_mount.c -- the journal under the ext2fs driver, with e2fsprogs as
+ * the judge (mkfs.ext4 and mkfs.ext3 images, 1 KiB and 4 KiB blocks):
+ *  - a journal written by debugfs (jo/jw/jc) is replayed at mount: the
+ *    logged block is what the file then reads, needs_recovery is gone;
+ *  - files created, fsync'ed and then abandoned by a kernel that never
+ *    unmounts (the process exits) come back at the next mount, and
+ *    e2fsck's own replay of a copy gives the same files;
+ *  - crash consistency: a metadata-heavy workload in a child process
+ *    with RUMP_FAULT_POWERCUT=N (and RUMP_FAULT_REORDER for half of the
+ *    points), N sampled with a fixed seed over the workload's writes;
+ *    every image mounts (replaying its journal), unmounts, and
+ *    e2fsck -fn calls it clean.  SCALE multiplies the number of points.
+ */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testlib.h"
+
+static char dir[64];
+static char img[128];
+
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int run(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static void capture(char *out, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void capture(char *out, size_t len, const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	FILE *p;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	CHECK(p != NULL);
+	out[0] = 0;
+	if (fgets(out, (int)len, p) == NULL)
+		out[0] = 0;
+	pclose(p);
+}
+
+static void mount_img(const char *fstype, int flags)
+{
+	static int n;
+	char dev[32];
+
+	snprintf(dev, sizeof(dev), "/dev/ed%d", n++);
+	CHECK_EQ(rump_pub_etfs_register(dev, img, RUMP_ETFS_BLK), 0);
+	(void)rump_sys_mkdir("/mnt", 0755);
+	CHECK_SYS(rump_sys_mount(dev, "/mnt", fstype, flags, ""));
+}
+
+static void write_file(const char *path, const char *data, size_t len,
+		       bool sync)
+{
+	int fd = (int)CHECK_SYS(
+		rump_sys_open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644));
+
+	CHECK_EQ(rump_sys_write(fd, data, len), (ssize_t)len);
+	if (sync)
+		CHECK_SYS(rump_sys_fsync(fd));
+	CHECK_SYS(rump_sys_close(fd));
+}
+
+static bool file_is(const char *path, const char *data, size_t len)
+{
+	static char buf[65536];
+	ssize_t n;
+	int fd = rump_sys_open(path, O_RDONLY);
+
+	if (fd < 0)
+		return false;
+	n = rump_sys_read(fd, buf, sizeof(buf));
+	rump_sys_close(fd);
+	return n == (ssize_t)len && memcmp(buf, data, len) == 0;
+}
+
+static const char *mkfs_cmd(int conf)
+{
+	static const char *const cmds[] = {
+		"mkfs.ext4 -q -F -b 1024",
+		"mkfs.ext4 -q -F -b 4096",
+		"mkfs.ext3 -q -F -b 1024",
+	};
+	return cmds[conf];
+}
+
+static void make_image(int conf)
+{
+	CHECK_EQ(run("rm -f %s && truncate -s 64M %s && %s %s", img, img,
+		     mkfs_cmd(conf), img),
+		 0);
+}
+
+/* ---- debugfs logs a block of /data; the mount replays it ---- */
+
+static void test_replay_debugfs(int conf)
+{
+	static char a[3000], b[8192];
+	char path[160], line[256];
+	uint64_t blk;
+	int fd, bsize = conf == 1 ? 4096 : 1024;
+	FILE *f;
+
+	make_image(conf);
+	for (size_t i = 0; i < sizeof(a); i++)
+		a[i] = (char)('a' + i % 26);
+	for (size_t i = 0; i < sizeof(b); i++)
+		b[i] = (char)('A' + i % 23);
+	snprintf(path, sizeof(path), "%s/a", dir);
+	fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+	CHECK(fd >= 0 && write(fd, a, sizeof(a)) == (ssize_t)sizeof(a));
+	close(fd);
+	snprintf(path, sizeof(path), "%s/b", dir);
+	fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+	CHECK(fd >= 0 && write(fd, b, bsize) == bsize);
+	close(fd);
+	CHECK_EQ(run("debugfs -w -R 'write %s/a data' %s >/dev/null 2>&1", dir,
+		     img),
+		 0);
+	capture(line, sizeof(line), "debugfs -R 'bmap /data 0' %s 2>/dev/null",
+		img);
+	blk = strtoull(line, NULL, 10);
+	CHECK(blk > 0);
+	snprintf(path, sizeof(path), "%s/cmds", dir);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	fprintf(f, "jo%s\njw -b %llu %s/b\njc\n", conf < 2 ? " -c" : "",
+		(unsigned long long)blk, dir);
+	fclose(f);
+	CHECK_EQ(run("debugfs -w -f %s %s >/dev/null 2>&1", path, img), 0);
+	CHECK_EQ(
+		run("dumpe2fs -h %s 2>/dev/null | grep -q needs_recovery", img),
+		0);
+
+	mount_img(conf == 2 ? "ext3" : "ext4", 0);
+	/* The first block is the logged one, the rest as written. */
+	memcpy(a, b, bsize);
+	CHECK(file_is("/mnt/data", a, sizeof(a)));
+	CHECK_SYS(rump_sys_unmount("/mnt", 0));
+	CHECK_EQ(
+		run("dumpe2fs -h %s 2>/dev/null | grep -q needs_recovery", img),
+		1);
+	CHECK_EQ(run("e2fsck -fn %s >/dev/null 2>&1", img), 0);
+}
+
+/* ---- A kernel that never unmounts ---- */
+
+static void fill(char *buf, size_t len, int seed)
+{
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (char)(seed * 7 + i * 13);
+}
+
+/* Child: create files, fsync, exit without unmounting. */
+static int child_abandon(void)
+{
+	static char buf[5000];
+	char path[64];
+
+	test_boot();
+	mount_img(getenv("JT_FSTYPE"), 0);
+	CHECK_SYS(rump_sys_mkdir("/mnt/dir", 0755));
+	for (int i = 0; i < 20; i++) {
+		fill(buf, sizeof(buf), i);
+		snprintf(path, sizeof(path), "/mnt/dir/f%d", i);
+		write_file(path, buf, 100 + i * 200, i == 19);
+	}
+	/* The process ends here: no unmount, no halt. */
+	fflush(stdout);
+	_exit(0);
+}
+
+static void test_abandon(int conf)
+{
+	static char buf[5000], out[8192];
+	const char *env[] = {conf == 2 ? "JT_FSTYPE=ext3" : "JT_FSTYPE=ext4",
+			     NULL};
+	char path[160];
+	int st;
+
+	make_image(conf);
+	st = test_child("abandon", env, out, sizeof(out), 60);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		test_fail(__FILE__, __LINE__, "child: %s\n%s",
+			  test_status_str(st), out);
+	CHECK_EQ(
+		run("dumpe2fs -h %s 2>/dev/null | grep -q needs_recovery", img),
+		0);
+	/* e2fsck replays a copy; debugfs sees the files there. */
+	CHECK_EQ(run("cp --sparse=always %s %s.fsck && e2fsck -fy %s.fsck "
+		     ">/dev/null 2>&1; e2fsck -fn %s.fsck >/dev/null 2>&1",
+		     img, img, img, img),
+		 0);
+	fill(buf, sizeof(buf), 19);
+	snprintf(path, sizeof(path), "%s/f19", dir);
+	CHECK_EQ(run("debugfs -R 'dump /dir/f19 %s' %s.fsck >/dev/null 2>&1",
+		     path, img),
+		 0);
+	{
+		static char got[5000];
+		int fd = open(path, O_RDONLY);
+		CHECK(fd >= 0);
+		CHECK_EQ(read(fd, got, sizeof(got)), 100 + 19 * 200);
+		CHECK(memcmp(got, buf, 100 + 19 * 200) == 0);
+		close(fd);
+	}
+	/* The kernel replays the original. */
+	mount_img(conf == 2 ? "ext3" : "ext4", 0);
+	for (int i = 0; i < 20; i++) {
+		fill(buf, sizeof(buf), i);
+		snprintf(path, sizeof(path), "/mnt/dir/f%d", i);
+		CHECK(file_is(path, buf, 100 + i * 200));
+	}
+	CHECK_SYS(rump_sys_unmount("/mnt", 0));
+	CHECK_EQ(run("e2fsck -fn %s >/dev/null 2>&1", img), 0);
+}
+
+/* ---- Power cuts during a metadata-heavy workload ---- */
+
+static int child_workload(void)
+{
+	static char buf[3000];
+	char path[64], path2[64];
+	int fd;
+
+	test_boot();
+	mount_img(getenv("JT_FSTYPE"), 0);
+	for (int d = 0; d < 4; d++) {
+		snprintf(path, sizeof(path), "/mnt/d%d", d);
+		CHECK_SYS(rump_sys_mkdir(path, 0755));
+		for (int i = 0; i < 25; i++) {
+			snprintf(path, sizeof(path), "/mnt/d%d/f%d", d, i);
+			fill(buf, sizeof(buf), d * 100 + i);
+			write_file(path, buf, (size_t)(i * 97 % 3000),
+				   i % 10 == 9);
+		}
+		for (int i = 0; i < 25; i += 3) {
+			snprintf(path, sizeof(path), "/mnt/d%d/f%d", d, i);
+			snprintf(path2, sizeof(path2), "/mnt/d%d/r%d", d, i);
+			CHECK_SYS(rump_sys_rename(path, path2));
+		}
+		for (int i = 1; i < 25; i += 4) {
+			snprintf(path, sizeof(path), "/mnt/d%d/f%d", d, i);
+			if (i % 3 != 0)
+				CHECK_SYS(rump_sys_unlink(path));
+		}
+		snprintf(path, sizeof(path), "/mnt/d%d/s", d);
+		CHECK_SYS(rump_sys_symlink("f2", path));
+		fd = (int)CHECK_SYS(
+			rump_sys_open("/mnt/big", O_CREAT | O_WRONLY, 0644));
+		fill(buf, sizeof(buf), d);
+		for (int k = 0; k < 20; k++)
+			CHECK_EQ(rump_sys_write(fd, buf, sizeof(buf)),
+				 (ssize_t)sizeof(buf));
+		CHECK_SYS(rump_sys_ftruncate(fd, 7000 * (4 - d)));
+		CHECK_SYS(rump_sys_close(fd));
+		rump_sys_sync();
+	}
+	CHECK_SYS(rump_sys_unmount("/mnt", 0));
+	test_halt();
+	return 0;
+}
+
+/* Child: mount (replaying), walk the root, unmount. */
+static int child_check(void)
+{
+	int fd;
+
+	test_boot();
+	mount_img(getenv("JT_FSTYPE"), 0);
+	fd = (int)CHECK_SYS(rump_sys_open("/mnt", O_RDONLY | O_DIRECTORY));
+	CHECK_SYS(rump_sys_close(fd));
+	CHECK_SYS(rump_sys_unmount("/mnt", 0));
+	test_halt();
+	return 0;
+}
+
+static int run_child(const char *what, const char *fstype, long cut,
+		     bool reorder, char *out, size_t outlen)
+{
+	char e1[32], e2[48], e3[48];
+	const char *env[] = {e1, e2, e3, NULL};
+	int st;
+
+	snprintf(e1, sizeof(e1), "JT_FSTYPE=%s", fstype);
+	if (cut >= 0)
+		snprintf(e2, sizeof(e2), "RUMP_FAULT_POWERCUT=%ld", cut);
+	else
+		snprintf(e2, sizeof(e2), "RUMP_FAULT_POWERCUT");
+	if (reorder)
+		snprintf(e3, sizeof(e3), "RUMP_FAULT_REORDER=%ld", cut);
+	else
+		snprintf(e3, sizeof(e3), "RUMP_FAULT_REORDER");
+	st = test_child(what, env, out, outlen, 120);
+	return st;
+}
+
+static void test_powercut(int conf)
+{
+	static char out[65536];
+	const char *fstype = conf == 2 ? "ext3" : "ext4";
+	long lo = 1, hi = 1, total;
+	uint64_t seed = 12345 + (uint64_t)conf;
+	int points = 12 * test_scale(), st;
+	char pristine[160];
+
+	make_image(conf);
+	snprintf(pristine, sizeof(pristine), "%s.pristine", img);
+	CHECK_EQ(run("cp --sparse=always %s %s", img, pristine), 0);
+	/* The whole workload, uncut: clean, and how many writes it does. */
+	st = run_child("workload", fstype, -1, false, out, sizeof(out));
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		test_fail(__FILE__, __LINE__, "workload: %s\n%s",
+			  test_status_str(st), out);
+	CHECK_EQ(run("e2fsck -fn %s >/dev/null 2>&1", img), 0);
+	/* The smallest N without a cut: an upper bound doubled, then bisected.
+	 */
+	for (;;) {
+		CHECK_EQ(run("cp --sparse=always %s %s", pristine, img), 0);
+		st = run_child("workload", fstype, hi, false, out, sizeof(out));
+		CHECK(WIFEXITED(st));
+		if (strstr(out, "power cut") == NULL)
+			break;
+		lo = hi;
+		hi *= 2;
+		CHECK(hi < 10000000);
+	}
+	while (hi - lo > 16) {
+		long mid = (lo + hi) / 2;
+
+		CHECK_EQ(run("cp --sparse=always %s %s", pristine, img), 0);
+		st = run_child("workload", fstype, mid, false, out,
+			       sizeof(out));
+		if (strstr(out, "power cut") == NULL)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	total = hi;
+	test_log("%s: workload does about %ld writes", mkfs_cmd(conf), total);
+	for (int p = 0; p < points; p++) {
+		long n;
+		bool reorder = p % 2 == 1;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		n = 1 + (long)((seed >> 33) % (uint64_t)total);
+		CHECK_EQ(run("cp --sparse=always %s %s", pristine, img), 0);
+		st = run_child("workload", fstype, n, reorder, out,
+			       sizeof(out));
+		if (!WIFEXITED(st))
+			test_fail(__FILE__, __LINE__, "cut %ld: %s\n%s", n,
+				  test_status_str(st), out);
+		st = run_child("check", fstype, -1, false, out, sizeof(out));
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			test_fail(__FILE__, __LINE__,
+				  "cut %ld%s: mount after the cut: %s\n%s", n,
+				  reorder ? " (reordered)" : "",
+				  test_status_str(st), out);
+		if (run("e2fsck -fn %s >%s/fsck.out 2>&1", img, dir) != 0) {
+			run("cat %s/fsck.out", dir);
+			test_fail(__FILE__, __LINE__,
+				  "cut %ld%s: e2fsck -fn is not clean", n,
+				  reorder ? " (reordered)" : "");
+		}
+	}
+	run("rm -f %s", pristine);
+}
+
+int main(int argc, char **argv)
+{
+	test_init(argc, argv);
+	if (getenv("JT_DIR") != NULL) {
+		snprintf(img, sizeof(img), "%s/img", getenv("JT_DIR"));
+		if (argc > 1 && strcmp(argv[1], "abandon") == 0)
+			return child_abandon();
+		if (argc > 1 && strcmp(argv[1], "workload") == 0)
+			return child_workload();
+		if (argc > 1 && strcmp(argv[1], "check") == 0)
+			return child_check();
+		return 2;
+	}
+	test_watchdog(1200);
+	if (run("command -v debugfs >/dev/null && command -v mkfs.ext4 "
+		">/dev/null") != 0) {
+		printf("SKIP: e2fsprogs not installed\n");
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "/tmp/t_jbd2m.XXXXXX");
+	CHECK(mkdtemp(dir) != NULL);
+	setenv("JT_DIR", dir, 1);
+	snprintf(img, sizeof(img), "%s/img", dir);
+	test_boot();
+	for (int conf = 0; conf < 3; conf++) {
+		test_log("%s", mkfs_cmd(conf));
+		test_replay_debugfs(conf);
+		test_abandon(conf);
+	}
+	test_halt();
+	for (int conf = 0; conf < 3; conf++)
+		test_powercut(conf);
+	run("rm -rf %s", dir);
+	return 0;
+}
