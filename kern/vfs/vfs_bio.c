@@ -279,6 +279,7 @@ int bread(struct vnode *vp, daddr_t blkno, int size, int flags,
 	  struct buf **bpp)
 {
 	struct buf *bp, *first = NULL;
+	bool chained;
 	int error;
 
 	*bpp = NULL;
@@ -307,6 +308,7 @@ int bread(struct vnode *vp, daddr_t blkno, int size, int flags,
 	first = bp;
 	if (!(flags & B_NORAHEAD))
 		bc_readahead(vp, blkno, size, bp, &first);
+	chained = bp->b_worknext != NULL;
 	mutex_exit(&bc_lock);
 	bc_issue_chain(bp, true);
 	if (first != bp)
@@ -315,6 +317,17 @@ int bread(struct vnode *vp, daddr_t blkno, int size, int flags,
 	mutex_enter(&bc_lock);
 	if (error == 0 && bp->b_resid != 0)
 		error = EIO;
+	if (error != 0 && chained) {
+		/* The read-ahead may have run past the end: alone again. */
+		bp->b_flags &= ~(B_DONE | B_ERROR);
+		bp->b_error = bp->b_resid = 0;
+		mutex_exit(&bc_lock);
+		(void)VOP_STRATEGY(vp, bp);
+		error = bc_biowait(bp);
+		mutex_enter(&bc_lock);
+		if (error == 0 && bp->b_resid != 0)
+			error = EIO;
+	}
 	if (error != 0) {
 		bp->b_flags |= B_INVAL;
 		bc_release(bp);

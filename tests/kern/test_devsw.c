@@ -31,6 +31,7 @@ static int tram_close(dev_t dev, int flags)
 static int tram_strategy(struct buf *bp)
 {
 	uint64_t off = dbtob(bp->b_blkno);
+	int error;
 
 	bp->b_resid = 0;
 	bp->b_error = 0;
@@ -45,8 +46,9 @@ static int tram_strategy(struct buf *bp)
 	} else {
 		memcpy(tram_data + off, bp->b_data, (size_t)bp->b_bcount);
 	}
-	biodone(bp);
-	return bp->b_error;
+	error = bp->b_error;
+	biodone(bp); /* bp may be gone after this */
+	return error;
 }
 
 static int tram_ioctl(dev_t dev, unsigned long cmd, void *data, int flags)
