@@ -274,7 +274,7 @@ static EXT2_UNUSED void wl_settle_files(struct wctx *c, const char *dir, unsigne
  */
 static EXT2_UNUSED int wl_run(struct wctx *c, int scale)
 {
-	char big[64], target[1100];
+	char big[64], target[1001];
 	unsigned char rd[4096];
 	const int many = 3000 / scale;
 	int fd;
@@ -356,7 +356,8 @@ static EXT2_UNUSED int wl_run(struct wctx *c, int scale)
 	W(c, c->o->mkdir(wl_p(c, "w/emptydir"), 0755));
 	W(c, c->o->rename(wl_p(c, "w/c/moved"), wl_p(c, "w/emptydir")));
 
-	/* Hard links, the original removed; symlinks fast and slow. */
+	/* Hard links, the original removed; symlinks fast and slow (up to
+	 * 1000 bytes: a 1 KiB block holds at most 1023). */
 	wl_file(c, wl_p(c, "w/orig"), 93, 9999);
 	W(c, c->o->link(wl_p(c, "w/orig"), wl_p(c, "w/a/l1")));
 	W(c, c->o->link(wl_p(c, "w/orig"), wl_p(c, "w/c/l2")));
@@ -366,7 +367,7 @@ static EXT2_UNUSED int wl_run(struct wctx *c, int scale)
 	memset(target, 'T', sizeof(target) - 1);
 	target[sizeof(target) - 1] = '\0';
 	target[0] = '/';
-	W(c, c->o->symlink(target, wl_p(c, "w/slow1099")));
+	W(c, c->o->symlink(target, wl_p(c, "w/slow1000")));
 	target[60] = '\0';
 	W(c, c->o->symlink(target, wl_p(c, "w/slow60")));
 	target[59] = '\0';

@@ -1,17 +1,17 @@
 /*
- * t_ext2_compat_space.c -- free space accounting and running out of it,
- * judged by e2fsprogs.  statvfs on a mounted image agrees with dumpe2fs
- * (block size, inode count, free blocks, free inodes) when mounted and
- * after rumpkit has written and deleted; filling an image gives ENOSPC
- * from write (never a lost write: what write accepted is on disk, fsync
+ * compat_space.c -- (compiled into t_ext2_compat_space_<type>.c, which defines
+ * EXT2_COMPAT_TYPE: the configurations of that type run) free space accounting
+ * and running out of it, judged by e2fsprogs.  statvfs on a mounted image
+ * agrees with dumpe2fs (block size, inode count, free blocks, free inodes) when
+ * mounted and after rumpkit has written and deleted; filling an image gives
+ * ENOSPC from write (never a lost write: what write accepted is on disk, fsync
  * succeeds), running out of inodes gives ENOSPC from every kind of
  * create, the image stays clean for e2fsck -fn with contents debugfs
  * agrees with, and deleting gives every block back (dumpe2fs's free
  * count returns to where it was).  ext2, ext3, ext4; 1 KiB and 4 KiB.
  */
-/* hosts: posix */
-#include "ext2/ext2lib.c"
-#include "ext2/workload.c"
+#include "ext2lib.c"
+#include "workload.c"
 
 /* A "Name: value" number of dumpe2fs -h for img. */
 static long long space_dumpe2fs(const char *img, const char *field)
@@ -273,6 +273,8 @@ int main(int argc, char **argv)
 		EXT2_FAIL("making the source tree failed");
 	test_boot();
 	for (size_t i = 0; i < EXT2_NCONFIGS; i++) {
+		if (strcmp(ext2_configs[i].type, EXT2_COMPAT_TYPE) != 0)
+			continue;
 		test_log("%s, %d-byte blocks", ext2_configs[i].type,
 			 ext2_configs[i].bs);
 		space_statvfs(&ext2_configs[i], src, fix);
