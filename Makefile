@@ -41,6 +41,8 @@ include mk/rules.mk
 -include tests/tests.mk
 -include bench/bench.mk
 -include demo/demo.mk
+-include fuzz/fuzz.mk
+-include bench/ext2/bench-ext2.mk
 
 libs: $(ALL_LIBS)
 

@@ -50,3 +50,4 @@ test: tests
 .PHONY: test
 include tests/abi/abi.mk
 include tests/posix/posix.mk
+include tests/ext2/ext2.mk

@@ -1,0 +1,23 @@
+# tests/ext2/ext2.mk -- the ext2/3/4 compatibility tests' build, included
+# by tests/tests.mk.  The programs are ordinary tests/t_ext2_*.c built by
+# the test rules; here they get their shared files as prerequisites, the
+# place of the host-side tools (EXT2_TOOLS, an absolute path, so that they
+# run from any directory) and RUMPKIT_EXT2FS when mk/libs.mk has the
+# driver (librumpfs_ext2fs): without it they say SKIP and pass; with it
+# every check is real.  The fuzz target's regression inputs live in
+# tests/ext2/regress/ (replayed by t_ext2_compat_hostile).
+
+EXT2_TEST_PROGS := $(patsubst tests/%.c,%,$(wildcard tests/t_ext2_compat_*.c \
+	tests/t_ext2_posix_*.c tests/t_ext2_fault*.c))
+EXT2_TEST_FILES := $(wildcard tests/ext2/*.c tests/ext2/*.h \
+	tests/ext2/*.py tests/ext2/*.sh)
+EXT2_TEST_BINS := $(foreach h,$(TEST_HOSTS),$(foreach p,$(EXT2_TEST_PROGS),\
+	$(B)/tests/$(h)/$(p)))
+
+$(EXT2_TEST_BINS): $(EXT2_TEST_FILES) $(POSIX_SUITE_FILES)
+$(EXT2_TEST_BINS): private HOST_CFLAGS += \
+	-DEXT2_TOOLS='"$(abspath tests/ext2)"' \
+	$(if $(filter rumpfs_ext2fs,$(KERNLIBS)),-DRUMPKIT_EXT2FS=1)
+# t_ext2_fault counts the kernel's block requests (see the program).
+$(foreach h,$(TEST_HOSTS),$(B)/tests/$(h)/t_ext2_fault): private HOST_CFLAGS += \
+	-Wl,--wrap=rumpuser_bio

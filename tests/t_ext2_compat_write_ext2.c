@@ -1,0 +1,8 @@
+/*
+ * t_ext2_compat_write_ext2.c -- tests/ext2/compat_write.c on ext2 images with
+ * 1 KiB and 4 KiB blocks (one program per type keeps each well inside
+ * the runner's time limit).
+ */
+/* hosts: posix */
+#define EXT2_COMPAT_TYPE "ext2"
+#include "ext2/compat_write.c"
