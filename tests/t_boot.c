@@ -95,6 +95,7 @@ int main(int argc, char **argv)
 	CHECK(rump_pub_lwproc_curlwp() == NULL);
 	CHECK_EQ(rump_test_curlwp_implicit(), 1);
 	CHECK(rump_test_ncpu() >= 1);
+	CHECK_EQ(rump_test_printf_cases(), 0);
 	/* Boot started no kernel thread that shutdown would have to stop. */
 	test_log("kernel threads after boot: %lld",
 		 (long long)rump_test_kthreads_live());

@@ -2,8 +2,9 @@
  * printf.c -- formatted printing into a buffer.  vsnprintf never writes
  * past size bytes, always terminates when size > 0, and returns the
  * length the full output would have had, as C's does.  Supports the
- * conversions the kernel uses: d i u x X o p s c %, flags - 0 and
- * width/precision (also *), and the h hh l ll z j t length modifiers.
+ * conversions the kernel uses: d i u x X o p s c %, flags - 0 # + and
+ * space, width/precision (also *), and the h hh l ll z j t length
+ * modifiers.
  */
 #include <sys/systm.h>
 
@@ -25,32 +26,45 @@ static void out_pad(struct outbuf *o, char c, int n)
 		out_char(o, c);
 }
 
+/* What a conversion's flags ask for. */
+struct numfmt {
+	int width, prec;
+	bool left, zero, alt; /* - 0 # */
+	char sign;	      /* '+' or ' ' for a non-negative d/i, else 0 */
+};
+
 static void out_number(struct outbuf *o, uintmax_t v, bool negative,
-		       unsigned base, bool upper, int width, int prec,
-		       bool left, bool zero)
+		       unsigned base, bool upper, struct numfmt f)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char tmp[24];
+	const char *prefix = "";
+	char tmp[24], sign = negative ? '-' : f.sign;
 	int n = 0, len;
 
 	do {
 		tmp[n++] = digits[v % base];
 		v /= base;
 	} while (v != 0);
-	if (prec >= 0)
-		zero = false;
-	len = (prec > n ? prec : n) + (negative ? 1 : 0);
-	if (!left && !zero)
-		out_pad(o, ' ', width - len);
-	if (negative)
-		out_char(o, '-');
-	if (!left && zero)
-		out_pad(o, '0', width - len);
-	out_pad(o, '0', prec - n);
+	if (f.prec >= 0)
+		f.zero = false;
+	if (f.alt && base == 16 && !(n == 1 && tmp[0] == '0'))
+		prefix = upper ? "0X" : "0x";
+	if (f.alt && base == 8 && f.prec <= n && tmp[n - 1] != '0')
+		f.prec = n + 1; /* octal's alternate form: a leading 0 */
+	len = (f.prec > n ? f.prec : n) + (sign ? 1 : 0) + (int)strlen(prefix);
+	if (!f.left && !f.zero)
+		out_pad(o, ' ', f.width - len);
+	if (sign)
+		out_char(o, sign);
+	for (const char *p = prefix; *p; p++)
+		out_char(o, *p);
+	if (!f.left && f.zero)
+		out_pad(o, '0', f.width - len);
+	out_pad(o, '0', f.prec - n);
 	while (n > 0)
 		out_char(o, tmp[--n]);
-	if (left)
-		out_pad(o, ' ', width - len);
+	if (f.left)
+		out_pad(o, ' ', f.width - len);
 }
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
@@ -58,8 +72,10 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	struct outbuf o = {buf, size, 0};
 
 	for (; *fmt; fmt++) {
-		bool left = false, zero = false;
+		bool left = false, zero = false, alt = false;
 		int width = 0, prec = -1, lmod = 0; /* -2 hh -1 h 1 l 2 ll */
+		char sign = 0;
+		struct numfmt nf;
 
 		if (*fmt != '%') {
 			out_char(&o, *fmt);
@@ -70,6 +86,12 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				left = true;
 			else if (*fmt == '0')
 				zero = true;
+			else if (*fmt == '#')
+				alt = true;
+			else if (*fmt == '+')
+				sign = '+';
+			else if (*fmt == ' ' && sign != '+')
+				sign = ' ';
 			else
 				break;
 		}
@@ -103,6 +125,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			else
 				break;
 		}
+		nf = (struct numfmt){width, prec, left, zero, alt, 0};
 		switch (*fmt) {
 		case 'd':
 		case 'i': {
@@ -113,8 +136,9 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				v = (short)v;
 			else if (lmod <= -2)
 				v = (signed char)v;
+			nf.sign = sign;
 			out_number(&o, v < 0 ? -(uintmax_t)v : (uintmax_t)v,
-				   v < 0, 10, false, width, prec, left, zero);
+				   v < 0, 10, false, nf);
 			break;
 		}
 		case 'u':
@@ -132,14 +156,14 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 				   *fmt == 'o'	 ? 8
 				   : *fmt == 'u' ? 10
 						 : 16,
-				   *fmt == 'X', width, prec, left, zero);
+				   *fmt == 'X', nf);
 			break;
 		}
 		case 'p':
 			out_char(&o, '0');
 			out_char(&o, 'x');
 			out_number(&o, (uintptr_t)va_arg(ap, void *), false, 16,
-				   false, width, prec, left, zero);
+				   false, nf);
 			break;
 		case 's': {
 			const char *s = va_arg(ap, const char *);

@@ -101,6 +101,8 @@ int64_t rump_test_kthreads_live(void);
  * thread runs as an implicit lwp of process 1 inside the kernel.
  */
 int rump_test_ncpu(void);
+/* Kernel snprintf against glibc's output; the number of mismatches. */
+int rump_test_printf_cases(void);
 int rump_test_kmem_limit(uint64_t *limitp, uint64_t *countp);
 int rump_test_leak(uint64_t size);
 int64_t rump_test_syscall_argsize(int num);

@@ -104,3 +104,77 @@ int rump_test_curlwp_implicit(void)
 	rump_unschedule();
 	return implicit;
 }
+
+/*
+ * The kernel's snprintf against what C's printf gives for the same
+ * formats (the expected strings are glibc's); the number of mismatches,
+ * each printed.
+ */
+int rump_test_printf_cases(void)
+{
+	static const struct {
+		const char *want;
+		int n;
+	} cases[] = {
+		{"0x1f", 0},	  {"0X1F", 1},	  {"017", 2},	 {"0", 3},
+		{"+5", 4},	  {" 5", 5},	  {"-5", 6},	 {"0x0001f", 7},
+		{"  0x1f", 8},	  {"0x1f  |", 9}, {"+0005", 10}, {"ab:  c", 11},
+		{"0x1f err", 12},
+	};
+	char buf[64];
+	int bad = 0;
+
+	rump_schedule();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		switch (cases[i].n) {
+		case 0:
+			snprintf(buf, sizeof(buf), "%#x", 31);
+			break;
+		case 1:
+			snprintf(buf, sizeof(buf), "%#X", 31);
+			break;
+		case 2:
+			snprintf(buf, sizeof(buf), "%#o", 15);
+			break;
+		case 3:
+			snprintf(buf, sizeof(buf), "%#x", 0);
+			break;
+		case 4:
+			snprintf(buf, sizeof(buf), "%+d", 5);
+			break;
+		case 5:
+			snprintf(buf, sizeof(buf), "% d", 5);
+			break;
+		case 6:
+			snprintf(buf, sizeof(buf), "%+d", -5);
+			break;
+		case 7:
+			snprintf(buf, sizeof(buf), "%#07x", 31);
+			break;
+		case 8:
+			snprintf(buf, sizeof(buf), "%#6x", 31);
+			break;
+		case 9:
+			snprintf(buf, sizeof(buf), "%-#6x|", 31);
+			break;
+		case 10:
+			snprintf(buf, sizeof(buf), "%+05d", 5);
+			break;
+		case 11:
+			snprintf(buf, sizeof(buf), "%s:%3s", "ab", "c");
+			break;
+		/* A flag followed by more conversions keeps its arguments. */
+		case 12:
+			snprintf(buf, sizeof(buf), "%#x %s", 31, "err");
+			break;
+		}
+		if (strcmp(buf, cases[i].want) != 0) {
+			printf("rumptest: printf case %d: got \"%s\", want "
+			       "\"%s\"\n",
+			       cases[i].n, buf, cases[i].want);
+			bad++;
+		}
+	}
+	rump_unschedule();
+	return bad;
+}
