@@ -167,6 +167,13 @@ int rump_test_ext2dir_blocks(uint32_t seed);
 int rump_test_ext2dir_xattr(const char *path, const char *name, void *buf,
 			    size_t buflen, size_t *lenp);
 
+
+/*
+ * Mbufs (test_mbuf.c, the net faction): chains, shared and copied
+ * storage, copy on write, pullup, split, adj, prepend, caller-supplied
+ * storage; nothing left allocated after.
+ */
+int rump_test_mbuf(void);
 #ifdef __cplusplus
 }
 #endif
