@@ -179,7 +179,7 @@ int ncache_init(void)
 	nc_max = 2 * vcache_limit();
 	if (nc_max < 1024)
 		nc_max = 1024;
-	while (nbuckets < nc_max / 2 && nbuckets < (1u << 17))
+	while (nbuckets < nc_max / 2 && nbuckets < vfs_hash_maxbuckets())
 		nbuckets <<= 1;
 	nc_hash = kmem_alloc(nbuckets * sizeof(*nc_hash), &M_NCACHE);
 	if (nc_hash == NULL)

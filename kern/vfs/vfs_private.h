@@ -61,6 +61,7 @@ int VOP_SEEKDATA(struct vnode *vp, off_t off, int whence, off_t *resultp);
 int VOP_STRATEGY(struct vnode *vp, struct buf *bp);
 
 /* vfs_vnode.c: the vnode cache. */
+size_t vfs_hash_maxbuckets(void);
 int vcache_init(void);
 void vcache_fini(void);
 /*

@@ -460,6 +460,22 @@ static int nvnodes_param(uint64_t *valp)
 	return EINVAL;
 }
 
+/*
+ * The most buckets a VFS hash table (vnodes, names) gets: 2^17, or fewer
+ * under RUMP_MEMLIMIT so that each table takes at most 1/64 of the limit
+ * (a 1 MiB kernel still boots with the default RUMP_NVNODES).
+ */
+size_t vfs_hash_maxbuckets(void)
+{
+	uint64_t limit = kmem_limit();
+	size_t max = 1u << 17;
+
+	while (max > 64 && limit != 0 &&
+	       max * sizeof(struct list_head) > limit / 64)
+		max >>= 1;
+	return max;
+}
+
 int vcache_init(void)
 {
 	size_t nbuckets = 64;
@@ -467,7 +483,7 @@ int vcache_init(void)
 
 	if ((error = nvnodes_param(&maxvnodes)) != 0)
 		return error;
-	while (nbuckets < maxvnodes && nbuckets < (1u << 17))
+	while (nbuckets < maxvnodes && nbuckets < vfs_hash_maxbuckets())
 		nbuckets <<= 1;
 	vcache_hash = kmem_alloc(nbuckets * sizeof(*vcache_hash), &M_VNODE);
 	if (vcache_hash == NULL)
