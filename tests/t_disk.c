@@ -7,6 +7,7 @@
  * the partition's place in the image and stop at its end, a mount opens
  * it through bdev_open_mount, removal is EBUSY while one is open; a host
  * file the process cannot write is a read-only disk (EROFS).  An
+ * image made by mkfs.ext2 shows its superblock through bread.  An
  * image without a table and one whose GPT checksum is broken give the
  * whole disk only.
  */
@@ -184,6 +185,25 @@ static void check_rdonly(void)
 	test_halt();
 }
 
+/* An image made by mkfs.ext2: its superblock magic through bread. */
+static void check_ext2(void)
+{
+	static unsigned char buf[1024];
+	uint64_t size;
+	uint32_t ss;
+	int rdonly;
+
+	test_boot();
+	CHECK_EQ(rump_pub_etfs_register("/dev/disk0", img, RUMP_ETFS_BLK), 0);
+	CHECK_KERN(rump_test_bio_open("/dev/disk0", 1, &size, &ss, &rdonly));
+	CHECK_EQ(size, IMG_SIZE);
+	CHECK_KERN(rump_test_bio_read(2, 1024, 0, buf));
+	CHECK(buf[56] == 0x53 && buf[57] == 0xef); /* s_magic */
+	CHECK_KERN(rump_test_bio_close());
+	CHECK_EQ(rump_pub_etfs_remove("/dev/disk0"), 0);
+	test_halt();
+}
+
 /* No partitions: the whole disk only. */
 static void check_nopart(void)
 {
@@ -244,6 +264,10 @@ int main(int argc, char **argv)
 		check_nopart();
 		return 0;
 	}
+	if (strcmp(arg, "ext2") == 0) {
+		check_ext2();
+		return 0;
+	}
 	if (strcmp(arg, "rdonly") == 0) {
 		check_rdonly();
 		return 0;
@@ -287,6 +311,12 @@ int main(int argc, char **argv)
 	fill(2, 4 * MIB, 2 * MIB);
 	fill(3, 6 * MIB, MIB);
 	run_child("gpt4k");
+
+	/* A file system made by mkfs.ext2 on the whole image. */
+	make_blank();
+	snprintf(cmd, sizeof(cmd), "mkfs.ext2 -q -F %s", img);
+	run(cmd);
+	run_child("ext2");
 
 	/* No table at all; then a GPT whose entries checksum is broken. */
 	make_blank();
