@@ -5,7 +5,9 @@
  * as an etfs block device gives /dev/disk0 and /dev/disk0p<N> per
  * partition; each partition shows its own bytes and size, writes land at
  * the partition's place in the image and stop at its end, a mount opens
- * it through bdev_open_mount, removal is EBUSY while one is open.  An
+ * it through bdev_open_mount, removal is EBUSY while one is open; a host
+ * file the process cannot write is a read-only disk (EROFS).  An
+ * image made by mkfs.ext2 shows its superblock through bread.  An
  * image without a table and one whose GPT checksum is broken give the
  * whole disk only.
  */
@@ -22,6 +24,7 @@ int rump_test_bio_open(const char *path, int rdonly, uint64_t *sizep,
 		       uint32_t *secsizep, int *rdonlyp);
 int rump_test_bio_close(void);
 int rump_test_bio_read(int64_t blkno, int size, int flags, void *data);
+int rump_test_bio_write(int64_t blkno, int size, int how, int fill);
 
 #define MIB (1024 * 1024)
 #define IMG_SIZE (8 * MIB)
@@ -132,8 +135,14 @@ static void check_disk(uint64_t s1, uint64_t n1, uint64_t s2, uint64_t n2,
 	CHECK_EQ(rdonly, 0);
 	CHECK_KERN(rump_test_bio_read(8, 4096, 0, buf));
 	CHECK_EQ(buf[0], content(2, 4096));
-	if (secsize == 4096) /* not whole sectors */
-		CHECK_EQ(rump_test_bio_read(1, 512, 0, buf), RUMP_EINVAL);
+	if (secsize == 4096) {
+		/* Part of a sector: read through a bounce buffer (a
+		 * superblock at byte 1024); written, EINVAL. */
+		CHECK_KERN(rump_test_bio_read(2, 1024, 0, buf));
+		CHECK_EQ(buf[0], content(2, 1024));
+		CHECK_EQ(buf[1023], content(2, 2047));
+		CHECK_EQ(rump_test_bio_write(34, 512, 5, 0x11), RUMP_EINVAL);
+	}
 	CHECK_EQ(rump_pub_etfs_remove("/dev/disk0"), EBUSY);
 	CHECK_KERN(rump_test_bio_close());
 
@@ -143,6 +152,55 @@ static void check_disk(uint64_t s1, uint64_t n1, uint64_t s2, uint64_t n2,
 	CHECK_EQ(rump_pub_etfs_remove("/dev/disk0"), 0);
 	CHECK_ERRNO(rump_sys_stat("/dev/disk0p1", &st), ENOENT);
 	CHECK_ERRNO(rump_sys_stat("/dev/disk0", &st), ENOENT);
+	test_halt();
+}
+
+/*
+ * A host file this process cannot write (mode 0444; root first becomes
+ * nobody, as root may write anything): a read-only disk.
+ */
+static void check_rdonly(void)
+{
+	static unsigned char buf[512];
+	uint64_t size;
+	uint32_t ss;
+	int rdonly, fd;
+
+	if (getuid() == 0)
+		CHECK(setgid(65534) == 0 && setuid(65534) == 0);
+	test_boot();
+	CHECK_EQ(rump_pub_etfs_register("/dev/disk0", img, RUMP_ETFS_BLK), 0);
+	CHECK_ERRNO(rump_sys_open("/dev/disk0p1", O_RDWR), EROFS);
+	fd = (int)CHECK_SYS(rump_sys_open("/dev/disk0p1", O_RDONLY));
+	CHECK_EQ(rump_sys_pread(fd, buf, 512, 512), 512);
+	CHECK_EQ(buf[0], content(1, 512));
+	CHECK_SYS(rump_sys_close(fd));
+	CHECK_EQ(rump_test_bio_open("/dev/disk0p1", 0, &size, &ss, &rdonly),
+		 RUMP_EROFS);
+	CHECK_KERN(rump_test_bio_open("/dev/disk0p1", 1, &size, &ss, &rdonly));
+	CHECK_EQ(rdonly, 1);
+	CHECK_EQ(rump_test_bio_write(8, 4096, 5, 0x42), RUMP_EROFS);
+	CHECK_KERN(rump_test_bio_close());
+	CHECK_EQ(rump_pub_etfs_remove("/dev/disk0"), 0);
+	test_halt();
+}
+
+/* An image made by mkfs.ext2: its superblock magic through bread. */
+static void check_ext2(void)
+{
+	static unsigned char buf[1024];
+	uint64_t size;
+	uint32_t ss;
+	int rdonly;
+
+	test_boot();
+	CHECK_EQ(rump_pub_etfs_register("/dev/disk0", img, RUMP_ETFS_BLK), 0);
+	CHECK_KERN(rump_test_bio_open("/dev/disk0", 1, &size, &ss, &rdonly));
+	CHECK_EQ(size, IMG_SIZE);
+	CHECK_KERN(rump_test_bio_read(2, 1024, 0, buf));
+	CHECK(buf[56] == 0x53 && buf[57] == 0xef); /* s_magic */
+	CHECK_KERN(rump_test_bio_close());
+	CHECK_EQ(rump_pub_etfs_remove("/dev/disk0"), 0);
 	test_halt();
 }
 
@@ -175,7 +233,7 @@ static void run_child(const char *arg)
 
 int main(int argc, char **argv)
 {
-	const char *tmp = getenv("TMPDIR"), *arg = argc > 1 ? argv[1] : "";
+	const char *arg = argc > 1 ? argv[1] : "";
 	char cmd[1024];
 	int fd;
 
@@ -186,8 +244,8 @@ int main(int argc, char **argv)
 	if (getenv("T_DISK_IMG") != NULL) {
 		snprintf(img, sizeof(img), "%s", getenv("T_DISK_IMG"));
 	} else {
-		snprintf(img, sizeof(img), "%s/t_disk.%d.img",
-			 tmp ? tmp : "/tmp", (int)getpid());
+		/* In /tmp, not TMPDIR: "nobody" must reach it (rdonly). */
+		snprintf(img, sizeof(img), "/tmp/t_disk.%d.img", (int)getpid());
 		setenv("T_DISK_IMG", img, 1);
 	}
 	if (strcmp(arg, "mbr") == 0) {
@@ -204,6 +262,14 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(arg, "none") == 0) {
 		check_nopart();
+		return 0;
+	}
+	if (strcmp(arg, "ext2") == 0) {
+		check_ext2();
+		return 0;
+	}
+	if (strcmp(arg, "rdonly") == 0) {
+		check_rdonly();
 		return 0;
 	}
 
@@ -228,6 +294,10 @@ int main(int argc, char **argv)
 	fill(2, 3 * MIB, 3 * MIB);
 	fill(3, 6 * MIB, MIB);
 	run_child("gpt");
+	/* The same image, read-only. */
+	CHECK_SYS(chmod(img, 0444));
+	run_child("rdonly");
+	CHECK_SYS(chmod(img, 0644));
 
 	/* GPT with 4096-byte sectors: 2 MiB at 1 MiB, 2 MiB at 4 MiB. */
 	make_blank();
@@ -241,6 +311,12 @@ int main(int argc, char **argv)
 	fill(2, 4 * MIB, 2 * MIB);
 	fill(3, 6 * MIB, MIB);
 	run_child("gpt4k");
+
+	/* A file system made by mkfs.ext2 on the whole image. */
+	make_blank();
+	snprintf(cmd, sizeof(cmd), "mkfs.ext2 -q -F %s", img);
+	run(cmd);
+	run_child("ext2");
 
 	/* No table at all; then a GPT whose entries checksum is broken. */
 	make_blank();

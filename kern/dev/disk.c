@@ -3,8 +3,10 @@
  * block driver "disk" in the device switch.  Disks are numbered units;
  * a device number names a unit and a partition index.  open/close count
  * users per partition (detach is EBUSY while any is open), strategy
- * checks that a transfer is whole sectors inside the partition and hands
- * it to the backend at the disk offset.  The faction may stop before the
+ * checks that a transfer lies inside the partition and hands it to the
+ * backend at the disk offset; a read of part of a sector (512-byte units
+ * on a 4096-byte-sector disk) reads the whole sectors into a bounce
+ * buffer, a write of part of one is EINVAL.  The faction may stop before the
  * VFS lets go of its disks at shutdown: then it stays usable until the
  * last disk is detached, and that detach frees what is left.
  */
@@ -14,6 +16,8 @@
 #include <sys/systm.h>
 
 #include "disk.h"
+
+KMEM_TYPE_DEFINE(M_DISK, "disk");
 
 #define DISK_MAXUNITS 1024
 
@@ -72,6 +76,59 @@ static int disk_close(dev_t dev, int flags)
 	return 0;
 }
 
+/* A read of part of a sector: the whole sectors, then the part asked. */
+struct disk_bounce {
+	struct buf db_buf;
+	struct buf *db_orig;
+	size_t db_skip;
+};
+
+static void disk_bounce_done(struct buf *b)
+{
+	struct disk_bounce *db = container_of(b, struct disk_bounce, db_buf);
+	struct buf *bp = db->db_orig;
+
+	bp->b_error = b->b_error;
+	bp->b_resid = bp->b_bcount;
+	if (b->b_error == 0 && b->b_resid == 0) {
+		memcpy(bp->b_data, (char *)b->b_data + db->db_skip,
+		       (size_t)bp->b_bcount);
+		bp->b_resid = 0;
+	} else if (bp->b_error == 0) {
+		bp->b_error = EIO;
+	}
+	kmem_free(b->b_data, (size_t)b->b_bcount, &M_DISK);
+	kmem_free(db, sizeof(*db), &M_DISK);
+	biodone(bp);
+}
+
+static int disk_read_partial(struct disk *dk, struct buf *bp, uint64_t start,
+			     uint64_t off)
+{
+	uint64_t ss = dk->dk_secsize, a = off / ss * ss;
+	uint64_t len = roundup(off + (uint64_t)bp->b_bcount, ss) - a;
+	struct disk_bounce *db = kmem_zalloc(sizeof(*db), &M_DISK);
+
+	if (db == NULL || len > INT32_MAX ||
+	    (db->db_buf.b_data = kmem_alloc((size_t)len, &M_DISK)) == NULL) {
+		if (db != NULL)
+			kmem_free(db, sizeof(*db), &M_DISK);
+		bp->b_error = ENOMEM;
+		bp->b_resid = bp->b_bcount;
+		biodone(bp);
+		return ENOMEM;
+	}
+	db->db_orig = bp;
+	db->db_skip = (size_t)(off - a);
+	db->db_buf.b_bcount = (int)len;
+	db->db_buf.b_blkno = btodb(a);
+	db->db_buf.b_dev = bp->b_dev;
+	db->db_buf.b_flags = B_BUSY | B_READ | B_NOCACHE;
+	db->db_buf.b_iodone = disk_bounce_done;
+	dk->dk_ops->do_strategy(dk, &db->db_buf, start + a);
+	return 0;
+}
+
 static int disk_strategy(struct buf *bp)
 {
 	struct disk *dk;
@@ -90,9 +147,10 @@ static int disk_strategy(struct buf *bp)
 		if (bp->b_blkno < 0 || bp->b_bcount < 0 || off > size ||
 		    (uint64_t)bp->b_bcount > size - off)
 			error = EIO; /* outside the partition */
-		else if (off % dk->dk_secsize != 0 ||
-			 bp->b_bcount % dk->dk_secsize != 0)
-			error = EINVAL; /* not whole sectors */
+		else if ((off % dk->dk_secsize != 0 ||
+			  bp->b_bcount % dk->dk_secsize != 0) &&
+			 !(bp->b_flags & B_READ))
+			error = EINVAL; /* a write of part of a sector */
 		else if (!(bp->b_flags & B_READ) && dk->dk_rdonly)
 			error = EROFS;
 	}
@@ -102,6 +160,9 @@ static int disk_strategy(struct buf *bp)
 		biodone(bp);
 		return error;
 	}
+	if (!(bp->b_flags & B_FLUSH) &&
+	    (off % dk->dk_secsize != 0 || bp->b_bcount % dk->dk_secsize != 0))
+		return disk_read_partial(dk, bp, start, off);
 	dk->dk_ops->do_strategy(dk, bp, start + off);
 	return 0;
 }

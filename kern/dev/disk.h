@@ -5,8 +5,9 @@
  * into block devices: one for the whole disk and one per partition found
  * in its MBR or GPT, all under the block major "disk" of the device
  * switch (minor = unit * DISK_MAXPARTS + partition index, 0 the whole
- * disk).  Transfers must be whole sectors; the framework checks bounds
- * and offsets before the backend sees them.
+ * disk).  Writes must be whole sectors, reads may be any multiple of
+ * DEV_BSIZE; the framework checks bounds and offsets, and the backend
+ * sees whole sectors only.
  */
 #ifndef RUMPKERN_DEV_DISK_H_
 #define RUMPKERN_DEV_DISK_H_

@@ -241,9 +241,15 @@ int VOP_READLINK(struct vnode *vp, struct uio *uio)
 
 int VOP_FSYNC(struct vnode *vp, int flags)
 {
+	int error = 0, fserr;
+
+	/* A block device's cached blocks go to the disk first. */
+	if (vp->v_type == VBLK)
+		error = vflushbuf(vp, true);
 	if (vp->v_op->vop_fsync == NULL)
-		return 0;
-	return vp->v_op->vop_fsync(vp, flags);
+		return error;
+	fserr = vp->v_op->vop_fsync(vp, flags);
+	return error != 0 ? error : fserr;
 }
 
 int VOP_FALLOCATE(struct vnode *vp, off_t off, off_t len)
