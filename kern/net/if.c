@@ -236,7 +236,8 @@ static int if_clone_parse(const char *name, struct if_clone **ifcp, int *unitp)
 		unit = unit * 10 + (name[i] - '0');
 	list_foreach(it, &if_cloners)
 	{
-		struct if_clone *ifc = list_entry(it, struct if_clone, ifc_list);
+		struct if_clone *ifc =
+			list_entry(it, struct if_clone, ifc_list);
 		if (strlen(ifc->ifc_name) == plen &&
 		    strncmp(ifc->ifc_name, name, plen) == 0) {
 			*ifcp = ifc;

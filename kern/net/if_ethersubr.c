@@ -111,7 +111,7 @@ int ether_output(struct ifnet *ifp, struct mbuf *m, const struct sockaddr *dst,
 		m_freem(m);
 		return EAFNOSUPPORT;
 	}
-	M_PREPEND(m, ETHER_HDR_LEN, M_NOWAIT);
+	m = if_prepend(m, ETHER_HDR_LEN);
 	if (m == NULL) {
 		if_statinc(ifp, ifs_oqdrops);
 		return ENOBUFS;

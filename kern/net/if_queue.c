@@ -156,3 +156,15 @@ struct mbuf *if_dequeue(struct ifnet *ifp)
 		if_tap(ifp, m, IF_TAP_OUT);
 	return m;
 }
+
+struct mbuf *if_prepend(struct mbuf *m, int hdrlen)
+{
+	if (M_LEADINGSPACE(m) >= hdrlen) {
+		m->m_data -= hdrlen;
+		m->m_len += hdrlen;
+		if (m->m_flags & M_PKTHDR)
+			m->m_pkthdr.len += hdrlen;
+		return m;
+	}
+	return m_prepend(m, hdrlen, M_NOWAIT);
+}

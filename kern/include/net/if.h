@@ -16,10 +16,10 @@
 #define RUMPKERN_NET_IF_H_
 #include <sys/mutex.h>
 #include <sys/queue.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 struct mbuf;
-struct sockaddr;
 struct rtentry;
 struct ifnet;
 
@@ -210,6 +210,11 @@ void if_input(struct ifnet *ifp, struct mbuf *m);
  * when the send queue is full.
  */
 int if_transmit(struct ifnet *ifp, struct mbuf *m);
+/*
+ * Room for hdrlen bytes in front of m (M_PREPEND without its macro
+ * argument pitfalls); on failure frees m and returns NULL.
+ */
+struct mbuf *if_prepend(struct mbuf *m, int hdrlen);
 /* For the driver's start: the next frame to send, or NULL. */
 struct mbuf *if_dequeue(struct ifnet *ifp);
 

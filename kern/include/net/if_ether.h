@@ -13,8 +13,8 @@
 #define ETHER_TYPE_LEN 2
 #define ETHER_HDR_LEN (2 * ETHER_ADDR_LEN + ETHER_TYPE_LEN) /* 14 */
 #define ETHER_CRC_LEN 4
-#define ETHER_MIN_LEN 64   /* with CRC */
-#define ETHER_MAX_LEN 1518 /* with CRC */
+#define ETHER_MIN_LEN 64					 /* with CRC */
+#define ETHER_MAX_LEN 1518					 /* with CRC */
 #define ETHERMTU (ETHER_MAX_LEN - ETHER_HDR_LEN - ETHER_CRC_LEN) /* 1500 */
 #define ETHERMIN (ETHER_MIN_LEN - ETHER_HDR_LEN - ETHER_CRC_LEN) /* 46 */
 

@@ -22,7 +22,7 @@ struct rtentry {
 	struct list_node rt_node; /* in its prefix length's list */
 	struct in_addr rt_dst;	  /* masked */
 	struct in_addr rt_mask;
-	int rt_plen;		  /* prefix length, 0..32 */
+	int rt_plen;		   /* prefix length, 0..32 */
 	struct in_addr rt_gateway; /* RTF_GATEWAY: the next hop */
 	struct ifnet *rt_ifp;	   /* the interface to send on */
 	struct in_addr rt_src;	   /* the source address to prefer */
@@ -54,7 +54,8 @@ struct route {
  * ifp NULL: the interface is that of the route to the gateway (which must
  * be directly reachable: ENETUNREACH otherwise).  EEXIST for the same
  * prefix, EINVAL for a mask that is not contiguous.  src 0 (with no
- * gateway to take it from) leaves the choice to the sender.  *rtp (if not NULL) gets the entry, unheld.
+ * gateway to take it from) leaves the choice to the sender.  *rtp (if not NULL)
+ * gets the entry, unheld.
  */
 int rt_add(struct in_addr dst, struct in_addr mask, struct in_addr gateway,
 	   struct ifnet *ifp, struct in_addr src, int flags,

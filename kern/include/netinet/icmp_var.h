@@ -10,16 +10,16 @@
 struct mbuf;
 
 struct icmpstat {
-	uint64_t icps_error;	    /* calls to icmp_error */
-	uint64_t icps_oldicmp;	    /* no error about an ICMP error */
-	uint64_t icps_oldshort;	    /* no error about a fragment or a short */
-	uint64_t icps_ratelimited;  /* errors suppressed by the rate limit */
+	uint64_t icps_error;	   /* calls to icmp_error */
+	uint64_t icps_oldicmp;	   /* no error about an ICMP error */
+	uint64_t icps_oldshort;	   /* no error about a fragment or a short */
+	uint64_t icps_ratelimited; /* errors suppressed by the rate limit */
 	uint64_t icps_badcode;
 	uint64_t icps_tooshort;
 	uint64_t icps_checksum;
 	uint64_t icps_badlen;
-	uint64_t icps_reflect;	    /* echo replies sent */
-	uint64_t icps_bmcastecho;   /* echo to broadcast/multicast ignored */
+	uint64_t icps_reflect;	  /* echo replies sent */
+	uint64_t icps_bmcastecho; /* echo to broadcast/multicast ignored */
 	uint64_t icps_inhist[ICMP_MAXTYPE + 1];
 	uint64_t icps_outhist[ICMP_MAXTYPE + 1];
 };

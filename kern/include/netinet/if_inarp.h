@@ -13,8 +13,8 @@
 struct mbuf;
 
 struct arpstat {
-	uint64_t as_sndtotal;  /* packets sent */
-	uint64_t as_sndreply;  /* replies sent */
+	uint64_t as_sndtotal; /* packets sent */
+	uint64_t as_sndreply; /* replies sent */
 	uint64_t as_sndrequest;
 	uint64_t as_rcvtotal;
 	uint64_t as_rcvrequest;
@@ -30,11 +30,11 @@ struct arpstat {
 extern struct arpstat arpstat;
 
 /* Tunables. */
-extern uint64_t arp_keep_ns;	/* life of a complete entry (20 min) */
-extern uint64_t arp_retry_ns;	/* interval between requests (1 s) */
-extern int arp_maxtries;	/* requests before giving up (5) */
-extern int arp_maxhold;		/* packets queued per entry (16) */
-extern int arp_maxentries;	/* entries in the cache (1024) */
+extern uint64_t arp_keep_ns;  /* life of a complete entry (20 min) */
+extern uint64_t arp_retry_ns; /* interval between requests (1 s) */
+extern int arp_maxtries;      /* requests before giving up (5) */
+extern int arp_maxhold;	      /* packets queued per entry (16) */
+extern int arp_maxentries;    /* entries in the cache (1024) */
 
 /*
  * The link address of next hop dst on ifp into lla.  0: resolved, m is

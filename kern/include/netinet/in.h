@@ -28,8 +28,8 @@ typedef uint16_t in_port_t;
 #define ntohs(x) htons(x)
 
 /* Multicast groups, host byte order. */
-#define INADDR_UNSPEC_GROUP ((in_addr_t)0xe0000000)	/* 224.0.0.0 */
-#define INADDR_ALLHOSTS_GROUP ((in_addr_t)0xe0000001)	/* 224.0.0.1 */
+#define INADDR_UNSPEC_GROUP ((in_addr_t)0xe0000000)    /* 224.0.0.0 */
+#define INADDR_ALLHOSTS_GROUP ((in_addr_t)0xe0000001)  /* 224.0.0.1 */
 #define INADDR_MAX_LOCAL_GROUP ((in_addr_t)0xe00000ff) /* 224.0.0.255 */
 #define IN_LOOPBACKNET 127
 

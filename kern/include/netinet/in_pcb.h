@@ -37,9 +37,9 @@ struct inpcb {
 	in_port_t inp_lport;	   /* network byte order; 0: unbound */
 	in_port_t inp_fport;
 	int inp_flags;
-	int inp_state;	       /* INP_* state below */
+	int inp_state;		/* INP_* state below */
 	struct route inp_route; /* cached route to the foreign address */
-	struct ip inp_ip;      /* header template: ip_ttl, ip_tos, ip_p */
+	struct ip inp_ip;	/* header template: ip_ttl, ip_tos, ip_p */
 	struct ip_moptions *inp_moptions;
 	int inp_errormtu; /* last PMTU reported by ICMP */
 };
@@ -57,7 +57,7 @@ struct inpcb {
 #define INP_CONNECTED 2
 
 struct inpcbtable {
-	struct list_head inpt_queue; /* every PCB */
+	struct list_head inpt_queue;  /* every PCB */
 	struct list_head *inpt_lhash; /* by local port */
 	struct list_head *inpt_chash; /* by four tuple */
 	uint32_t inpt_lmask, inpt_cmask;
@@ -77,8 +77,7 @@ int in_pcballoc(struct socket *so, struct inpcbtable *table);
  * for an address not ours (multicast and broadcast allowed), EADDRINUSE by
  * the rules above, EAGAIN when no ephemeral port is free.
  */
-int in_pcbbind(struct inpcb *inp, const struct sockaddr_in *sin,
-	       struct lwp *l);
+int in_pcbbind(struct inpcb *inp, const struct sockaddr_in *sin, struct lwp *l);
 /*
  * Connects to sin: picks a source address from the route (or the
  * multicast interface) if the PCB has none, binds an ephemeral port if
@@ -89,8 +88,7 @@ int in_pcbbind(struct inpcb *inp, const struct sockaddr_in *sin,
 int in_pcbconnect(struct inpcb *inp, const struct sockaddr_in *sin,
 		  struct lwp *l);
 /* The source address in_pcbconnect would pick for dst; 0 or an errno. */
-int in_pcbsrcaddr(struct inpcb *inp, struct in_addr dst,
-		  struct in_addr *srcp);
+int in_pcbsrcaddr(struct inpcb *inp, struct in_addr dst, struct in_addr *srcp);
 /* Back to unconnected (the local port stays; the address too if bound). */
 void in_pcbdisconnect(struct inpcb *inp);
 /* Unhashes and frees the PCB; so->so_pcb becomes NULL. */
@@ -103,8 +101,8 @@ struct inpcb *in_pcblookup_connect(struct inpcbtable *table,
  * The bound, unconnected PCB best matching laddr:lport (an exact address
  * before the wildcard); NULL if none.
  */
-struct inpcb *in_pcblookup_bind(struct inpcbtable *table,
-				struct in_addr laddr, in_port_t lport);
+struct inpcb *in_pcblookup_bind(struct inpcbtable *table, struct in_addr laddr,
+				in_port_t lport);
 /* Both in turn: what an incoming segment or datagram belongs to. */
 struct inpcb *in_pcblookup(struct inpcbtable *table, struct in_addr faddr,
 			   in_port_t fport, struct in_addr laddr,

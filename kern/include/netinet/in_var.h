@@ -10,11 +10,11 @@
 #include <netinet/in.h>
 
 struct in_ifaddr {
-	struct ifaddr ia_ifa;	    /* on the interface's if_addrlist */
-	struct list_node ia_list;   /* on in_ifaddrhead */
-	struct in_addr ia_addr;	    /* the address */
-	struct in_addr ia_netmask;  /* its subnet mask */
-	struct in_addr ia_subnet;   /* ia_addr & ia_netmask */
+	struct ifaddr ia_ifa;	     /* on the interface's if_addrlist */
+	struct list_node ia_list;    /* on in_ifaddrhead */
+	struct in_addr ia_addr;	     /* the address */
+	struct in_addr ia_netmask;   /* its subnet mask */
+	struct in_addr ia_subnet;    /* ia_addr & ia_netmask */
 	struct in_addr ia_broadaddr; /* subnet broadcast (IFF_BROADCAST) */
 	int ia_plen;
 };
@@ -56,6 +56,5 @@ struct in_multi {
 int in_addmulti(struct in_addr group, struct ifnet *ifp,
 		struct in_multi **inmp);
 void in_delmulti(struct in_multi *inm);
-struct in_multi *in_lookup_multi(struct in_addr group,
-				 const struct ifnet *ifp);
+struct in_multi *in_lookup_multi(struct in_addr group, const struct ifnet *ifp);
 #endif

@@ -36,9 +36,9 @@ struct icmp {
 #define icmp_ip icmp_dun.id_ip
 #define icmp_data icmp_dun.id_data
 
-#define ICMP_MINLEN 8				/* header of every message */
-#define ICMP_ERRLEN (ICMP_MINLEN + 20 + 8)	/* shortest error */
-#define ICMP_ADVLENMIN (ICMP_MINLEN + 20 + 8)	/* what an error must quote */
+#define ICMP_MINLEN 8			      /* header of every message */
+#define ICMP_ERRLEN (ICMP_MINLEN + 20 + 8)    /* shortest error */
+#define ICMP_ADVLENMIN (ICMP_MINLEN + 20 + 8) /* what an error must quote */
 
 #define ICMP_ECHOREPLY 0
 #define ICMP_UNREACH 3

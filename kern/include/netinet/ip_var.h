@@ -15,45 +15,45 @@ struct socket;
 
 /* Statistics; malformed packets are counted here and dropped. */
 struct ipstat {
-	uint64_t ips_total;	   /* packets received */
-	uint64_t ips_badsum;	   /* bad header checksum */
-	uint64_t ips_tooshort;	   /* shorter than its ip_len */
-	uint64_t ips_toosmall;	   /* shorter than a header */
-	uint64_t ips_badhlen;	   /* ip_hl below 5 or beyond the packet */
-	uint64_t ips_badlen;	   /* ip_len below ip_hl */
-	uint64_t ips_badvers;	   /* not version 4 */
-	uint64_t ips_badaddr;	   /* martian source or destination */
-	uint64_t ips_fragments;	   /* fragments received */
-	uint64_t ips_fragdropped;  /* dropped: limits, bad, duplicates */
-	uint64_t ips_fragtimeout;  /* reassemblies timed out */
-	uint64_t ips_reassembled;  /* datagrams reassembled */
-	uint64_t ips_delivered;	   /* to a transport protocol */
-	uint64_t ips_noproto;	   /* unknown protocol */
-	uint64_t ips_notforus;	   /* not ours and not forwarding */
-	uint64_t ips_forward;	   /* forwarded */
-	uint64_t ips_cantforward;  /* could not forward */
-	uint64_t ips_localout;	   /* sent by ip_output */
-	uint64_t ips_noroute;	   /* no route on output */
-	uint64_t ips_odropped;	   /* no buffers, queue full */
-	uint64_t ips_fragmented;   /* datagrams fragmented on output */
-	uint64_t ips_ofragments;   /* fragments made */
-	uint64_t ips_cantfrag;	   /* DF set and too big */
-	uint64_t ips_badoptions;   /* malformed options */
-	uint64_t ips_timxceed;	   /* TTL ran out while forwarding */
+	uint64_t ips_total;	  /* packets received */
+	uint64_t ips_badsum;	  /* bad header checksum */
+	uint64_t ips_tooshort;	  /* shorter than its ip_len */
+	uint64_t ips_toosmall;	  /* shorter than a header */
+	uint64_t ips_badhlen;	  /* ip_hl below 5 or beyond the packet */
+	uint64_t ips_badlen;	  /* ip_len below ip_hl */
+	uint64_t ips_badvers;	  /* not version 4 */
+	uint64_t ips_badaddr;	  /* martian source or destination */
+	uint64_t ips_fragments;	  /* fragments received */
+	uint64_t ips_fragdropped; /* dropped: limits, bad, duplicates */
+	uint64_t ips_fragtimeout; /* reassemblies timed out */
+	uint64_t ips_reassembled; /* datagrams reassembled */
+	uint64_t ips_delivered;	  /* to a transport protocol */
+	uint64_t ips_noproto;	  /* unknown protocol */
+	uint64_t ips_notforus;	  /* not ours and not forwarding */
+	uint64_t ips_forward;	  /* forwarded */
+	uint64_t ips_cantforward; /* could not forward */
+	uint64_t ips_localout;	  /* sent by ip_output */
+	uint64_t ips_noroute;	  /* no route on output */
+	uint64_t ips_odropped;	  /* no buffers, queue full */
+	uint64_t ips_fragmented;  /* datagrams fragmented on output */
+	uint64_t ips_ofragments;  /* fragments made */
+	uint64_t ips_cantfrag;	  /* DF set and too big */
+	uint64_t ips_badoptions;  /* malformed options */
+	uint64_t ips_timxceed;	  /* TTL ran out while forwarding */
 };
 extern struct ipstat ipstat;
 
 /* Tunables (sysctl-style knobs). */
-extern int ip_forwarding;    /* 0 (default): never route between interfaces */
-extern int ip_defttl;	     /* IPDEFTTL */
+extern int ip_forwarding;     /* 0 (default): never route between interfaces */
+extern int ip_defttl;	      /* IPDEFTTL */
 extern int ip_maxfragpackets; /* datagrams being reassembled at once */
 extern int ip_maxfrags;	      /* fragments held for reassembly in total */
 extern uint64_t ip_reass_timeout_ns; /* an incomplete datagram's life */
 
 /* ip_output flags. */
-#define IP_FORWARDING 0x0001	 /* forwarding: keep ip_id, ip_ttl decremented */
-#define IP_RAWOUTPUT 0x0002	 /* the caller built the whole header */
-#define IP_ROUTETOIF 0x0010	 /* SO_DONTROUTE: direct to the interface */
+#define IP_FORWARDING 0x0001 /* forwarding: keep ip_id, ip_ttl decremented */
+#define IP_RAWOUTPUT 0x0002  /* the caller built the whole header */
+#define IP_ROUTETOIF 0x0010  /* SO_DONTROUTE: direct to the interface */
 #define IP_ALLOWBROADCAST 0x0020 /* SO_BROADCAST */
 #define IP_NOIPNEWID 0x0040	 /* keep the caller's ip_id */
 

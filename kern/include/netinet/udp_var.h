@@ -16,7 +16,7 @@ struct udpstat {
 	uint64_t udps_noportbcast; /* nobody bound, broadcast: dropped */
 	uint64_t udps_fullsock;	   /* receive buffer full */
 	uint64_t udps_delivered;
-	uint64_t udps_opackets;	   /* datagrams sent */
+	uint64_t udps_opackets; /* datagrams sent */
 	uint64_t udps_nomem;
 };
 extern struct udpstat udpstat;
