@@ -215,10 +215,12 @@ static void icmp_notify(struct mbuf *m, int hlen, int icmplen, int type,
 
 	if (cmd < 0) {
 		icmpstat.icps_badcode++;
+		m_freem(m);
 		return;
 	}
 	if (icmplen < ICMP_ADVLENMIN) {
 		icmpstat.icps_badlen++;
+		m_freem(m);
 		return;
 	}
 	if ((m = m_pullup(m, MIN(m->m_pkthdr.len,

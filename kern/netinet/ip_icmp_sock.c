@@ -193,9 +193,10 @@ static int ping_disconnect(struct socket *so)
 	return 0;
 }
 
-static int ping_shutdown(struct socket *so)
+/* The socket layer marked the socket; a datagram protocol has no peer
+ * to tell. */
+static int ping_shutdown(struct socket *so, int how)
 {
-	socantsendmore(so);
 	return 0;
 }
 

@@ -225,9 +225,10 @@ static int rip_disconnect(struct socket *so)
 	return 0;
 }
 
-static int rip_shutdown(struct socket *so)
+/* The socket layer marked the socket; a datagram protocol has no peer
+ * to tell. */
+static int rip_shutdown(struct socket *so, int how)
 {
-	socantsendmore(so);
 	return 0;
 }
 

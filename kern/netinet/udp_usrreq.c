@@ -339,9 +339,10 @@ static int udp_disconnect(struct socket *so)
 	return 0;
 }
 
-static int udp_shutdown(struct socket *so)
+/* The socket layer marked the socket; a datagram protocol has no peer
+ * to tell. */
+static int udp_shutdown(struct socket *so, int how)
 {
-	socantsendmore(so);
 	return 0;
 }
 
