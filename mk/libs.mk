@@ -27,6 +27,27 @@ rumpfs_tmpfs_SOLIBS := -lrumpvfs -lrump
 rumpfs_tmpfs_PC_REQUIRES := rumpvfs
 rumpfs_tmpfs_PC_DESC := rump kernel tmpfs: the in-memory file system with size and inode limits
 
+# The interface layer (component net_net: interfaces, routes, netisr,
+# loopback, Ethernet, pcap), the Internet protocols (component
+# net_netinet: ARP, IPv4, ICMP, UDP, raw and ping sockets; TCP's
+# kern/netinet/tcp_*.c join it) and the configuration calls of
+# <rump/netconfig.h> (no component).  docs/net-inet.md.
+KERNLIBS += rumpnet_net rumpnet_netinet rumpnet_config
+rumpnet_net_KSRC := $(wildcard kern/net/if*.c kern/net/route*.c \
+	kern/net/ether*.c kern/net/loopback*.c kern/net/pcap*.c)
+rumpnet_net_SOLIBS := -lrumpnet -lrump
+rumpnet_net_PC_REQUIRES := rumpnet
+rumpnet_net_PC_DESC := rump kernel network interfaces: lo0, routing, Ethernet, packet capture
+rumpnet_netinet_KSRC := $(wildcard kern/netinet/*.c)
+rumpnet_netinet_SOLIBS := -lrumpnet_net -lrumpnet -lrump
+rumpnet_netinet_PC_REQUIRES := rumpnet_net
+rumpnet_netinet_PC_DESC := rump kernel IPv4: ARP, IP, ICMP, UDP, TCP, raw sockets
+rumpnet_config_KSRC := $(filter-out %_host.c,$(wildcard kern/netconfig/*.c))
+rumpnet_config_HSRC := $(wildcard kern/netconfig/*_host.c)
+rumpnet_config_SOLIBS := -lrumpnet_netinet -lrumpnet_net -lrumpnet -lrump -lrumphost
+rumpnet_config_PC_REQUIRES := rumpnet_netinet
+rumpnet_config_PC_DESC := rump kernel network configuration: rump_pub_netconfig_*
+
 rumphost_SRC := $(wildcard lib/rumphost/*.c)
 rumphost_PC_DESC := host-ABI translation between a Linux host and the kernel
 rumphost_EXPORT := rumphost_[a-z]*

@@ -130,6 +130,11 @@ int pcap_attach(struct ifnet *ifp, const char *path)
 	return 0;
 }
 
+bool pcap_busy(struct ifnet *ifp)
+{
+	return pcap_find(ifp) != NULL;
+}
+
 int pcap_detach(struct ifnet *ifp)
 {
 	struct pcap_writer *pw;

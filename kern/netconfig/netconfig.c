@@ -24,6 +24,7 @@ enum netconfig_op {
 	NETCONFIG_GW,
 	NETCONFIG_LINKSTR,
 	NETCONFIG_CAPTURE,
+	NETCONFIG_CAPTURE_CHECK,
 };
 
 int rump_kern_netconfig(int op, const char *ifname, uint32_t addr,
@@ -101,6 +102,10 @@ int rump_kern_netconfig(int op, const char *ifname, uint32_t addr,
 		break;
 	case NETCONFIG_CAPTURE:
 		error = str != NULL ? pcap_attach(ifp, str) : pcap_detach(ifp);
+		break;
+	case NETCONFIG_CAPTURE_CHECK:
+		/* Before the host side empties the file: not in use here. */
+		error = pcap_busy(ifp) ? EBUSY : 0;
 		break;
 	default:
 		error = EINVAL;

@@ -25,6 +25,7 @@ enum {
 	NETCONFIG_GW,
 	NETCONFIG_LINKSTR,
 	NETCONFIG_CAPTURE,
+	NETCONFIG_CAPTURE_CHECK,
 };
 int rump_kern_netconfig(int op, const char *ifname, uint32_t addr,
 			uint32_t mask, const char *str);
@@ -108,9 +109,15 @@ int rump_pub_netconfig_ifsetlinkstr(const char *ifname, const char *linkstr)
 int rump_pub_netconfig_ifcapture(const char *ifname, const char *path)
 {
 	if (path != NULL) {
-		/* Empty the file: the kernel writes from its start. */
-		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-			      0644);
+		/* Empty the file (the kernel writes from its start), unless
+		 * the interface is being captured already. */
+		int error = netconfig_call(NETCONFIG_CAPTURE_CHECK, ifname, 0,
+					   0, NULL);
+		int fd;
+
+		if (error != 0)
+			return error;
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (fd == -1)
 			return errno;
 		close(fd);

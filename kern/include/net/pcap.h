@@ -21,6 +21,8 @@ struct ifnet;
  * the host's error opening the file, ENOMEM.
  */
 int pcap_attach(struct ifnet *ifp, const char *path);
+/* Is ifp being captured? */
+bool pcap_busy(struct ifnet *ifp);
 /* Stops and closes the file; ENOENT if ifp is not being captured. */
 int pcap_detach(struct ifnet *ifp);
 /* Packets written and lost (write errors, no memory) on ifp's capture. */
