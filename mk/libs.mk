@@ -62,6 +62,8 @@ rumpnet_config_HSRC := $(wildcard kern/netconfig/*_host.c)
 rumpnet_config_SOLIBS := -lrumpnet_netinet -lrumpnet_net -lrumpnet -lrump -lrumphost
 rumpnet_config_PC_REQUIRES := rumpnet_netinet
 rumpnet_config_PC_DESC := rump kernel network configuration: rump_pub_netconfig_*
+# No component: a program that names the module keeps the library.
+rumpnet_config_PC_FORCE := rump_pub_netconfig_ifcreate
 
 rumphost_SRC := $(wildcard lib/rumphost/*.c)
 rumphost_PC_DESC := host-ABI translation between a Linux host and the kernel
