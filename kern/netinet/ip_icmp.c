@@ -264,6 +264,7 @@ void icmp_input(struct mbuf *m, int hlen, int proto)
 		icmpstat.icps_tooshort++;
 		return;
 	}
+	ip = mtod(m, struct ip *); /* m_pullup may have moved it */
 	/* The checksum covers the ICMP message only. */
 	if (in_cksum_skip(m, hlen, icmplen) != 0) {
 		icmpstat.icps_checksum++;
