@@ -29,6 +29,7 @@ static int posix_ext2_run(const char *type, int bs)
 	ext2_mkimage(type, bs, "32M", img, "", "", "");
 	fs.name = name;
 	fs.scratch = EXT2_POSIX_SCRATCH;
+	fs.symlink_max = bs - 1; /* a slow symlink fills at most one block */
 	fs.caps = FS_ROOT | FS_CAN_SWITCH_USER | FS_CAN_OTHER_PROCESS |
 		  FS_CAN_MOUNT | FS_CAN_MKNOD_DEV | FS_NULL_EFAULT |
 		  FS_HAS_ENOSPC_LIMIT | FS_HAS_INODE_LIMIT;

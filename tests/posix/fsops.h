@@ -62,6 +62,9 @@ struct fsops {
 	const char *scratch; /* absolute, existing, writable by root */
 	unsigned caps;	     /* enum fsops_caps */
 	int max_fds;	     /* the per-process descriptor limit (EMFILE) */
+	/* The longest symbolic link target the file system stores (0:
+	 * PATH_MAX - 1); ext2/3/4 stores at most a block less one byte. */
+	int symlink_max;
 
 	/* errno of the front end: the last failed call's error. */
 	int (*get_errno)(void);
