@@ -84,7 +84,7 @@ static void type_link(struct kmem_type *t)
 	    !atomic_cas_bool(&t->kt_linked, 0, 1))
 		return;
 	do {
-		head = types;
+		head = atomic_load_relaxed(&types);
 		t->kt_next = head;
 	} while (!atomic_cas_bool(&types, head, t));
 }
