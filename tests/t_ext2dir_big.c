@@ -117,10 +117,12 @@ static void big_dir(const char *mkfs, const char *type, int n, int levels)
 			rump_sys_open(path, O_CREAT | O_EXCL | O_WRONLY, 0644));
 		CHECK_SYS(rump_sys_close(fd));
 	}
+	test_log("created\n");
 	for (int i = 0; i < n; i++) {
 		name_of(path, sizeof(path), i);
 		CHECK_SYS(rump_sys_stat(path, &st));
 	}
+	test_log("looked up\n");
 	CHECK_EQ(list_count("/mnt/big", seen, n, sizeof(out) * 16), n);
 	for (int i = 0; i < n; i++)
 		CHECK_EQ(seen[i], 1);

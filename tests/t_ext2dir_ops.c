@@ -277,7 +277,27 @@ static void ops_on(const char *mkfs, const char *type)
 	list_dir("/mnt/big", list, 16, &count);
 	CHECK_EQ(count, 2000);
 	get_file("/mnt/d2/sub/moved", "moved");
+	/* Emptied leaves (without csum they look like index blocks) are
+	 * still leaves: list, look up, refill, remove the directory. */
+	for (int i = 0; i < 3000; i++) {
+		char p[64];
+		snprintf(p, sizeof(p), "/mnt/big/file-%05d-with-a-longish-name",
+			 i);
+		if (i % 3 != 0)
+			CHECK_SYS(rump_sys_unlink(p));
+	}
+	list_dir("/mnt/big", list, 16, &count);
+	CHECK_EQ(count, 0);
+	CHECK_ERRNO(
+		rump_sys_stat("/mnt/big/file-00001-with-a-longish-name", &st),
+		ENOENT);
+	put_file("/mnt/big/again", "again");
+	get_file("/mnt/big/again", "again");
+	CHECK_ERRNO(rump_sys_rmdir("/mnt/big"), ENOTEMPTY);
+	CHECK_SYS(rump_sys_unlink("/mnt/big/again"));
+	CHECK_SYS(rump_sys_rmdir("/mnt/big"));
 	umount_img();
+	fsck_clean("emptied big directory");
 }
 
 int main(int argc, char **argv)

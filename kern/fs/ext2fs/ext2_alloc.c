@@ -452,8 +452,8 @@ int ext2_ifree(struct ext2_trans *tp, struct ext2_inode *ip)
 
 	mutex_enter(&em->em_lock);
 	error = ext2_inumber_free(tp, em, ip->i_number, ext2_isdir(ip));
-	mutex_exit(&em->em_lock);
 	if (error == 0)
 		ip->i_freed = true;
+	mutex_exit(&em->em_lock);
 	return error;
 }

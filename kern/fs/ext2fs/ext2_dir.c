@@ -65,7 +65,6 @@ static void dirblk_setup(struct ext2_inode *dp, uint64_t lblk,
 	bi->b_lblk = lblk;
 	bi->b_filetype = ext2_dir_filetype(em);
 	db->db_tail = false;
-	db->db_dxnode = false;
 }
 
 int ext2_dirblk_read(struct ext2_inode *dp, uint64_t lblk,
@@ -80,12 +79,11 @@ int ext2_dirblk_read(struct ext2_inode *dp, uint64_t lblk,
 		return error;
 	dirblk_setup(dp, lblk, db);
 	data = bi->b_data;
-	/* An interior tree block: one empty record over the whole block. */
-	if (ext2_dir_get32(data) == 0 &&
-	    ext2_dir_reclen_get(data, bi->b_size) == bi->b_size) {
-		db->db_dxnode = true;
-		return 0;
-	}
+	/*
+	 * An interior tree block reads as one unused record over the whole
+	 * block (that is its design), without a checksum tail: walks see
+	 * it as empty.  An emptied leaf looks the same without csum.
+	 */
 	if (em->em_csum && ext2_dir_tail_present(data, bi->b_size)) {
 		db->db_tail = true;
 		bi->b_end = bi->b_size - EXT2_DIR_TAIL_SIZE;
@@ -159,10 +157,6 @@ static int dir_find_linear(struct ext2_inode *dp, const char *name, size_t len,
 			continue;
 		if (error != 0)
 			return error;
-		if (db.db_dxnode) {
-			ext2_dirblk_release(&db);
-			continue;
-		}
 		prev.d_off = UINT32_MAX;
 		for (off = 0; ext2_dir_block_entry(&db.db_bi, off, &de) == 0;
 		     off += de.d_reclen) {
@@ -235,10 +229,6 @@ static int dir_add_linear(struct ext2_trans *tp, struct ext2_inode *dp,
 			continue;
 		if (error != 0)
 			return error;
-		if (db.db_dxnode) {
-			ext2_dirblk_release(&db);
-			continue;
-		}
 		error = ext2_dir_block_room(&db.db_bi, need, &off);
 		if (error == 0) {
 			ext2_dir_block_insert(&db.db_bi, off, ino, name, len,
@@ -291,8 +281,7 @@ static int dir_reread(struct ext2_inode *dp, const struct ext2_dirpos *pos,
 
 	if ((error = ext2_dirblk_read(dp, pos->p_lblk, db)) != 0)
 		return error == ENOENT ? EIO : error;
-	if (db->db_dxnode ||
-	    ext2_dir_block_entry(&db->db_bi, pos->p_off, &de) != 0 ||
+	if (ext2_dir_block_entry(&db->db_bi, pos->p_off, &de) != 0 ||
 	    de.d_ino != pos->p_ino ||
 	    (pos->p_prev != UINT32_MAX &&
 	     (ext2_dir_block_entry(&db->db_bi, pos->p_prev, &de) != 0 ||
@@ -378,14 +367,12 @@ int ext2_dir_isempty(struct ext2_inode *dp, bool *emptyp)
 			continue;
 		if (error != 0)
 			return error;
-		if (!db.db_dxnode)
-			for (off = 0;
-			     ext2_dir_block_entry(&db.db_bi, off, &de) == 0;
-			     off += de.d_reclen)
-				if (de.d_ino != 0 && !dir_is_dot(&de)) {
-					*emptyp = false;
-					break;
-				}
+		for (off = 0; ext2_dir_block_entry(&db.db_bi, off, &de) == 0;
+		     off += de.d_reclen)
+			if (de.d_ino != 0 && !dir_is_dot(&de)) {
+				*emptyp = false;
+				break;
+			}
 		ext2_dirblk_release(&db);
 	}
 	return 0;
@@ -451,8 +438,7 @@ int ext2_dir_readdir_linear(struct ext2_inode *dp, struct uio *uio, bool *eofp)
 		}
 		if (error != 0)
 			break;
-		for (off = 0; !db.db_dxnode &&
-			      ext2_dir_block_entry(&db.db_bi, off, &de) == 0;
+		for (off = 0; ext2_dir_block_entry(&db.db_bi, off, &de) == 0;
 		     off += de.d_reclen) {
 			next = (lblk << em->em_bshift) + off + de.d_reclen;
 			if (off + de.d_reclen >= db.db_bi.b_end)

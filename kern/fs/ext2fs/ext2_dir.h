@@ -227,8 +227,7 @@ struct buf;
 struct ext2_dirblk {
 	struct buf *db_bp;
 	struct ext2_dir_blockinfo db_bi;
-	bool db_tail;	/* ends in a checksum tail */
-	bool db_dxnode; /* an interior hash tree block (no entries) */
+	bool db_tail; /* ends in a checksum tail */
 };
 /* Where an entry is: block, offset, predecessor (UINT32_MAX: none). */
 struct ext2_dirpos {

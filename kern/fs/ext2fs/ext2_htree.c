@@ -150,10 +150,13 @@ static int dx_read(struct ext2_inode *dp, struct dx_path *p, int level,
 }
 
 /*
- * The path from the root to the leaf for hash.  ENOTSUP when the root is
- * unusable (the caller walks linearly), EIO for a corrupt lower level.
+ * The path from the root to the leaf for a hash: the given one, or (name
+ * not NULL) the name's, computed with the root's version into *hp.
+ * ENOTSUP when the root is unusable (the caller walks linearly), EIO for
+ * a corrupt lower level.
  */
-static int dx_probe(struct ext2_inode *dp, uint32_t hash, struct dx_path *p)
+static int dx_probe(struct ext2_inode *dp, uint32_t hash, const char *name,
+		    size_t len, struct ext2_dir_hash *hp, struct dx_path *p)
 {
 	struct dx_frame *f;
 	int error;
@@ -162,6 +165,13 @@ static int dx_probe(struct ext2_inode *dp, uint32_t hash, struct dx_path *p)
 	if ((error = dx_read(dp, p, 0, 0)) != 0) {
 		path_release(p);
 		return error == EIO ? ENOTSUP : error;
+	}
+	if (name != NULL) {
+		if (htree_hash(dp, p->p_hashver, name, len, hp) != 0) {
+			path_release(p);
+			return ENOTSUP;
+		}
+		hash = hp->h_major;
 	}
 	for (int level = 0;; level++) {
 		f = &p->p_f[level];
@@ -236,10 +246,6 @@ static int dx_read_leaf(struct ext2_inode *dp, uint64_t lblk,
 		return htree_bad(dp, lblk, "leaf outside the directory");
 	if ((error = ext2_dirblk_read(dp, lblk, db)) != 0)
 		return error == ENOENT ? htree_bad(dp, lblk, "hole") : error;
-	if (db->db_dxnode) {
-		ext2_dirblk_release(db);
-		return htree_bad(dp, lblk, "index block used as a leaf");
-	}
 	return 0;
 }
 
@@ -253,14 +259,7 @@ int ext2_htree_find(struct ext2_inode *dp, const char *name, size_t len,
 	uint32_t off;
 	int error;
 
-	if ((error = dx_probe(dp, 0, &p)) != 0)
-		return error;
-	/* The version is known only now: probe again with the hash. */
-	error = htree_hash(dp, p.p_hashver, name, len, &h);
-	path_release(&p);
-	if (error != 0)
-		return ENOTSUP;
-	if ((error = dx_probe(dp, h.h_major, &p)) != 0)
+	if ((error = dx_probe(dp, 0, name, len, &h, &p)) != 0)
 		return error;
 	for (;;) {
 		if ((error = dx_read_leaf(dp, dx_leaf(&p), &db)) != 0)
@@ -568,13 +567,7 @@ int ext2_htree_add(struct ext2_trans *tp, struct ext2_inode *dp,
 	uint64_t oldsize = dp->i_size;
 	int error;
 
-	if ((error = dx_probe(dp, 0, &p)) != 0)
-		return error;
-	error = htree_hash(dp, p.p_hashver, name, len, &h);
-	path_release(&p);
-	if (error != 0)
-		return ENOTSUP;
-	if ((error = dx_probe(dp, h.h_major, &p)) != 0)
+	if ((error = dx_probe(dp, 0, name, len, &h, &p)) != 0)
 		return error;
 	if ((error = dx_read_leaf(dp, dx_leaf(&p), &db)) != 0)
 		goto out;
@@ -628,7 +621,7 @@ int ext2_htree_convert(struct ext2_trans *tp, struct ext2_inode *dp)
 		return ENOTSUP;
 	if ((error = ext2_dirblk_read(dp, 0, &db)) != 0)
 		return error == ENOENT ? ENOTSUP : error;
-	if (db.db_dxnode || ext2_dir_block_entry(&db.db_bi, 0, &dot) != 0 ||
+	if (ext2_dir_block_entry(&db.db_bi, 0, &dot) != 0 ||
 	    ext2_dir_block_entry(&db.db_bi, dot.d_reclen, &dotdot) != 0 ||
 	    dot.d_namelen != 1 || dot.d_name[0] != '.' ||
 	    dotdot.d_namelen != 2 || dotdot.d_name[0] != '.' ||
@@ -885,7 +878,7 @@ int ext2_htree_readdir(struct ext2_inode *dp, struct uio *uio, bool *eofp)
 	int error;
 
 	*eofp = false;
-	error = dx_probe(dp, (uint32_t)(cookie >> 32) << 1, &p);
+	error = dx_probe(dp, (uint32_t)(cookie >> 32) << 1, NULL, 0, NULL, &p);
 	if (error != 0)
 		return error;
 	/* dx_probe checked the root's ".." record at 12. */
