@@ -4,8 +4,8 @@
  * made by the host's mkfs (16 MiB and 2048 inodes like the small tmpfs,
  * so filling one gives ENOSPC): "stat." (attributes, times, truncation)
  * on ext2, ext3 and ext4 with 1 KiB and 4 KiB blocks, and "limit."
- * (ENOSPC on blocks and inodes, name and path limits) on ext4 with 4 KiB
- * blocks (with 1 KiB blocks a link target of PATH_MAX - 1 bytes is
+ * (ENOSPC on blocks and inodes, name and path limits) on ext2, ext3 and
+ * ext4 with 4 KiB blocks (with 1 KiB blocks a link target of PATH_MAX - 1 bytes is
  * ENAMETOOLONG, as on Linux).  t_ext2dir_posix runs the rest.  After each
  * run the image is unmounted and `e2fsck -fn` must call it clean.
  * T_EXT2_ONLY=N runs only image N.
@@ -29,6 +29,8 @@ static const struct {
 	{"mkfs.ext4 -b 1024", "ext4", "stat."},
 	{"mkfs.ext4 -b 4096", "ext4", "stat."},
 	{"mkfs.ext4 -b 4096", "ext4", "limit."},
+	{"mkfs.ext3 -b 4096", "ext3", "limit."},
+	{"mkfs.ext2 -b 4096", "ext2", "limit."},
 };
 
 static int sh(const char *fmt, ...) __attribute__((__format__(printf, 1, 2)));
