@@ -4,7 +4,7 @@
 # library has only host sources.  <lib>_PC_REQUIRES and <lib>_PC_DESC feed
 # the pkg-config file; <lib>_SOLIBS are the DT_NEEDED of the shared object.
 
-KERNLIBS := rump rumpvfs rumpfs_tmpfs
+KERNLIBS := rump rumpvfs rumpfs_tmpfs rumpdev rumpdev_disk
 HOSTLIBS := rumphost rumpuser rumpuser_fiber
 
 rump_KSRC := $(wildcard kern/base/*.c kern/base/gen/*.c kern/libc/*.c)
@@ -34,6 +34,18 @@ rumpfs_ext2fs_KSRC := $(wildcard kern/fs/ext2fs/*.c kern/fs/ext2fs/jbd2/*.c)
 rumpfs_ext2fs_SOLIBS := -lrumpvfs -lrump
 rumpfs_ext2fs_PC_REQUIRES := rumpvfs
 rumpfs_ext2fs_PC_DESC := rump kernel ext2/ext3/ext4 file system with the jbd2 journal
+
+# The dev faction (component "dev"): the disk framework, partitions (MBR,
+# GPT) and the block driver "disk"; librumpdev_disk: disks on host files,
+# which etfs RUMP_ETFS_BLK registrations use when it is linked.
+rumpdev_KSRC := $(wildcard kern/dev/*.c)
+rumpdev_SOLIBS := -lrump
+rumpdev_PC_REQUIRES := rump
+rumpdev_PC_DESC := rump kernel dev faction: disks and partitions (MBR, GPT)
+rumpdev_disk_KSRC := $(wildcard kern/dev/hostdisk/*.c)
+rumpdev_disk_SOLIBS := -lrumpdev -lrump
+rumpdev_disk_PC_REQUIRES := rumpdev
+rumpdev_disk_PC_DESC := rump kernel disks backed by host files
 
 rumphost_SRC := $(wildcard lib/rumphost/*.c)
 rumphost_PC_DESC := host-ABI translation between a Linux host and the kernel

@@ -4,11 +4,13 @@
  * return the image's bytes, a block past the end is EIO, bad arguments
  * EINVAL; delayed writes reach the image at vflushbuf, held buffers only
  * after bunhold, contiguous delayed writes go as one transfer, sequential
- * reads read ahead.  Children: every block I/O failing (reads EIO, a
+ * reads read ahead, the flusher thread writes delayed blocks on its
+ * own.  Children: every block I/O failing (reads EIO, a
  * delayed write's error reported once by vflushbuf), and the whole cache
  * working within RUMP_MEMLIMIT=1m on an image four times that size.
  */
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -168,6 +170,12 @@ static void test_main(void)
 	for (int i = 0; i < 16; i++)
 		CHECK(image_is((1200 + i * 8) * 512ULL, 4096, 0xb0 + i));
 	CHECK_EQ(st.dirty, 0);
+
+	/* The flusher writes a delayed block back on its own, soon. */
+	CHECK_KERN(rump_test_bio_write(1400, 4096, 1, 0xc7));
+	while (!image_is(1400 * 512, 4096, 0xc7))
+		rump_sys_poll(NULL, 0, 100); /* sleeps in the kernel: on the
+						fiber host its threads run */
 
 	CHECK_KERN(rump_test_bio_close());
 	/* Closed: it can be opened again. */

@@ -3,7 +3,8 @@
  * the device switch: a test driver ("tram", tests/kern/test_devsw.c) as a
  * block device reads and writes its memory through the buffer cache (by
  * read/write on the node and by bread for a mount), as a character device
- * reads its text and counts what is written; a node of a major without a
+ * reads its text and counts what is written; a read-only minor refuses
+ * writes and read-write mounts (EROFS); a node of a major without a
  * driver is ENXIO; every open is closed.
  */
 #include <fcntl.h>
@@ -45,7 +46,9 @@ int main(int argc, char **argv)
 		rump_sys_mknod("/dev/tram1", S_IFBLK | 0600, makedev(bmaj, 1)));
 	CHECK_SYS(rump_sys_mknod("/dev/none", S_IFBLK | 0600, makedev(400, 0)));
 	CHECK_ERRNO(rump_sys_open("/dev/none", O_RDWR), ENXIO);
-	CHECK_ERRNO(rump_sys_open("/dev/tram1", O_RDWR), ENXIO); /* minor */
+	CHECK_SYS(
+		rump_sys_mknod("/dev/tram2", S_IFBLK | 0600, makedev(bmaj, 2)));
+	CHECK_ERRNO(rump_sys_open("/dev/tram2", O_RDWR), ENXIO); /* minor */
 
 	/* The block device: unaligned writes and reads through the cache. */
 	for (size_t i = 0; i < sizeof(buf); i++)
@@ -67,6 +70,21 @@ int main(int argc, char **argv)
 	CHECK(memcmp(buf, back + 1000, 5000) == 0);
 	CHECK_KERN(rump_test_bio_close());
 
+	/* Minor 1: the same bytes, read-only. */
+	CHECK_ERRNO(rump_sys_open("/dev/tram1", O_RDWR), EROFS);
+	fd = (int)CHECK_SYS(rump_sys_open("/dev/tram1", O_RDONLY));
+	CHECK_EQ(rump_sys_pread(fd, back, 5000, 1000), 5000);
+	CHECK(memcmp(buf, back, 5000) == 0);
+	CHECK_SYS(rump_sys_close(fd));
+	CHECK_EQ(rump_test_bio_open("/dev/tram1", 0, &size, &secsize, &rdonly),
+		 RUMP_EROFS);
+	CHECK_KERN(
+		rump_test_bio_open("/dev/tram1", 1, &size, &secsize, &rdonly));
+	CHECK_EQ(rdonly, 1);
+	CHECK_KERN(rump_test_bio_read(2, 512, 0, back));
+	CHECK(memcmp(buf + 24, back, 488) == 0);
+	CHECK_KERN(rump_test_bio_close());
+
 	/* The character device. */
 	fd = (int)CHECK_SYS(rump_sys_open("/dev/rtram0", O_RDWR));
 	CHECK_EQ(rump_sys_read(fd, text, 10), 10);
@@ -81,6 +99,8 @@ int main(int argc, char **argv)
 	CHECK_EQ(written, 300);
 	/* Detached: the node is ENXIO again. */
 	CHECK_ERRNO(rump_sys_open("/dev/tram1", O_RDONLY), ENXIO);
+	CHECK_SYS(rump_sys_unlink("/dev/tram1"));
+	CHECK_SYS(rump_sys_unlink("/dev/tram2"));
 	test_halt();
 	test_log("ok\n");
 	return 0;

@@ -11,10 +11,14 @@
  *    with RUMP_FAULT_POWERCUT=N (and RUMP_FAULT_REORDER for half of the
  *    points), N sampled with a fixed seed over the workload's writes;
  *    every image mounts (replaying its journal), unmounts, and
- *    e2fsck -fn calls it clean.  SCALE multiplies the number of points.
+ *    e2fsck -fn calls it clean (also with a 1024-block journal that wraps);
+ *    SCALE multiplies the number of points.  A bad journal superblock
+ *    refuses the mount (EINVAL, EIO); a read-only mount that would need a
+ *    replay is EROFS.
  */
 #include <fcntl.h>
 #include <stdarg.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -99,6 +103,8 @@ static const char *mkfs_cmd(int conf)
 		"mkfs.ext4 -q -F -b 1024",
 		"mkfs.ext4 -q -F -b 4096",
 		"mkfs.ext3 -q -F -b 1024",
+		/* A 1024-block journal: the log wraps, checkpoints run. */
+		"mkfs.ext4 -q -F -b 1024 -J size=1",
 	};
 	return cmds[conf];
 }
@@ -159,6 +165,59 @@ static void test_replay_debugfs(int conf)
 	CHECK_EQ(
 		run("dumpe2fs -h %s 2>/dev/null | grep -q needs_recovery", img),
 		1);
+	CHECK_EQ(run("e2fsck -fn %s >/dev/null 2>&1", img), 0);
+}
+
+/* ---- A journal superblock that does not check out ---- */
+
+static void corrupt_journal_sb(uint64_t off, uint8_t x)
+{
+	char line[256];
+	uint64_t jblk;
+	uint8_t c;
+	int fd;
+
+	capture(line, sizeof(line), "debugfs -R 'bmap <8> 0' %s 2>/dev/null",
+		img);
+	jblk = strtoull(line, NULL, 10);
+	CHECK(jblk > 0);
+	fd = open(img, O_RDWR);
+	CHECK(fd >= 0);
+	CHECK_EQ(pread(fd, &c, 1, (off_t)(jblk * 1024 + off)), 1);
+	c ^= x;
+	CHECK_EQ(pwrite(fd, &c, 1, (off_t)(jblk * 1024 + off)), 1);
+	close(fd);
+}
+
+static void test_bad_journal(void)
+{
+	static int n;
+	char dev[32];
+
+	/* Its magic: EINVAL.  Its checksum (csum v3 after a mount): EIO. */
+	make_image(0);
+	corrupt_journal_sb(0, 0xff);
+	snprintf(dev, sizeof(dev), "/dev/bad%d", n++);
+	CHECK_EQ(rump_pub_etfs_register(dev, img, RUMP_ETFS_BLK), 0);
+	CHECK_ERRNO(rump_sys_mount(dev, "/mnt", "ext4", 0, ""), EINVAL);
+	make_image(0);
+	mount_img("ext4", 0);
+	CHECK_SYS(rump_sys_unmount("/mnt", 0));
+	corrupt_journal_sb(0x200, 0x01);
+	snprintf(dev, sizeof(dev), "/dev/bad%d", n++);
+	CHECK_EQ(rump_pub_etfs_register(dev, img, RUMP_ETFS_BLK), 0);
+	CHECK_ERRNO(rump_sys_mount(dev, "/mnt", "ext4", 0, ""), EIO);
+	/* A read-only mount of a journal that needs recovery: EROFS. */
+	make_image(0);
+	CHECK_EQ(run("printf 'jo -c\\njw -b 60000 %s/b\\njc\\n' >%s/cmds && "
+		     "debugfs -w -f %s/cmds %s >/dev/null 2>&1",
+		     dir, dir, dir, img),
+		 0);
+	snprintf(dev, sizeof(dev), "/dev/bad%d", n++);
+	CHECK_EQ(rump_pub_etfs_register(dev, img, RUMP_ETFS_BLK), 0);
+	CHECK_ERRNO(rump_sys_mount(dev, "/mnt", "ext4", MS_RDONLY, ""), EROFS);
+	CHECK_SYS(rump_sys_mount(dev, "/mnt", "ext4", 0, ""));
+	CHECK_SYS(rump_sys_unmount("/mnt", 0));
 	CHECK_EQ(run("e2fsck -fn %s >/dev/null 2>&1", img), 0);
 }
 
@@ -414,8 +473,9 @@ int main(int argc, char **argv)
 		test_replay_debugfs(conf);
 		test_abandon(conf);
 	}
+	test_bad_journal();
 	test_halt();
-	for (int conf = 0; conf < 3; conf++)
+	for (int conf = 0; conf < 4; conf++)
 		test_powercut(conf);
 	run("rm -rf %s", dir);
 	return 0;

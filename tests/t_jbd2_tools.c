@@ -33,6 +33,7 @@ int rump_test_jbd2_info(uint32_t *head, uint32_t *tail, uint32_t *seq,
 			uint64_t *checkpoints);
 int rump_test_jbd2_close(void);
 
+#define V2 0x08
 #define V3 0x10
 #define B64 0x2
 #define REVOKE 0x1
@@ -329,8 +330,8 @@ static void test_write(const struct fsconf *fc)
 		 0);
 	if (fc->csum)
 		CHECK_EQ(run("dumpe2fs -h %s 2>/dev/null | grep 'Journal "
-			     "features' | grep -q journal_checksum_v3",
-			     im.path),
+			     "features' | grep -q journal_checksum_v%d",
+			     im.path, (fc->incompat & V3) ? 3 : 2),
 			 0);
 
 	/* logdump reads the cut log: both transactions, every block. */
@@ -595,6 +596,8 @@ int main(int argc, char **argv)
 		{"mkfs.ext4", 1024, V3 | B64 | REVOKE, true},
 		{"mkfs.ext4", 4096, V3 | B64 | REVOKE, true},
 		{"mkfs.ext3", 1024, REVOKE, false},
+		/* csum v2 (16-bit tag checksums) and 32-bit tags. */
+		{"mkfs.ext4 -O ^64bit", 1024, V2 | REVOKE, true},
 	};
 
 	test_init(argc, argv);

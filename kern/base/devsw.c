@@ -149,6 +149,9 @@ struct bio_hostreq {
 	int hr_error;
 };
 
+/* Host completions not yet out of the kernel; shutdown waits for them. */
+static volatile int64_t bio_host_busy;
+
 static void bio_hostreq_rele(struct bio_hostreq *hr)
 {
 	if (atomic_dec_nv(&hr->hr_refs) == 0)
@@ -162,13 +165,15 @@ static void bio_hostdone(void *arg, size_t bytes, int error)
 	hr->hr_bytes = bytes;
 	hr->hr_error = error;
 	if (rumpuser_curlwp() == hr->hr_issuer) {
-		hr->hr_inline = 1;
-	} else {
-		rump_schedule();
-		hr->hr_done(hr->hr_arg, bytes, error);
-		rump_unschedule();
+		atomic_store_release(&hr->hr_inline,
+				     1); /* the issuer ends it */
+		return;
 	}
+	rump_schedule();
+	hr->hr_done(hr->hr_arg, bytes, error);
 	bio_hostreq_rele(hr);
+	rump_unschedule();
+	atomic_dec_nv(&bio_host_busy); /* the last touch of the kernel */
 }
 
 int bio_host_start(int fd, int op, void *data, size_t len, int64_t off,
@@ -182,11 +187,28 @@ int bio_host_start(int fd, int op, void *data, size_t len, int64_t off,
 	hr->hr_arg = arg;
 	hr->hr_issuer = rumpuser_curlwp();
 	hr->hr_refs = 2;
+	atomic_inc_nv(&bio_host_busy);
 	rumpuser_bio(fd, op, data, len, off, bio_hostdone, hr);
-	if (atomic_load_acquire(&hr->hr_inline))
+	if (atomic_load_acquire(&hr->hr_inline)) {
 		hr->hr_done(hr->hr_arg, hr->hr_bytes, hr->hr_error);
-	bio_hostreq_rele(hr);
+		kmem_free(hr, sizeof(*hr), &M_DEVSW);
+		atomic_dec_nv(&bio_host_busy);
+	} else {
+		bio_hostreq_rele(hr);
+	}
 	return 0;
+}
+
+static const struct hostdisk_ops *hostdisk_offer;
+
+void hostdisk_register(const struct hostdisk_ops *ops)
+{
+	atomic_store_release(&hostdisk_offer, ops);
+}
+
+const struct hostdisk_ops *hostdisk_get(void)
+{
+	return atomic_load_acquire(&hostdisk_offer);
 }
 
 int devsw_init(void)
@@ -201,6 +223,11 @@ int devsw_init(void)
 
 void devsw_fini(void)
 {
+	/* A completion thread may still be on its way out of the kernel. */
+	mutex_enter(&bio_lock);
+	while (atomic_load_acquire(&bio_host_busy) > 0)
+		(void)cv_timedwait_ns(&bio_cv, &bio_lock, 1000000);
+	mutex_exit(&bio_lock);
 	cv_destroy(&bio_cv);
 	mutex_destroy(&bio_lock);
 	mutex_destroy(&devsw_lock);

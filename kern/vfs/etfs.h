@@ -7,6 +7,7 @@
 #ifndef RUMPKERN_VFS_ETFS_H_
 #define RUMPKERN_VFS_ETFS_H_
 #include <rump/rump.h>
+#include <sys/devsw.h>
 
 #include "vfs_private.h"
 
@@ -23,6 +24,11 @@ struct etfs_entry {
 	enum rump_etfs_type ee_type;
 	uint64_t ee_begin, ee_size; /* the window; size ENDOFF: the file */
 	bool ee_created;	    /* the placeholder node is ours */
+	/* A disk (librumpdev_disk): device nodes, no etfs mount. */
+	const struct hostdisk_ops *ee_hd;
+	dev_t ee_dev;  /* the whole disk */
+	int ee_nparts; /* its partition nodes <key>p<N> */
+	uint32_t *ee_partnums;
 };
 
 /* A host file or directory seen through a mount. */

@@ -244,13 +244,24 @@ static void bc_readahead(struct vnode *vp, daddr_t blkno, int size,
 	window = (int)MIN((uint64_t)window, MIN(MAXPHYS, bc_maxbytes / 8));
 	vb->vb_raheadlen = window;
 	vb->vb_lastr = next;
-	/* On a hit, look ahead only when the next block is missing. */
-	for (int ahead = 0; ahead + size <= window;
+	/*
+	 * On a hit, read ahead only when the first missing block is less
+	 * than half a window away, and then a whole window from it: one
+	 * transfer per window, started before the reader gets there.
+	 */
+	for (int ahead = 0, limit = window; ahead + size <= limit;
 	     ahead += size, next += btodb(size)) {
 		if (bc_lookup(vp, next) != NULL) {
 			if (first == NULL)
 				continue;
 			break;
+		}
+		if (vb->vb_raend != 0 && next >= vb->vb_raend)
+			break;
+		if (first == NULL) {
+			if (ahead > window / 2)
+				break;
+			limit = ahead + window;
 		}
 		if (chain + (uint64_t)size > MAXPHYS ||
 		    bc_makeroom(size, false) != 0 ||
@@ -279,6 +290,7 @@ int bread(struct vnode *vp, daddr_t blkno, int size, int flags,
 	  struct buf **bpp)
 {
 	struct buf *bp, *first = NULL;
+	bool chained;
 	int error;
 
 	*bpp = NULL;
@@ -307,6 +319,7 @@ int bread(struct vnode *vp, daddr_t blkno, int size, int flags,
 	first = bp;
 	if (!(flags & B_NORAHEAD))
 		bc_readahead(vp, blkno, size, bp, &first);
+	chained = bp->b_worknext != NULL;
 	mutex_exit(&bc_lock);
 	bc_issue_chain(bp, true);
 	if (first != bp)
@@ -315,6 +328,17 @@ int bread(struct vnode *vp, daddr_t blkno, int size, int flags,
 	mutex_enter(&bc_lock);
 	if (error == 0 && bp->b_resid != 0)
 		error = EIO;
+	if (error != 0 && chained) {
+		/* The read-ahead may have run past the end: alone again. */
+		bp->b_flags &= ~(B_DONE | B_ERROR);
+		bp->b_error = bp->b_resid = 0;
+		mutex_exit(&bc_lock);
+		(void)VOP_STRATEGY(vp, bp);
+		error = bc_biowait(bp);
+		mutex_enter(&bc_lock);
+		if (error == 0 && bp->b_resid != 0)
+			error = EIO;
+	}
 	if (error != 0) {
 		bp->b_flags |= B_INVAL;
 		bc_release(bp);
@@ -378,9 +402,14 @@ void bc_biodone(struct buf *bp)
 	}
 	if (bp->b_flags & B_ASYNC) {
 		if (bp->b_flags & B_READ) {
-			if (bp->b_error != 0 || bp->b_resid != 0)
+			if (bp->b_error != 0 || bp->b_resid != 0) {
 				bp->b_flags |= B_INVAL;
-			else
+				/* Past the end of the device, most likely:
+				 * read no further ahead than this. */
+				if (vb->vb_raend == 0 ||
+				    bp->b_blkno < vb->vb_raend)
+					vb->vb_raend = bp->b_blkno;
+			} else
 				bp->b_flags |= B_CACHE;
 		} else if (bp->b_error != 0) {
 			if (vb->vb_fsyncerr == 0)

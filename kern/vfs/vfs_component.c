@@ -38,6 +38,8 @@ static void vfs_teardown(void)
 		etfs_fini();
 	if (vfs_reached >= STEP_MOUNT)
 		vfs_mount_fini();
+	if (vfs_reached >= STEP_ETFS)
+		etfs_fini_disks();
 	if (vfs_reached >= STEP_LOCKF)
 		lf_fini();
 	if (vfs_reached >= STEP_NCACHE)

@@ -289,6 +289,7 @@ int spec_getinfo(struct vnode *vp, struct bdev_info *bi);
 /* etfs.c: host files inside the namespace. */
 int etfs_init(void);
 void etfs_fini(void);
+void etfs_fini_disks(void); /* after every file system is unmounted */
 extern const struct vfsops etfs_vfsops;
 extern const struct vnodeops etfs_vnodeops;
 #endif

@@ -5,8 +5,8 @@
  * write, ioctl and strategy go to the driver of v_rdev, ENXIO when no
  * driver has that major number.  Character devices read and write
  * directly; block devices through the buffer cache, in blocks of
- * SPEC_BSIZE (smaller at the end of the device).  etfs device nodes serve
- * themselves (their own vop_strategy) and never come here.
+ * SPEC_BSIZE (smaller at the end of the device), writes written through.  etfs
+ * device nodes serve themselves (their own vop_strategy) and never come here.
  */
 #include "vfs_bio.h"
 
@@ -127,12 +127,12 @@ static int spec_blkrw(struct vnode *vp, struct uio *uio, int ioflag)
 			brelse(bp);
 			break;
 		}
+		/* Written through: a write on a disk node is on the disk when
+		 * it returns, as etfs device writes are. */
 		if (!write)
 			brelse(bp);
-		else if (ioflag & (IO_SYNC | IO_DSYNC))
-			error = bwrite(bp);
 		else
-			bdwrite(bp);
+			error = bwrite(bp);
 		if (error != 0)
 			break;
 	}

@@ -180,6 +180,12 @@ int vn_stat_locked(struct vnode *vp, struct rump_stat *sb)
 	sb->st_gid = va.va_gid;
 	sb->st_rdev = va.va_rdev;
 	sb->st_size = va.va_size;
+	if (spec_isdev(vp) && vp->v_type == VBLK) {
+		/* A disk's size, as etfs devices report theirs. */
+		struct bdev_info bi;
+		if (spec_getinfo(vp, &bi) == 0)
+			sb->st_size = (int64_t)bi.bi_size;
+	}
 	sb->st_blocks = va.va_bytes > 0 ? (va.va_bytes + 511) / 512 : 0;
 	sb->st_blksize = va.va_blocksize > 0 ? va.va_blocksize : 4096;
 	ts_copy(&sb->st_atim, &va.va_atime);
@@ -235,9 +241,15 @@ int VOP_READLINK(struct vnode *vp, struct uio *uio)
 
 int VOP_FSYNC(struct vnode *vp, int flags)
 {
+	int error = 0, fserr;
+
+	/* A block device's cached blocks go to the disk first. */
+	if (vp->v_type == VBLK)
+		error = vflushbuf(vp, true);
 	if (vp->v_op->vop_fsync == NULL)
-		return 0;
-	return vp->v_op->vop_fsync(vp, flags);
+		return error;
+	fserr = vp->v_op->vop_fsync(vp, flags);
+	return error != 0 ? error : fserr;
 }
 
 int VOP_FALLOCATE(struct vnode *vp, off_t off, off_t len)

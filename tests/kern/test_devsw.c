@@ -2,8 +2,9 @@
  * test_devsw.c -- a test driver for the device switch (t_devsw): "tram",
  * a block device of 256 KiB of kernel memory (synchronous strategy) and a
  * character device that reads as repeated "tram\n" and counts the bytes
- * written to it.  Opens and closes are counted so that the host can check
- * that every open was closed.
+ * written to it.  Minor 1 is the same memory, read-only.  Opens and
+ * closes are counted so that the host can check that every open was
+ * closed.
  */
 #include <sys/devsw.h>
 
@@ -16,8 +17,10 @@ static int64_t tram_opens, tram_written;
 
 static int tram_open(dev_t dev, int flags)
 {
-	if (minor(dev) != 0)
+	if (minor(dev) > 1)
 		return ENXIO;
+	if (minor(dev) == 1 && (flags & FWRITE))
+		return EROFS;
 	atomic_inc_nv(&tram_opens);
 	return 0;
 }
@@ -31,6 +34,7 @@ static int tram_close(dev_t dev, int flags)
 static int tram_strategy(struct buf *bp)
 {
 	uint64_t off = dbtob(bp->b_blkno);
+	int error;
 
 	bp->b_resid = 0;
 	bp->b_error = 0;
@@ -40,13 +44,17 @@ static int tram_strategy(struct buf *bp)
 		   (uint64_t)bp->b_bcount > TRAM_SIZE - off) {
 		bp->b_error = EIO;
 		bp->b_resid = bp->b_bcount;
+	} else if (!(bp->b_flags & B_READ) && minor(bp->b_dev) == 1) {
+		bp->b_error = EROFS;
+		bp->b_resid = bp->b_bcount;
 	} else if (bp->b_flags & B_READ) {
 		memcpy(bp->b_data, tram_data + off, (size_t)bp->b_bcount);
 	} else {
 		memcpy(tram_data + off, bp->b_data, (size_t)bp->b_bcount);
 	}
-	biodone(bp);
-	return bp->b_error;
+	error = bp->b_error;
+	biodone(bp); /* bp may be gone after this */
+	return error;
 }
 
 static int tram_ioctl(dev_t dev, unsigned long cmd, void *data, int flags)
@@ -57,7 +65,7 @@ static int tram_ioctl(dev_t dev, unsigned long cmd, void *data, int flags)
 		return ENOTTY;
 	di->di_size = TRAM_SIZE;
 	di->di_secsize = 512;
-	di->di_rdonly = false;
+	di->di_rdonly = minor(dev) == 1;
 	return 0;
 }
 

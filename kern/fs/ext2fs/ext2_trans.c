@@ -304,8 +304,8 @@ int ext2_journal_open(struct ext2_mount *em)
 }
 
 /*
- * Commits, checkpoints and empties the journal; the caller's final
- * superblock write then carries needs_recovery cleared.  If the journal
+ * Commits, checkpoints and empties the journal, then clears
+ * needs_recovery in the superblock, written in place.  If the journal
  * failed the flag stays, and e2fsck will replay what was committed.
  */
 void ext2_journal_close(struct ext2_mount *em)
@@ -325,8 +325,7 @@ void ext2_journal_close(struct ext2_mount *em)
 		       error);
 		return;
 	}
-	mutex_enter(&em->em_lock);
-	em->em_sb.s_feature_incompat &=
-		~(uint32_t)EXT3_FEATURE_INCOMPAT_RECOVER;
-	mutex_exit(&em->em_lock);
+	/* In place now: also when a mount fails after the journal opened. */
+	if (!em->em_ronly)
+		(void)ext2_journal_mark(em, false);
 }

@@ -168,6 +168,7 @@ struct vnode_bufs {
 	daddr_t vb_lastr;	  /* the block after the last read */
 	int vb_raheadlen;	  /* read-ahead window, in bytes */
 	bool vb_needflush;	  /* written since the last cache flush */
+	daddr_t vb_raend;	  /* a read-ahead failed here (0: none) */
 	bool vb_mounted;	  /* opened by bdev_open_mount */
 	bool vb_mountrdonly;	  /* ... read-only */
 };

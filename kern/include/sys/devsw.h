@@ -35,7 +35,7 @@ static inline dev_t makedev(uint32_t ma, uint32_t mi)
 /* Open flags passed to d_open/d_close: FREAD, FWRITE (sys/file.h). */
 
 /* A block device.  d_strategy: as vop_strategy (sys/vnode.h), the device
- * in bp->b_dev; ends with biodone(bp). */
+ * in bp->b_dev; ends with biodone(bp), after which bp may be gone. */
 struct bdevsw {
 	int (*d_open)(dev_t dev, int flags);
 	int (*d_close)(dev_t dev, int flags);
@@ -95,6 +95,27 @@ int biowait(struct buf *bp);
  */
 int bio_host_start(int fd, int op, void *data, size_t len, int64_t off,
 		   void (*done)(void *arg, size_t bytes, int error), void *arg);
+
+/*
+ * Disks on host files, offered by librumpdev_disk when it is linked and
+ * used by etfs for RUMP_ETFS_BLK registrations (etfs serves the file
+ * itself without it).  hd_attach opens the host file's window
+ * [begin, begin+size) (size RUMP_ETFS_SIZE_ENDOFF: to the end) as a disk
+ * and scans its partitions: *devp is the whole disk; parts[i] and nums[i]
+ * (at most *npartsp on entry, the count on return) the partitions and
+ * their numbers in the table (1-based).  hd_detach lets it go (EBUSY
+ * while a device of it is open).
+ */
+#define DISK_MAXNODES 63 /* partitions of one disk hd_attach reports */
+struct hostdisk_ops {
+	int (*hd_attach)(const char *hostpath, uint64_t begin, uint64_t size,
+			 dev_t *devp, dev_t *parts, uint32_t *nums,
+			 int *npartsp);
+	int (*hd_detach)(dev_t dev);
+};
+/* The offer (NULL: withdraw it); what is offered now, or NULL. */
+void hostdisk_register(const struct hostdisk_ops *ops);
+const struct hostdisk_ops *hostdisk_get(void);
 
 int devsw_init(void);
 void devsw_fini(void);
