@@ -5,6 +5,12 @@
 # the pkg-config file; <lib>_SOLIBS are the DT_NEEDED of the shared object.
 
 KERNLIBS := rump rumpvfs rumpfs_tmpfs
+# TCP (branch tcp); inet owns the rest of librumpnet_netinet.
+KERNLIBS += rumpnet_netinet
+rumpnet_netinet_KSRC := $(wildcard kern/netinet/*.c)
+rumpnet_netinet_SOLIBS := -lrump
+rumpnet_netinet_PC_REQUIRES := rump
+rumpnet_netinet_PC_DESC := rump kernel IPv4, UDP and TCP
 HOSTLIBS := rumphost rumpuser rumpuser_fiber
 
 rump_KSRC := $(wildcard kern/base/*.c kern/base/gen/*.c kern/libc/*.c)

@@ -1,0 +1,18 @@
+/*
+ * tcptest.h -- the kernel-side TCP tests (tests/kern/test_tcp_*.c), seen
+ * from the host test programs t_tcp_*.c.  Each returns 0, a kernel
+ * errno, or RUMP_TEST_FAILED after printing which check failed.
+ */
+#ifndef RUMPTEST_TCPTEST_H_
+#define RUMPTEST_TCPTEST_H_
+#include <stdint.h>
+
+/* Pure parts (test_tcp_pure.c): no sockets, no clock. */
+int rump_test_tcp_seq(void);
+int rump_test_tcp_options(void);
+int rump_test_tcp_options_fuzz(uint32_t seed, int rounds);
+int rump_test_tcp_rtt(void);
+int rump_test_tcp_newreno(void);
+int rump_test_tcp_newreno_partial(void);
+int rump_test_tcp_sack(void);
+#endif
