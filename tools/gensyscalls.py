@@ -52,6 +52,7 @@ SCALARS = {
     "off_t": (True, 8, "sys/types.h"),
     "dev_t": (False, 8, "sys/types.h"),
     "nfds_t": (False, 0, "poll.h"),
+    "socklen_t": (False, 4, "sys/socket.h"),
 }
 # Types other than scalars and structures that a prototype may point to,
 # with the host header that defines each.
@@ -63,10 +64,11 @@ TYPEDEFS = {
 # type and the kernel's struct rump_X (<rump/rumpabi.h>); a scalar one
 # converts a value.  docs/host-abi.md describes each.
 XLATE_STRUCTS = {"stat", "statvfs", "iovec", "pollfd", "fd_set", "timeval",
-                 "timespec", "flock"}
+                 "timespec", "flock", "sockaddr", "msghdr"}
 XLATE_SCALARS = {"oflags", "dirfd", "atflags", "faccessatflags",
                  "unlinkatflags", "whence", "lockop", "mountflags",
-                 "umountflags", "fallocmode"}
+                 "umountflags", "fallocmode", "sockdomain", "socktype",
+                 "sockflags", "msgflags"}
 # Translated arrays of up to this many elements live on the host entry's
 # stack; longer ones are allocated (RUMPHOST_ARRAY_MAX is the limit).
 ARRAY_STACK = 16
@@ -251,7 +253,7 @@ def check_size_ref(call, a, key):
                         "a scalar N")
     if other[0].pointer and other[0].base not in SCALARS:
         raise ListError(f"{key}={ref} must point to a scalar")
-    if a.xlate and other[0].pointer:
+    if a.xlate and other[0].pointer and "custom" not in call.flags:
         raise ListError(f"{key}={ref}: a translated array's count must be "
                         "a scalar argument or a constant")
 
@@ -308,8 +310,12 @@ def check_arg(call, a):
         if a.xlate not in XLATE_STRUCTS:
             raise ListError(f"{where}: no structure translator '{a.xlate}'; "
                             "add it to XLATE_STRUCTS and librumphost")
-        if "bytes" in a.notes:
-            raise ListError(f"{where}: size a translated array with count=")
+        # A structure sized in bytes (a socket address and its length) is
+        # translated by a hand-written entry point, which knows how the
+        # length changes with the layout.
+        if "bytes" in a.notes and "custom" not in call.flags:
+            raise ListError(f"{where}: size a translated array with count= "
+                            "(bytes= needs a custom entry point)")
     elif a.xlate:
         raise ListError(f"{where}: xlate= on a pointer needs a structure")
     elif a.base not in ("void", "char") and a.base not in SCALARS:

@@ -11,6 +11,7 @@
 #define RUMP_RUMP_SYSCALLS_H_
 #include <poll.h>
 #include <sys/select.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include <rump/rumpdefs.h>
@@ -31,6 +32,12 @@
 #define RUMP_SYS_SETUID 23
 #define RUMP_SYS_GETUID 24
 #define RUMP_SYS_GETEUID 25
+#define RUMP_SYS_RECVMSG 27
+#define RUMP_SYS_SENDMSG 28
+#define RUMP_SYS_RECVFROM 29
+#define RUMP_SYS_ACCEPT 30
+#define RUMP_SYS_GETPEERNAME 31
+#define RUMP_SYS_GETSOCKNAME 32
 #define RUMP_SYS_ACCESS 33
 #define RUMP_SYS_SYNC 36
 #define RUMP_SYS_GETPPID 39
@@ -48,6 +55,11 @@
 #define RUMP_SYS_DUP2 90
 #define RUMP_SYS_FCNTL 92
 #define RUMP_SYS_FSYNC 95
+#define RUMP_SYS_CONNECT 98
+#define RUMP_SYS_BIND 104
+#define RUMP_SYS_SETSOCKOPT 105
+#define RUMP_SYS_LISTEN 106
+#define RUMP_SYS_GETSOCKOPT 118
 #define RUMP_SYS_READV 120
 #define RUMP_SYS_WRITEV 121
 #define RUMP_SYS_FCHOWN 123
@@ -55,6 +67,9 @@
 #define RUMP_SYS_RENAME 128
 #define RUMP_SYS_FLOCK 131
 #define RUMP_SYS_MKFIFO 132
+#define RUMP_SYS_SENDTO 133
+#define RUMP_SYS_SHUTDOWN 134
+#define RUMP_SYS_SOCKETPAIR 135
 #define RUMP_SYS_MKDIR 136
 #define RUMP_SYS_RMDIR 137
 #define RUMP_SYS_PREAD 173
@@ -73,6 +88,7 @@
 #define RUMP_SYS_PWRITEV 290
 #define RUMP_SYS_GETCWD 296
 #define RUMP_SYS_GETDENTS 390
+#define RUMP_SYS_SOCKET 394
 #define RUMP_SYS_MOUNT 410
 #define RUMP_SYS_SELECT 417
 #define RUMP_SYS_UTIMES 420
@@ -101,14 +117,19 @@
 #define RUMP_SYS_FSTATVFS 485
 #define RUMP_SYS_GETDENTS64 600
 #define RUMP_SYS_FALLOCATE 601
-#define RUMP_SYS_MAXSYSCALL 602
+#define RUMP_SYS_SEND 620
+#define RUMP_SYS_RECV 621
+#define RUMP_SYS_ACCEPT4 622
+#define RUMP_SYS_MAXSYSCALL 623
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 struct iovec;
+struct msghdr;
 struct pollfd;
+struct sockaddr;
 struct stat;
 struct statvfs;
 struct timespec;
@@ -132,6 +153,13 @@ int rump_sys_umount2(const char *target, int flags);
 int rump_sys_setuid(uid_t uid);
 uid_t rump_sys_getuid(void);
 uid_t rump_sys_geteuid(void);
+ssize_t rump_sys_recvmsg(int sockfd, struct msghdr *msg, int flags);
+ssize_t rump_sys_sendmsg(int sockfd, const struct msghdr *msg, int flags);
+ssize_t rump_sys_recvfrom(int sockfd, void *buf, size_t len, int flags,
+			  struct sockaddr *src_addr, socklen_t *addrlen);
+int rump_sys_accept(int sockfd, struct sockaddr *addr, socklen_t *addrlen);
+int rump_sys_getpeername(int sockfd, struct sockaddr *addr, socklen_t *addrlen);
+int rump_sys_getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen);
 int rump_sys_access(const char *path, int mode);
 void rump_sys_sync(void);
 pid_t rump_sys_getppid(void);
@@ -149,6 +177,14 @@ int rump_sys_setgroups(size_t gidsetsize, const gid_t *gidset);
 int rump_sys_dup2(int oldfd, int newfd);
 int rump_sys_fcntl(int fd, int cmd, ...);
 int rump_sys_fsync(int fd);
+int rump_sys_connect(int sockfd, const struct sockaddr *addr,
+		     socklen_t addrlen);
+int rump_sys_bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen);
+int rump_sys_setsockopt(int sockfd, int level, int optname, const void *optval,
+			socklen_t optlen);
+int rump_sys_listen(int sockfd, int backlog);
+int rump_sys_getsockopt(int sockfd, int level, int optname, void *optval,
+			socklen_t *optlen);
 ssize_t rump_sys_readv(int fd, const struct iovec *iov, int iovcnt);
 ssize_t rump_sys_writev(int fd, const struct iovec *iov, int iovcnt);
 int rump_sys_fchown(int fd, uid_t owner, gid_t group);
@@ -156,6 +192,10 @@ int rump_sys_fchmod(int fd, mode_t mode);
 int rump_sys_rename(const char *oldpath, const char *newpath);
 int rump_sys_flock(int fd, int operation);
 int rump_sys_mkfifo(const char *path, mode_t mode);
+ssize_t rump_sys_sendto(int sockfd, const void *buf, size_t len, int flags,
+			const struct sockaddr *dest_addr, socklen_t addrlen);
+int rump_sys_shutdown(int sockfd, int how);
+int rump_sys_socketpair(int domain, int type, int protocol, int *sv);
 int rump_sys_mkdir(const char *path, mode_t mode);
 int rump_sys_rmdir(const char *path);
 ssize_t rump_sys_pread(int fd, void *buf, size_t nbyte, off_t offset);
@@ -178,6 +218,7 @@ ssize_t rump_sys_pwritev(int fd, const struct iovec *iov, int iovcnt,
 char *rump_sys_getcwd(char *buf, size_t size);
 /* NetBSD's prototype and RUMP_* constants. */
 int rump_sys_getdents(int fd, char *buf, size_t count);
+int rump_sys_socket(int domain, int type, int protocol);
 int rump_sys_mount(const char *source, const char *target,
 		   const char *filesystemtype, unsigned long mountflags,
 		   const void *data);
@@ -215,6 +256,10 @@ int rump_sys_statvfs(const char *path, struct statvfs *buf);
 int rump_sys_fstatvfs(int fd, struct statvfs *buf);
 ssize_t rump_sys_getdents64(int fd, void *buf, size_t count);
 int rump_sys_fallocate(int fd, int mode, off_t offset, off_t len);
+ssize_t rump_sys_send(int sockfd, const void *buf, size_t len, int flags);
+ssize_t rump_sys_recv(int sockfd, void *buf, size_t len, int flags);
+int rump_sys_accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen,
+		     int flags);
 
 #ifdef __cplusplus
 }

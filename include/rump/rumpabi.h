@@ -93,4 +93,127 @@ struct rump_timeval {
 	int64_t tv_sec;
 	int64_t tv_usec;
 };
+/*
+ * Sockets (the net faction).  Socket addresses have BSD's layout: a
+ * length byte sa_len (the bytes of the address that are meaningful),
+ * then the family byte; the host layer fills sa_len from the caller's
+ * address length and converts Linux's 16-bit family.  Every structure
+ * below has the same layout on every CPU.
+ */
+struct rump_sockaddr {
+	uint8_t sa_len;
+	uint8_t sa_family; /* RUMP_AF_* */
+	char sa_data[14];
+};
+
+/* Big enough for any address the kernel has (RUMP_SOCK_MAXADDRLEN). */
+struct rump_sockaddr_storage {
+	uint8_t ss_len;
+	uint8_t ss_family;
+	char ss_data[254];
+};
+
+struct rump_in_addr {
+	uint32_t s_addr; /* network byte order */
+};
+
+struct rump_sockaddr_in {
+	uint8_t sin_len; /* 16 */
+	uint8_t sin_family;
+	uint16_t sin_port; /* network byte order */
+	struct rump_in_addr sin_addr;
+	char sin_zero[8];
+};
+
+/*
+ * sun_path holds RUMP_UNIX_PATH_MAX (108) bytes, Linux's size, so that
+ * every Linux name fits.  A name starting with NUL is in the abstract
+ * namespace; its length is sun_len minus the header (2 bytes).
+ */
+struct rump_sockaddr_un {
+	uint8_t sun_len;
+	uint8_t sun_family;
+	char sun_path[108];
+};
+
+/*
+ * sendmsg/recvmsg: pointers in 64-bit slots.  msg_name points to a
+ * kernel-ABI socket address, msg_iov to rump_iovecs, msg_control to
+ * rump_cmsghdr records.
+ */
+struct rump_msghdr {
+	union {
+		void *msg_name;
+		uint64_t msg_name64;
+	};
+	uint32_t msg_namelen;
+	int32_t msg_iovlen;
+	union {
+		struct rump_iovec *msg_iov;
+		uint64_t msg_iov64;
+	};
+	union {
+		void *msg_control;
+		uint64_t msg_control64;
+	};
+	uint32_t msg_controllen;
+	int32_t msg_flags; /* RUMP_MSG_* (recvmsg: out) */
+};
+
+/*
+ * Control messages: a 16-byte header, data 8-byte aligned, records
+ * 8-byte aligned (RUMP_CMSG_ALIGN), on every CPU.  SCM_RIGHTS carries
+ * int32_t descriptors.
+ */
+struct rump_cmsghdr {
+	uint64_t cmsg_len; /* header and data, unpadded */
+	int32_t cmsg_level;
+	int32_t cmsg_type;
+};
+#define RUMP_CMSG_ALIGN(n) (((n) + 7) & ~(uint64_t)7)
+#define RUMP_CMSG_SPACE(n) (sizeof(struct rump_cmsghdr) + RUMP_CMSG_ALIGN(n))
+#define RUMP_CMSG_LEN(n) (sizeof(struct rump_cmsghdr) + (n))
+#define RUMP_CMSG_DATA(c) ((unsigned char *)((struct rump_cmsghdr *)(c) + 1))
+
+struct rump_linger {
+	int32_t l_onoff;
+	int32_t l_linger; /* seconds */
+};
+
+/* SO_PEERCRED of a local socket. */
+struct rump_ucred {
+	int32_t pid;
+	uint32_t uid;
+	uint32_t gid;
+};
+
+struct rump_ip_mreq {
+	struct rump_in_addr imr_multiaddr;
+	struct rump_in_addr imr_interface;
+};
+
+/*
+ * Interface requests (RUMP_SIOC*): 32 bytes, as the ioctl encodings say.
+ * ifr_data is a pointer in a 64-bit slot.
+ */
+struct rump_ifreq {
+	char ifr_name[16]; /* RUMP_IFNAMSIZ */
+	union {
+		struct rump_sockaddr ifr_addr;
+		struct rump_sockaddr ifr_dstaddr;
+		struct rump_sockaddr ifr_broadaddr;
+		int16_t ifr_flags; /* RUMP_IFF_* (low 16 bits) */
+		int32_t ifr_metric;
+		int32_t ifr_mtu;
+		int32_t ifr_index;
+		uint64_t ifr_data64;
+	};
+};
+
+struct rump_in_aliasreq {
+	char ifra_name[16];
+	struct rump_sockaddr_in ifra_addr;
+	struct rump_sockaddr_in ifra_broadaddr; /* or the peer's */
+	struct rump_sockaddr_in ifra_mask;
+};
 #endif

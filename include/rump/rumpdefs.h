@@ -237,4 +237,148 @@
 #define RUMP_UTIME_NOW 0x3fffffff /* utimensat: set to the current time */
 #define RUMP_UTIME_OMIT 0x3ffffffe /* utimensat: leave unchanged */
 
+/* socket: socket(2) domains, types and flags (NetBSD's values) */
+#define RUMP_AF_UNSPEC 0 /* unspecified */
+#define RUMP_AF_LOCAL 1 /* local (AF_UNIX) sockets */
+#define RUMP_AF_UNIX 1 /* local sockets, the old name */
+#define RUMP_AF_INET 2 /* IPv4 */
+#define RUMP_AF_LINK 18 /* link-level addresses */
+#define RUMP_AF_INET6 24 /* IPv6 */
+#define RUMP_AF_ROUTE 34 /* routing sockets */
+#define RUMP_AF_MAX 45 /* first value above every family */
+#define RUMP_PF_UNSPEC 0 /* protocol family: unspecified */
+#define RUMP_PF_LOCAL 1 /* protocol family: local */
+#define RUMP_PF_UNIX 1 /* protocol family: local */
+#define RUMP_PF_INET 2 /* protocol family: IPv4 */
+#define RUMP_PF_INET6 24 /* protocol family: IPv6 */
+#define RUMP_PF_ROUTE 34 /* protocol family: routing */
+#define RUMP_SOCK_STREAM 1 /* reliable byte stream */
+#define RUMP_SOCK_DGRAM 2 /* datagrams */
+#define RUMP_SOCK_RAW 3 /* raw protocol access */
+#define RUMP_SOCK_RDM 4 /* reliably delivered messages (not supported) */
+#define RUMP_SOCK_SEQPACKET 5 /* sequenced packets */
+#define RUMP_SOCK_TYPE_MASK 0x0fffffff /* socket type bits of socket()'s type */
+#define RUMP_SOCK_CLOEXEC 0x10000000 /* socket(), accept4(): close-on-exec */
+#define RUMP_SOCK_NONBLOCK 0x20000000 /* socket(), accept4(): non-blocking */
+#define RUMP_SOCK_NOSIGPIPE 0x40000000 /* accepted: there are no signals anyway */
+#define RUMP_SOMAXCONN 4096 /* listen() backlog limit (Linux's since 5.4) */
+#define RUMP_SHUT_RD 0 /* shutdown: no more receptions */
+#define RUMP_SHUT_WR 1 /* shutdown: no more transmissions */
+#define RUMP_SHUT_RDWR 2 /* shutdown: neither */
+#define RUMP_SOCK_MAXADDRLEN 255 /* longest socket address (sa_len is a byte) */
+#define RUMP_UNIX_PATH_MAX 108 /* bytes of sun_path (Linux's, so every Linux name fits) */
+
+/* sockopt: socket options: levels and SOL_SOCKET names (NetBSD's values) */
+#define RUMP_SOL_SOCKET 0xffff /* level of socket-layer options */
+#define RUMP_SO_DEBUG 0x0001 /* recorded */
+#define RUMP_SO_ACCEPTCONN 0x0002 /* (get) socket is listening */
+#define RUMP_SO_REUSEADDR 0x0004 /* allow local address reuse */
+#define RUMP_SO_KEEPALIVE 0x0008 /* keep connections alive */
+#define RUMP_SO_DONTROUTE 0x0010 /* just use interface addresses */
+#define RUMP_SO_BROADCAST 0x0020 /* permit sending of broadcast messages */
+#define RUMP_SO_USELOOPBACK 0x0040 /* bypass hardware when possible */
+#define RUMP_SO_LINGER 0x0080 /* linger on close if data present */
+#define RUMP_SO_OOBINLINE 0x0100 /* leave received OOB data in line */
+#define RUMP_SO_REUSEPORT 0x0200 /* allow local address and port reuse */
+#define RUMP_SO_NOSIGPIPE 0x0800 /* accepted: there are no signals */
+#define RUMP_SO_TIMESTAMP 0x2000 /* timestamp received datagrams */
+#define RUMP_SO_SNDBUF 0x1001 /* send buffer size */
+#define RUMP_SO_RCVBUF 0x1002 /* receive buffer size */
+#define RUMP_SO_SNDLOWAT 0x1003 /* send low-water mark */
+#define RUMP_SO_RCVLOWAT 0x1004 /* receive low-water mark */
+#define RUMP_SO_ERROR 0x1007 /* (get) pending error, cleared by reading */
+#define RUMP_SO_TYPE 0x1008 /* (get) socket type */
+#define RUMP_SO_SNDTIMEO 0x100b /* send timeout (struct rump_timeval) */
+#define RUMP_SO_RCVTIMEO 0x100c /* receive timeout (struct rump_timeval) */
+#define RUMP_SO_PROTOCOL 0x1016 /* (get) protocol (FreeBSD's number; NetBSD lacks it) */
+#define RUMP_SO_DOMAIN 0x1019 /* (get) domain (FreeBSD's number; NetBSD lacks it) */
+#define RUMP_SO_PEERCRED 0x1022 /* (get) local socket peer's struct rump_ucred (rumpkit's number) */
+#define RUMP_SCM_RIGHTS 0x01 /* control message: descriptors */
+#define RUMP_SCM_TIMESTAMP 0x08 /* control message: struct rump_timeval */
+#define RUMP_SCM_CREDS 0x10 /* control message: credentials (not implemented) */
+
+/* msg: send and receive flags (NetBSD's values) */
+#define RUMP_MSG_OOB 0x0001 /* process out-of-band data */
+#define RUMP_MSG_PEEK 0x0002 /* peek at incoming message */
+#define RUMP_MSG_DONTROUTE 0x0004 /* send without using routing tables */
+#define RUMP_MSG_EOR 0x0008 /* data completes record */
+#define RUMP_MSG_TRUNC 0x0010 /* data discarded before delivery */
+#define RUMP_MSG_CTRUNC 0x0020 /* control data lost before delivery */
+#define RUMP_MSG_WAITALL 0x0040 /* wait for full request or error */
+#define RUMP_MSG_DONTWAIT 0x0080 /* this message should be nonblocking */
+#define RUMP_MSG_BCAST 0x0100 /* received as link-level broadcast */
+#define RUMP_MSG_MCAST 0x0200 /* received as link-level multicast */
+#define RUMP_MSG_NOSIGNAL 0x0400 /* no SIGPIPE (always so: no signals in a rump kernel) */
+#define RUMP_MSG_CMSG_CLOEXEC 0x0800 /* received descriptors close-on-exec */
+#define RUMP_MSG_NBIO 0x1000 /* kernel-internal: the descriptor is non-blocking */
+#define RUMP_MSG_WAITFORONE 0x2000 /* recvmmsg: block for the first message only */
+
+/* inet: IPv4 protocols, options and addresses (NetBSD's values) */
+#define RUMP_IPPROTO_IP 0 /* dummy for IP options */
+#define RUMP_IPPROTO_ICMP 1 /* control message protocol */
+#define RUMP_IPPROTO_IGMP 2 /* group management protocol */
+#define RUMP_IPPROTO_TCP 6 /* TCP */
+#define RUMP_IPPROTO_UDP 17 /* user datagram protocol */
+#define RUMP_IPPROTO_IPV6 41 /* IPv6 */
+#define RUMP_IPPROTO_ICMPV6 58 /* ICMP for IPv6 */
+#define RUMP_IPPROTO_RAW 255 /* raw IP packet */
+#define RUMP_IPPROTO_MAX 256 /* protocol numbers are below this */
+#define RUMP_IP_OPTIONS 1 /* IP options (buffer) */
+#define RUMP_IP_HDRINCL 2 /* int: header is included with data */
+#define RUMP_IP_TOS 3 /* int: IP type of service */
+#define RUMP_IP_TTL 4 /* int: IP time to live */
+#define RUMP_IP_RECVOPTS 5 /* bool: receive all IP options */
+#define RUMP_IP_MULTICAST_IF 9 /* struct rump_in_addr: multicast interface */
+#define RUMP_IP_MULTICAST_TTL 10 /* u_char: multicast time to live */
+#define RUMP_IP_MULTICAST_LOOP 11 /* u_char: loop multicast back */
+#define RUMP_IP_ADD_MEMBERSHIP 12 /* struct rump_ip_mreq: join a group */
+#define RUMP_IP_DROP_MEMBERSHIP 13 /* struct rump_ip_mreq: leave a group */
+#define RUMP_IP_RECVTTL 23 /* bool: receive the TTL with datagrams */
+#define RUMP_IP_PKTINFO 25 /* bool: receive struct in_pktinfo */
+#define RUMP_IP_DEFAULT_MULTICAST_TTL 1 /* default multicast TTL */
+#define RUMP_IP_DEFAULT_MULTICAST_LOOP 1 /* default multicast loopback */
+#define RUMP_IP_MAX_MEMBERSHIPS 20 /* groups a socket may join */
+#define RUMP_INADDR_ANY 0x00000000 /* host order: any address */
+#define RUMP_INADDR_LOOPBACK 0x7f000001 /* host order: 127.0.0.1 */
+#define RUMP_INADDR_BROADCAST 0xffffffff /* host order: limited broadcast */
+#define RUMP_INADDR_NONE 0xffffffff /* host order: error from inet_addr */
+#define RUMP_INET_ADDRSTRLEN 16 /* bytes of a dotted quad with its NUL */
+
+/* tcpopt: TCP socket options (level IPPROTO_TCP; NetBSD's values) */
+#define RUMP_TCP_NODELAY 0x01 /* int: do not delay sends to coalesce packets */
+#define RUMP_TCP_MAXSEG 0x02 /* int: maximum segment size */
+#define RUMP_TCP_KEEPIDLE 0x03 /* int: seconds idle before keepalive probes */
+#define RUMP_TCP_KEEPINTVL 0x05 /* int: seconds between keepalive probes */
+#define RUMP_TCP_KEEPCNT 0x06 /* int: unanswered probes before the drop */
+#define RUMP_TCP_KEEPINIT 0x07 /* int: seconds to establish a connection */
+#define RUMP_TCP_INFO 0x09 /* struct tcp_info (rumpkit's layout, docs/net.md) */
+
+/* ifioctl: interface ioctls (NetBSD's encodings, struct rump_ifreq of 32 bytes) */
+#define RUMP_IFNAMSIZ 16 /* bytes of an interface name, NUL included */
+#define RUMP_IFF_UP 0x0001 /* interface is up */
+#define RUMP_IFF_BROADCAST 0x0002 /* broadcast address valid */
+#define RUMP_IFF_DEBUG 0x0004 /* turn on debugging */
+#define RUMP_IFF_LOOPBACK 0x0008 /* is a loopback net */
+#define RUMP_IFF_POINTOPOINT 0x0010 /* interface is point-to-point link */
+#define RUMP_IFF_RUNNING 0x0040 /* resources allocated */
+#define RUMP_IFF_NOARP 0x0080 /* no address resolution protocol */
+#define RUMP_IFF_PROMISC 0x0100 /* receive all packets */
+#define RUMP_IFF_ALLMULTI 0x0200 /* receive all multicast packets */
+#define RUMP_IFF_SIMPLEX 0x0800 /* cannot hear own transmissions */
+#define RUMP_IFF_MULTICAST 0x8000 /* supports multicast */
+#define RUMP_SIOCSIFADDR 0x8020690c /* set ifnet address (struct rump_ifreq) */
+#define RUMP_SIOCGIFADDR 0xc0206921 /* get ifnet address (struct rump_ifreq) */
+#define RUMP_SIOCDIFADDR 0x80206919 /* delete an address (struct rump_ifreq) */
+#define RUMP_SIOCAIFADDR 0x8040691a /* add or change an alias (struct rump_in_aliasreq) */
+#define RUMP_SIOCSIFFLAGS 0x80206910 /* set ifnet flags (struct rump_ifreq) */
+#define RUMP_SIOCGIFFLAGS 0xc0206911 /* get ifnet flags (struct rump_ifreq) */
+#define RUMP_SIOCGIFNETMASK 0xc0206925 /* get net address mask (struct rump_ifreq) */
+#define RUMP_SIOCGIFBRDADDR 0xc0206923 /* get broadcast address (struct rump_ifreq) */
+#define RUMP_SIOCSIFMTU 0x8020697f /* set ifnet mtu (struct rump_ifreq) */
+#define RUMP_SIOCGIFMTU 0xc020697e /* get ifnet mtu (struct rump_ifreq) */
+#define RUMP_SIOCIFCREATE 0x8020697a /* create clone interface (struct rump_ifreq) */
+#define RUMP_SIOCIFDESTROY 0x80206979 /* destroy clone interface (struct rump_ifreq) */
+#define RUMP_SIOCGIFINDEX 0xc0206998 /* get the interface index (struct rump_ifreq; rumpkit's number) */
+#define RUMP_SIOCATMARK 0x40047307 /* at out-of-band mark? (int out) */
+
 #endif

@@ -166,6 +166,59 @@ int rumphost_fd_set_to_kernel(const fd_set *host, struct rump_fd_set *kernel);
 int rumphost_fd_set_to_host(const struct rump_fd_set *kernel, fd_set *host);
 
 /*
+ * Sockets (lib/rumphost/socket.c, sockaddr.c, sockopt.c, msghdr.c).
+ * sockdomain: AF_UNSPEC, AF_UNIX, AF_INET, AF_INET6 (others:
+ * EAFNOSUPPORT, as Linux says for a family it lacks).  socktype: the type
+ * (0..10 passed on, the kernel decides; others EINVAL) plus SOCK_NONBLOCK
+ * and SOCK_CLOEXEC (other flag bits EINVAL); sockflags: those two flags
+ * alone (accept4).  msgflags: MSG_* both ways; MSG_MORE and MSG_CONFIRM
+ * are hints and dropped, other unknown bits EINVAL.
+ */
+int rumphost_sockdomain_to_kernel(int host, int64_t *kernel);
+int rumphost_sockdomain_to_host(int64_t kernel, int *host);
+int rumphost_socktype_to_kernel(int host, int64_t *kernel);
+int rumphost_sockflags_to_kernel(int host, int64_t *kernel);
+int rumphost_msgflags_to_kernel(int host, int64_t *kernel);
+int rumphost_msgflags_to_host(int64_t kernel, int *host);
+
+/*
+ * Socket addresses.  Host layout: 16-bit family then the body; kernel
+ * layout: sa_len, 8-bit family, the same body (the bodies of
+ * sockaddr_un, sockaddr_in and sockaddr_in6 agree byte for byte).
+ * to_kernel: hostlen bytes of host (EINVAL above sizeof(struct
+ * sockaddr_storage), EFAULT for NULL with a length); *kernlen gets the
+ * kernel length (the same number: both headers are 2 bytes); an
+ * unknown family becomes 255, which no kernel domain has.  to_host:
+ * copies at most *hostlen bytes (truncating as Linux does) and sets
+ * *hostlen to the address's full length.
+ */
+struct sockaddr;
+int rumphost_sockaddr_to_kernel(const struct sockaddr *host,
+				unsigned int hostlen,
+				struct rump_sockaddr_storage *kernel,
+				unsigned int *kernlen);
+int rumphost_sockaddr_to_host(const struct rump_sockaddr *kernel,
+			      unsigned int kernlen, struct sockaddr *host,
+			      unsigned int *hostlen);
+
+/*
+ * Socket options: the level (SOL_SOCKET; IPPROTO_* are the same) and
+ * the name, for the options the kernel has (ENOPROTOOPT otherwise, as
+ * Linux).  The value: to_kernel fills kbuf (*klen in: its size, out: the
+ * bytes) from the host's value (struct timeval to struct rump_timeval,
+ * ints and struct linger, ip_mreq as they are); to_host the reverse, for
+ * getsockopt (SO_ERROR's errno and SO_DOMAIN's family translated).
+ */
+int rumphost_sockopt_to_kernel(int level, int name, int64_t *klevel,
+			       int64_t *kname);
+int rumphost_sockoptval_to_kernel(int level, int name, const void *host,
+				  unsigned int hostlen, void *kbuf,
+				  unsigned int *klen);
+int rumphost_sockoptval_to_host(int level, int name, const void *kbuf,
+				unsigned int klen, void *host,
+				unsigned int *hostlen);
+
+/*
  * Storage for a translated array of count elements of elsize bytes: the
  * caller's stack buffer of stackbytes when it is large enough, else
  * allocated.  EINVAL when count exceeds RUMPHOST_ARRAY_MAX (a negative

@@ -34,6 +34,8 @@ _Static_assert(sizeof(mode_t) <= 4 && (mode_t)-1 > 0,
 	       "host mode_t: the kernel's is 32-bit unsigned");
 _Static_assert(sizeof(off_t) <= 8 && (off_t)-1 < 0,
 	       "host off_t: the kernel's is 64-bit signed");
+_Static_assert(sizeof(socklen_t) == 4 && (socklen_t)-1 > 0,
+	       "host socklen_t: the kernel's is 32-bit unsigned");
 _Static_assert(sizeof(uid_t) <= 4 && (uid_t)-1 > 0,
 	       "host uid_t: the kernel's is 32-bit unsigned");
 _Static_assert(sizeof(mode_t) <= sizeof(int),
@@ -574,6 +576,23 @@ int rump_sys_fsync(int fd)
 	return (int)retval[0];
 }
 
+int rump_sys_listen(int sockfd, int backlog)
+{
+	struct sys_listen_args args = {
+		.sockfd = sockfd,
+		.backlog = backlog,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_LISTEN, &args, sizeof(args), retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
 ssize_t rump_sys_readv(int fd, const struct iovec *iov, int iovcnt)
 {
 	struct rump_iovec k_iov_buf[16];
@@ -733,6 +752,53 @@ int rump_sys_mkfifo(const char *path, mode_t mode)
 	error = rump_kern_syscall(RUMP_SYS_MKFIFO, &args, sizeof(args), retval);
 	if (error != 0) {
 		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_shutdown(int sockfd, int how)
+{
+	struct sys_shutdown_args args = {
+		.sockfd = sockfd,
+		.how = how,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_SHUTDOWN, &args, sizeof(args),
+				  retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_socketpair(int domain, int type, int protocol, int *sv)
+{
+	struct sys_socketpair_args args = {
+		.domain = 0,
+		.type = 0,
+		.protocol = protocol,
+		.sv = sv,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_sockdomain_to_kernel(domain, &args.domain);
+	if (error != 0)
+		goto out;
+	error = rumphost_socktype_to_kernel(type, &args.type);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_SOCKETPAIR, &args, sizeof(args),
+				  retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
 		return -1;
 	}
 	return (int)retval[0];
@@ -1110,6 +1176,33 @@ int rump_sys_getdents(int fd, char *buf, size_t count)
 				  retval);
 	if (error != 0) {
 		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
+int rump_sys_socket(int domain, int type, int protocol)
+{
+	struct sys_socket_args args = {
+		.domain = 0,
+		.type = 0,
+		.protocol = protocol,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_sockdomain_to_kernel(domain, &args.domain);
+	if (error != 0)
+		goto out;
+	error = rumphost_socktype_to_kernel(type, &args.type);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_SOCKET, &args, sizeof(args), retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
 		return -1;
 	}
 	return (int)retval[0];
@@ -1965,4 +2058,54 @@ out:
 		return -1;
 	}
 	return (int)retval[0];
+}
+
+ssize_t rump_sys_send(int sockfd, const void *buf, size_t len, int flags)
+{
+	struct sys_send_args args = {
+		.sockfd = sockfd,
+		.buf = buf,
+		.len = len,
+		.flags = 0,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_msgflags_to_kernel(flags, &args.flags);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_SEND, &args, sizeof(args), retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (ssize_t)retval[0];
+}
+
+ssize_t rump_sys_recv(int sockfd, void *buf, size_t len, int flags)
+{
+	struct sys_recv_args args = {
+		.sockfd = sockfd,
+		.buf = buf,
+		.len = len,
+		.flags = 0,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rumphost_msgflags_to_kernel(flags, &args.flags);
+	if (error != 0)
+		goto out;
+	error = rump_kern_syscall(RUMP_SYS_RECV, &args, sizeof(args), retval);
+	if (error != 0)
+		error = rumphost_errno_to_host(error);
+out:
+	if (error != 0) {
+		errno = error;
+		return -1;
+	}
+	return (ssize_t)retval[0];
 }

@@ -33,6 +33,12 @@
 #define SYS_setuid 23
 #define SYS_getuid 24
 #define SYS_geteuid 25
+#define SYS_recvmsg 27
+#define SYS_sendmsg 28
+#define SYS_recvfrom 29
+#define SYS_accept 30
+#define SYS_getpeername 31
+#define SYS_getsockname 32
 #define SYS_access 33
 #define SYS_sync 36
 #define SYS_getppid 39
@@ -50,6 +56,11 @@
 #define SYS_dup2 90
 #define SYS_fcntl 92
 #define SYS_fsync 95
+#define SYS_connect 98
+#define SYS_bind 104
+#define SYS_setsockopt 105
+#define SYS_listen 106
+#define SYS_getsockopt 118
 #define SYS_readv 120
 #define SYS_writev 121
 #define SYS_fchown 123
@@ -57,6 +68,9 @@
 #define SYS_rename 128
 #define SYS_flock 131
 #define SYS_mkfifo 132
+#define SYS_sendto 133
+#define SYS_shutdown 134
+#define SYS_socketpair 135
 #define SYS_mkdir 136
 #define SYS_rmdir 137
 #define SYS_pread 173
@@ -75,6 +89,7 @@
 #define SYS_pwritev 290
 #define SYS_getcwd 296
 #define SYS_getdents 390
+#define SYS_socket 394
 #define SYS_mount 410
 #define SYS_select 417
 #define SYS_utimes 420
@@ -103,7 +118,10 @@
 #define SYS_fstatvfs 485
 #define SYS_getdents64 600
 #define SYS_fallocate 601
-#define SYS_MAXSYSCALL 602
+#define SYS_send 620
+#define SYS_recv 621
+#define SYS_accept4 622
+#define SYS_MAXSYSCALL 623
 
 /* Every argument is one 64-bit slot, whatever the CPU. */
 #define SYSARGS_CHECK(name, nargs)                                             \
@@ -226,6 +244,84 @@ struct sys_getuid_args; /* no arguments */
 
 struct sys_geteuid_args; /* no arguments */
 
+struct sys_recvmsg_args {
+	int64_t sockfd;
+	union {
+		struct rump_msghdr *msg;
+		uint64_t msg_slot_;
+	};
+	int64_t flags;
+};
+SYSARGS_CHECK(recvmsg, 3);
+
+struct sys_sendmsg_args {
+	int64_t sockfd;
+	union {
+		const struct rump_msghdr *msg;
+		uint64_t msg_slot_;
+	};
+	int64_t flags;
+};
+SYSARGS_CHECK(sendmsg, 3);
+
+struct sys_recvfrom_args {
+	int64_t sockfd;
+	union {
+		void *buf;
+		uint64_t buf_slot_;
+	};
+	uint64_t len;
+	int64_t flags;
+	union {
+		struct rump_sockaddr *src_addr;
+		uint64_t src_addr_slot_;
+	};
+	union {
+		socklen_t *addrlen;
+		uint64_t addrlen_slot_;
+	};
+};
+SYSARGS_CHECK(recvfrom, 6);
+
+struct sys_accept_args {
+	int64_t sockfd;
+	union {
+		struct rump_sockaddr *addr;
+		uint64_t addr_slot_;
+	};
+	union {
+		socklen_t *addrlen;
+		uint64_t addrlen_slot_;
+	};
+};
+SYSARGS_CHECK(accept, 3);
+
+struct sys_getpeername_args {
+	int64_t sockfd;
+	union {
+		struct rump_sockaddr *addr;
+		uint64_t addr_slot_;
+	};
+	union {
+		socklen_t *addrlen;
+		uint64_t addrlen_slot_;
+	};
+};
+SYSARGS_CHECK(getpeername, 3);
+
+struct sys_getsockname_args {
+	int64_t sockfd;
+	union {
+		struct rump_sockaddr *addr;
+		uint64_t addr_slot_;
+	};
+	union {
+		socklen_t *addrlen;
+		uint64_t addrlen_slot_;
+	};
+};
+SYSARGS_CHECK(getsockname, 3);
+
 struct sys_access_args {
 	union {
 		const char *path;
@@ -343,6 +439,59 @@ struct sys_fsync_args {
 };
 SYSARGS_CHECK(fsync, 1);
 
+struct sys_connect_args {
+	int64_t sockfd;
+	union {
+		const struct rump_sockaddr *addr;
+		uint64_t addr_slot_;
+	};
+	uint64_t addrlen;
+};
+SYSARGS_CHECK(connect, 3);
+
+struct sys_bind_args {
+	int64_t sockfd;
+	union {
+		const struct rump_sockaddr *addr;
+		uint64_t addr_slot_;
+	};
+	uint64_t addrlen;
+};
+SYSARGS_CHECK(bind, 3);
+
+struct sys_setsockopt_args {
+	int64_t sockfd;
+	int64_t level;
+	int64_t optname;
+	union {
+		const void *optval;
+		uint64_t optval_slot_;
+	};
+	uint64_t optlen;
+};
+SYSARGS_CHECK(setsockopt, 5);
+
+struct sys_listen_args {
+	int64_t sockfd;
+	int64_t backlog;
+};
+SYSARGS_CHECK(listen, 2);
+
+struct sys_getsockopt_args {
+	int64_t sockfd;
+	int64_t level;
+	int64_t optname;
+	union {
+		void *optval;
+		uint64_t optval_slot_;
+	};
+	union {
+		socklen_t *optlen;
+		uint64_t optlen_slot_;
+	};
+};
+SYSARGS_CHECK(getsockopt, 5);
+
 struct sys_readv_args {
 	int64_t fd;
 	union {
@@ -402,6 +551,39 @@ struct sys_mkfifo_args {
 	uint64_t mode;
 };
 SYSARGS_CHECK(mkfifo, 2);
+
+struct sys_sendto_args {
+	int64_t sockfd;
+	union {
+		const void *buf;
+		uint64_t buf_slot_;
+	};
+	uint64_t len;
+	int64_t flags;
+	union {
+		const struct rump_sockaddr *dest_addr;
+		uint64_t dest_addr_slot_;
+	};
+	uint64_t addrlen;
+};
+SYSARGS_CHECK(sendto, 6);
+
+struct sys_shutdown_args {
+	int64_t sockfd;
+	int64_t how;
+};
+SYSARGS_CHECK(shutdown, 2);
+
+struct sys_socketpair_args {
+	int64_t domain;
+	int64_t type;
+	int64_t protocol;
+	union {
+		int *sv;
+		uint64_t sv_slot_;
+	};
+};
+SYSARGS_CHECK(socketpair, 4);
 
 struct sys_mkdir_args {
 	union {
@@ -549,6 +731,13 @@ struct sys_getdents_args {
 	uint64_t count;
 };
 SYSARGS_CHECK(getdents, 3);
+
+struct sys_socket_args {
+	int64_t domain;
+	int64_t type;
+	int64_t protocol;
+};
+SYSARGS_CHECK(socket, 3);
 
 struct sys_mount_args {
 	union {
@@ -875,4 +1064,40 @@ struct sys_fallocate_args {
 	int64_t len;
 };
 SYSARGS_CHECK(fallocate, 4);
+
+struct sys_send_args {
+	int64_t sockfd;
+	union {
+		const void *buf;
+		uint64_t buf_slot_;
+	};
+	uint64_t len;
+	int64_t flags;
+};
+SYSARGS_CHECK(send, 4);
+
+struct sys_recv_args {
+	int64_t sockfd;
+	union {
+		void *buf;
+		uint64_t buf_slot_;
+	};
+	uint64_t len;
+	int64_t flags;
+};
+SYSARGS_CHECK(recv, 4);
+
+struct sys_accept4_args {
+	int64_t sockfd;
+	union {
+		struct rump_sockaddr *addr;
+		uint64_t addr_slot_;
+	};
+	union {
+		socklen_t *addrlen;
+		uint64_t addrlen_slot_;
+	};
+	int64_t flags;
+};
+SYSARGS_CHECK(accept4, 4);
 #endif

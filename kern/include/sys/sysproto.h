@@ -185,4 +185,42 @@ int sys_getdents64(struct lwp *l, const struct sys_getdents64_args *uap,
 		   register_t *retval);
 int sys_fallocate(struct lwp *l, const struct sys_fallocate_args *uap,
 		  register_t *retval);
+
+/* net */
+int sys_recvmsg(struct lwp *l, const struct sys_recvmsg_args *uap,
+		register_t *retval);
+int sys_sendmsg(struct lwp *l, const struct sys_sendmsg_args *uap,
+		register_t *retval);
+int sys_recvfrom(struct lwp *l, const struct sys_recvfrom_args *uap,
+		 register_t *retval);
+int sys_accept(struct lwp *l, const struct sys_accept_args *uap,
+	       register_t *retval);
+int sys_getpeername(struct lwp *l, const struct sys_getpeername_args *uap,
+		    register_t *retval);
+int sys_getsockname(struct lwp *l, const struct sys_getsockname_args *uap,
+		    register_t *retval);
+int sys_connect(struct lwp *l, const struct sys_connect_args *uap,
+		register_t *retval);
+int sys_bind(struct lwp *l, const struct sys_bind_args *uap,
+	     register_t *retval);
+int sys_setsockopt(struct lwp *l, const struct sys_setsockopt_args *uap,
+		   register_t *retval);
+int sys_listen(struct lwp *l, const struct sys_listen_args *uap,
+	       register_t *retval);
+int sys_getsockopt(struct lwp *l, const struct sys_getsockopt_args *uap,
+		   register_t *retval);
+int sys_sendto(struct lwp *l, const struct sys_sendto_args *uap,
+	       register_t *retval);
+int sys_shutdown(struct lwp *l, const struct sys_shutdown_args *uap,
+		 register_t *retval);
+int sys_socketpair(struct lwp *l, const struct sys_socketpair_args *uap,
+		   register_t *retval);
+int sys_socket(struct lwp *l, const struct sys_socket_args *uap,
+	       register_t *retval);
+int sys_send(struct lwp *l, const struct sys_send_args *uap,
+	     register_t *retval);
+int sys_recv(struct lwp *l, const struct sys_recv_args *uap,
+	     register_t *retval);
+int sys_accept4(struct lwp *l, const struct sys_accept4_args *uap,
+		register_t *retval);
 #endif

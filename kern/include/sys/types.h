@@ -20,6 +20,7 @@ typedef uint64_t dev_t;
 typedef uint64_t ino_t;
 typedef uint32_t nlink_t;
 typedef int64_t register_t;
+typedef uint32_t socklen_t;
 
 struct timespec {
 	int64_t tv_sec;

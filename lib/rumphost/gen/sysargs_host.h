@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <poll.h>
 #include <sys/select.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include <rump/rumpabi.h>
@@ -136,6 +137,84 @@ struct sys_getuid_args; /* no arguments */
 
 struct sys_geteuid_args; /* no arguments */
 
+struct sys_recvmsg_args {
+	int64_t sockfd;
+	union {
+		struct rump_msghdr *msg;
+		uint64_t msg_slot_;
+	};
+	int64_t flags;
+};
+SYSARGS_CHECK(recvmsg, 3);
+
+struct sys_sendmsg_args {
+	int64_t sockfd;
+	union {
+		const struct rump_msghdr *msg;
+		uint64_t msg_slot_;
+	};
+	int64_t flags;
+};
+SYSARGS_CHECK(sendmsg, 3);
+
+struct sys_recvfrom_args {
+	int64_t sockfd;
+	union {
+		void *buf;
+		uint64_t buf_slot_;
+	};
+	uint64_t len;
+	int64_t flags;
+	union {
+		struct rump_sockaddr *src_addr;
+		uint64_t src_addr_slot_;
+	};
+	union {
+		socklen_t *addrlen;
+		uint64_t addrlen_slot_;
+	};
+};
+SYSARGS_CHECK(recvfrom, 6);
+
+struct sys_accept_args {
+	int64_t sockfd;
+	union {
+		struct rump_sockaddr *addr;
+		uint64_t addr_slot_;
+	};
+	union {
+		socklen_t *addrlen;
+		uint64_t addrlen_slot_;
+	};
+};
+SYSARGS_CHECK(accept, 3);
+
+struct sys_getpeername_args {
+	int64_t sockfd;
+	union {
+		struct rump_sockaddr *addr;
+		uint64_t addr_slot_;
+	};
+	union {
+		socklen_t *addrlen;
+		uint64_t addrlen_slot_;
+	};
+};
+SYSARGS_CHECK(getpeername, 3);
+
+struct sys_getsockname_args {
+	int64_t sockfd;
+	union {
+		struct rump_sockaddr *addr;
+		uint64_t addr_slot_;
+	};
+	union {
+		socklen_t *addrlen;
+		uint64_t addrlen_slot_;
+	};
+};
+SYSARGS_CHECK(getsockname, 3);
+
 struct sys_access_args {
 	union {
 		const char *path;
@@ -253,6 +332,59 @@ struct sys_fsync_args {
 };
 SYSARGS_CHECK(fsync, 1);
 
+struct sys_connect_args {
+	int64_t sockfd;
+	union {
+		const struct rump_sockaddr *addr;
+		uint64_t addr_slot_;
+	};
+	uint64_t addrlen;
+};
+SYSARGS_CHECK(connect, 3);
+
+struct sys_bind_args {
+	int64_t sockfd;
+	union {
+		const struct rump_sockaddr *addr;
+		uint64_t addr_slot_;
+	};
+	uint64_t addrlen;
+};
+SYSARGS_CHECK(bind, 3);
+
+struct sys_setsockopt_args {
+	int64_t sockfd;
+	int64_t level;
+	int64_t optname;
+	union {
+		const void *optval;
+		uint64_t optval_slot_;
+	};
+	uint64_t optlen;
+};
+SYSARGS_CHECK(setsockopt, 5);
+
+struct sys_listen_args {
+	int64_t sockfd;
+	int64_t backlog;
+};
+SYSARGS_CHECK(listen, 2);
+
+struct sys_getsockopt_args {
+	int64_t sockfd;
+	int64_t level;
+	int64_t optname;
+	union {
+		void *optval;
+		uint64_t optval_slot_;
+	};
+	union {
+		socklen_t *optlen;
+		uint64_t optlen_slot_;
+	};
+};
+SYSARGS_CHECK(getsockopt, 5);
+
 struct sys_readv_args {
 	int64_t fd;
 	union {
@@ -312,6 +444,39 @@ struct sys_mkfifo_args {
 	uint64_t mode;
 };
 SYSARGS_CHECK(mkfifo, 2);
+
+struct sys_sendto_args {
+	int64_t sockfd;
+	union {
+		const void *buf;
+		uint64_t buf_slot_;
+	};
+	uint64_t len;
+	int64_t flags;
+	union {
+		const struct rump_sockaddr *dest_addr;
+		uint64_t dest_addr_slot_;
+	};
+	uint64_t addrlen;
+};
+SYSARGS_CHECK(sendto, 6);
+
+struct sys_shutdown_args {
+	int64_t sockfd;
+	int64_t how;
+};
+SYSARGS_CHECK(shutdown, 2);
+
+struct sys_socketpair_args {
+	int64_t domain;
+	int64_t type;
+	int64_t protocol;
+	union {
+		int *sv;
+		uint64_t sv_slot_;
+	};
+};
+SYSARGS_CHECK(socketpair, 4);
 
 struct sys_mkdir_args {
 	union {
@@ -459,6 +624,13 @@ struct sys_getdents_args {
 	uint64_t count;
 };
 SYSARGS_CHECK(getdents, 3);
+
+struct sys_socket_args {
+	int64_t domain;
+	int64_t type;
+	int64_t protocol;
+};
+SYSARGS_CHECK(socket, 3);
 
 struct sys_mount_args {
 	union {
@@ -785,4 +957,40 @@ struct sys_fallocate_args {
 	int64_t len;
 };
 SYSARGS_CHECK(fallocate, 4);
+
+struct sys_send_args {
+	int64_t sockfd;
+	union {
+		const void *buf;
+		uint64_t buf_slot_;
+	};
+	uint64_t len;
+	int64_t flags;
+};
+SYSARGS_CHECK(send, 4);
+
+struct sys_recv_args {
+	int64_t sockfd;
+	union {
+		void *buf;
+		uint64_t buf_slot_;
+	};
+	uint64_t len;
+	int64_t flags;
+};
+SYSARGS_CHECK(recv, 4);
+
+struct sys_accept4_args {
+	int64_t sockfd;
+	union {
+		struct rump_sockaddr *addr;
+		uint64_t addr_slot_;
+	};
+	union {
+		socklen_t *addrlen;
+		uint64_t addrlen_slot_;
+	};
+	int64_t flags;
+};
+SYSARGS_CHECK(accept4, 4);
 #endif
