@@ -88,7 +88,5 @@ int tcp_options_parse(const uint8_t *cp, int len, int syn, struct tcp_opt *to);
  */
 int tcp_options_build(uint8_t *buf, int space, const struct tcp_opt *to);
 
-/* TCP-level socket options (IPPROTO_TCP); the values Linux and BSD share. */
-#define TCP_NODELAY 1
-#define TCP_MAXSEG 2
+/* TCP-level socket options (TCP_NODELAY ...) are in <sys/abi.h>. */
 #endif

@@ -7,6 +7,7 @@
  */
 #ifndef RUMPKERN_NETINET_TCP_VAR_H_
 #define RUMPKERN_NETINET_TCP_VAR_H_
+#include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <netinet/tcp_cc.h>
 #include <netinet/tcp_fsm.h>
@@ -18,6 +19,8 @@
 struct mbuf;
 struct socket;
 struct inpcb;
+struct inpcbtable;
+struct route;
 
 /*
  * The sender's SACK scoreboard (RFC 6675): the ranges above snd_una the
@@ -102,9 +105,14 @@ struct tcpcb {
 	uint32_t t_rcvtime;  /* ms of the last segment received */
 	uint32_t t_lastsend; /* ms of the last segment sent */
 	int t_keepcnt;	     /* unanswered keepalive probes */
+	uint32_t t_keepidle; /* ms (TCP_KEEPIDLE) */
+	uint32_t t_keepintvl;
+	int t_keepcntmax;
+	unsigned t_timers_armed; /* bit per TCPT_*: armed and not yet run */
 
-	uint16_t t_maxseg; /* payload bytes per segment we send */
-	uint16_t t_ourmss; /* what we advertised */
+	uint16_t t_maxseg;  /* payload bytes per segment we send */
+	uint16_t t_ourmss;  /* what we advertised */
+	uint16_t t_usermss; /* TCP_MAXSEG */
 
 	/* Send sequence space (RFC 9293 3.3.1). */
 	tcp_seq iss;
@@ -146,7 +154,6 @@ struct tcpcb {
 	int t_challenge_count;
 
 	struct work t_reapwork;
-	struct list_node t_syncnode; /* unused by most states */
 };
 
 #define TF_ACKNOW 0x0001	/* send an ACK immediately */
@@ -165,30 +172,77 @@ struct tcpcb {
 #define TF_MAXSEG_SET 0x2000	/* TCP_MAXSEG was set by the user */
 #define TF_RCVD_SACKPERM 0x4000 /* the peer's SYN offered SACK */
 #define TF_REQ_SACK 0x8000	/* we offered SACK */
+#define TF_INUSRREQ 0x10000	/* the socket layer frees the socket */
+
+/* A received segment, parsed, fields in host byte order. */
+struct tcp_seg {
+	tcp_seq seq;
+	tcp_seq ack;
+	uint32_t win; /* as sent, unscaled */
+	int flags;
+	int tlen;   /* data bytes */
+	int hdroff; /* where the data starts in the packet */
+	struct tcp_opt to;
+	struct in_addr src, dst; /* network byte order */
+	in_port_t sport, dport;
+};
+
+/* Counters (the sysctl-style dump reads them). */
+struct tcpstat {
+	uint64_t tcps_rcvtotal, tcps_rcvshort, tcps_rcvbadsum, tcps_rcvbadoff,
+		tcps_rcvbadopt, tcps_noport, tcps_rcvbyte, tcps_rcvoopack,
+		tcps_rcvreassfull, tcps_rcvduppack, tcps_rcvdupack,
+		tcps_rcvackpack, tcps_rcvwinprobe, tcps_rcvafterclose,
+		tcps_rcvrst, tcps_rcvrefused, tcps_pawsdrop, tcps_challengeack;
+	uint64_t tcps_sndtotal, tcps_sndbyte, tcps_sndrexmitbyte, tcps_sndrst,
+		tcps_sndnobufs, tcps_sack_rexmits, tcps_fastrexmit;
+	uint64_t tcps_connattempt, tcps_accepts, tcps_connects, tcps_closed,
+		tcps_drops, tcps_timeoutdrop, tcps_rexmttimeo,
+		tcps_persisttimeo, tcps_keepprobe, tcps_keepdrops;
+	uint64_t tcps_sc_added, tcps_sc_dropped, tcps_sc_overflow,
+		tcps_sc_completed, tcps_sc_retransmitted, tcps_sc_timeout,
+		tcps_listendrop;
+};
+extern struct tcpstat tcpstat;
+extern struct inpcbtable tcbtable;
+extern const char *const tcp_state_names[TCP_NSTATES];
 
 #define TCP_RCVWIN_DEFAULT (256 * 1024u)
 #define TCP_SNDBUF_DEFAULT (256 * 1024u)
 
 /* tcp_subr.c */
 struct tcpcb *tcp_newtcpcb(struct inpcb *inp);
-/* Tear down: free the pcb, reap the tcpcb later; returns NULL. */
+/*
+ * Tear down: disarm, detach the PCB (the socket's so_pcb becomes NULL),
+ * free a socket whose file is gone, reap the tcpcb later.  Returns NULL.
+ */
 struct tcpcb *tcp_close(struct tcpcb *tp);
 /* Close with an error: RST the peer if synchronized, report errno. */
 struct tcpcb *tcp_drop(struct tcpcb *tp, int error);
-/* A bare segment (ACK or RST) not tied to a connection's send queue. */
-void tcp_respond(struct tcpcb *tp, uint32_t faddr, uint16_t fport,
-		 uint32_t laddr, uint16_t lport, tcp_seq seq, tcp_seq ack,
-		 int flags);
-uint16_t tcp_cksum(uint32_t src, uint32_t dst, struct mbuf *m, int len);
-tcp_seq tcp_new_iss(void);
+/* The connection lives on without its socket (closed in TIME_WAIT). */
+void tcp_detach_socket(struct tcpcb *tp);
+/* A bare segment (ACK, RST, keepalive) outside the send queue. */
+void tcp_respond(struct tcpcb *tp, struct in_addr faddr, in_port_t fport,
+		 struct in_addr laddr, in_port_t lport, tcp_seq seq,
+		 tcp_seq ack, int flags);
+/* A header mbuf for IP + TCP + optlen bytes of options, zeroed. */
+struct mbuf *tcp_hdr_mbuf(int optlen, int *offp);
+/* Fill in IP, checksum and send; consumes m. */
+int tcp_send_packet(struct mbuf *m, struct in_addr src, struct in_addr dst,
+		    struct route *ro, int ttl, int tos, int flags);
+tcp_seq tcp_new_iss(struct inpcb *inp);
+tcp_seq tcp_new_iss_addrs(struct in_addr laddr, in_port_t lport,
+			  struct in_addr faddr, in_port_t fport);
+/* Set t_maxseg from the route's MTU and the peer's MSS (0: none sent). */
 void tcp_mss_update(struct tcpcb *tp, int peermss);
+int64_t tcp_live_tcpcbs(void);
 int tcp_init(void);
 void tcp_fini(void);
-extern struct kmem_type M_TCPCB;
-extern uint32_t tcp_iss_seed;
 
 /* tcp_input.c */
-void tcp_input(struct mbuf *m, int iphlen);
+void tcp_input(struct mbuf *m, int off, int proto);
+void tcp_syn_options(struct tcpcb *tp, const struct tcp_opt *to);
+void tcp_established(struct tcpcb *tp);
 
 /* tcp_output.c */
 int tcp_output(struct tcpcb *tp);
@@ -197,11 +251,24 @@ void tcp_setpersist(struct tcpcb *tp);
 uint32_t tcp_rcvwin(struct tcpcb *tp);
 
 /* tcp_usrreq.c */
+struct pr_usrreqs;
 extern const struct pr_usrreqs tcp_usrreqs;
-int tcp_ctloutput(int op, struct socket *so, int level, int name, void *val,
-		  size_t *lenp);
+/* The window scale to ask for with a receive buffer of hiwat bytes. */
+uint8_t tcp_rcv_scale_for(unsigned long hiwat);
 
-/* tcp_syncache.c */
+/*
+ * tcp_syncache.c: handshakes in progress on listeners, bounded in
+ * total and per hash bucket.  add: a SYN (answers with a SYN-ACK).
+ * expand: the ACK completing one; makes the connection (*tpp) queued on
+ * the listener, ENOENT if there is no such handshake (RST it), ENOBUFS
+ * when the listen queue is full (drop it; the peer retries).
+ */
+void tcp_syncache_add(struct tcpcb *ltp, const struct tcp_seg *seg);
+int tcp_syncache_expand(struct tcpcb *ltp, const struct tcp_seg *seg,
+			struct tcpcb **tpp);
+/* Forget the handshakes of a listener that closes. */
+void tcp_syncache_purge(struct inpcb *inp);
+int tcp_syncache_count(void);
 int tcp_syncache_init(void);
 void tcp_syncache_fini(void);
 #endif
