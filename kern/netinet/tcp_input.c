@@ -127,8 +127,14 @@ static void tcp_enter_timewait(struct tcpcb *tp)
 	tcp_timer_disarm_all(tp);
 	tcp_timer_arm(tp, TCPT_2MSL, 2 * TCP_MSL_MS);
 	tp->t_inpcb->inp_flags |= INP_TIMEWAIT;
-	if (so != NULL)
-		soisdisconnected(so);
+	if (so == NULL)
+		return;
+	soisdisconnected(so);
+	/* Closed by its process already: the socket need not wait 2MSL. */
+	if ((so->so_state & SS_NOFDREF) && so->so_head == NULL) {
+		tcp_detach_socket(tp);
+		sofree(so);
+	}
 }
 
 /* Take RTT samples and reset the backoff for a new acknowledgement. */
@@ -603,6 +609,8 @@ void tcp_input(struct mbuf *m, int off, int proto)
 	int tlen, thoff;
 
 	(void)proto;
+	if (!tcp_active)
+		goto drop;
 	tcpstat.tcps_rcvtotal++;
 	if (m->m_pkthdr.len < off + TCP_HDRLEN) {
 		tcpstat.tcps_rcvshort++;

@@ -17,6 +17,7 @@
 #include <sys/cprng.h>
 #include <sys/kmem.h>
 #include <sys/mbuf.h>
+#include <sys/protosw.h>
 #include <sys/socketvar.h>
 #include <sys/systm.h>
 #include <sys/time.h>
@@ -26,6 +27,8 @@ KMEM_TYPE_DEFINE(M_TCPCB, "tcpcb");
 struct inpcbtable tcbtable;
 struct tcpstat tcpstat;
 static struct workqueue *tcp_reapq;
+/* Between the component's init and fini: input and attach work. */
+bool tcp_active;
 static uint32_t tcp_iss_secret;
 static volatile int64_t tcpcb_live;
 
@@ -279,6 +282,59 @@ static int tcp_fini_one(struct inpcb *inp, void *arg)
 	return 0;
 }
 
+static const int tcp_prc_errno[PRC_NCMDS] = {
+	[PRC_UNREACH_NET] = ENETUNREACH,
+	[PRC_UNREACH_HOST] = EHOSTUNREACH,
+	[PRC_UNREACH_PROTOCOL] = ECONNREFUSED,
+	[PRC_UNREACH_PORT] = ECONNREFUSED,
+	[PRC_HOSTDEAD] = EHOSTDOWN,
+	[PRC_TIMXCEED_INTRANS] = EHOSTUNREACH,
+	[PRC_PARAMPROB] = ENOPROTOOPT,
+};
+
+void tcp_ctlinput(int cmd, const struct sockaddr *sa, void *ctl)
+{
+	const struct ip *ip = ctl;
+	const struct tcphdr *th;
+	struct inpcb *inp;
+	struct tcpcb *tp;
+	tcp_seq seq;
+
+	(void)sa;
+	if (cmd < 0 || cmd >= PRC_NCMDS || ip == NULL || !tcp_active)
+		return;
+	/* ICMP quotes at least 8 bytes of our header: ports and seq. */
+	th = (const struct tcphdr *)((const char *)ip + (ip->ip_hl << 2));
+	inp = in_pcblookup_connect(&tcbtable, ip->ip_dst, th->th_dport,
+				   ip->ip_src, th->th_sport);
+	tp = inp != NULL ? inp->inp_ppcb : NULL;
+	if (tp == NULL || (tp->t_flags & TF_DEAD))
+		return;
+	/* RFC 5927 4.1: only for data in flight, else it is forged. */
+	seq = ntohl(th->th_seq);
+	if (SEQ_LT(seq, tp->snd_una) || SEQ_GEQ(seq, tp->snd_max))
+		return;
+	if (cmd == PRC_MSGSIZE) {
+		/* Path MTU discovery: smaller segments, resend now. */
+		uint16_t old = tp->t_maxseg;
+		tcp_mss_update(tp, tp->t_maxseg);
+		if (tp->t_maxseg < old) {
+			tp->snd_nxt = tp->snd_una;
+			(void)tcp_output(tp);
+		}
+		return;
+	}
+	if (tcp_prc_errno[cmd] == 0)
+		return;
+	/* RFC 1122 4.2.3.9: hard only while the handshake is pending. */
+	if (tp->t_state == TCPS_SYN_SENT &&
+	    tcp_prc_errno[cmd] == ECONNREFUSED) {
+		tcp_drop(tp, ECONNREFUSED);
+		return;
+	}
+	tp->t_softerror = tcp_prc_errno[cmd];
+}
+
 int tcp_init(void)
 {
 	int error;
@@ -296,13 +352,20 @@ int tcp_init(void)
 	if (error != 0) {
 		workqueue_destroy(tcp_reapq);
 		in_pcbfini(&tcbtable);
+		return error;
 	}
-	return error;
+	mutex_enter(&softnet_lock);
+	tcp_active = true;
+	mutex_exit(&softnet_lock);
+	return 0;
 }
 
 void tcp_fini(void)
 {
 	/* Connections outliving their sockets (TIME_WAIT, FIN_WAIT_2). */
+	mutex_enter(&softnet_lock);
+	tcp_active = false;
+	mutex_exit(&softnet_lock);
 	tcp_syncache_fini();
 	mutex_enter(&softnet_lock);
 	in_pcbwalk(&tcbtable, tcp_fini_one, NULL);

@@ -68,6 +68,8 @@ static int tcp_attach(struct socket *so, int proto)
 	int error;
 
 	(void)proto;
+	if (!tcp_active)
+		return EPROTONOSUPPORT;
 	if (so->so_snd.sb_hiwat == 0 || so->so_rcv.sb_hiwat == 0) {
 		error = soreserve(so, TCP_SNDBUF_DEFAULT, TCP_RCVWIN_DEFAULT);
 		if (error != 0)
@@ -206,6 +208,12 @@ static int tcp_accept(struct socket *so, struct sockaddr *nam)
 	return 0;
 }
 
+/*
+ * The socket layer's close (and connect to AF_UNSPEC): SO_LINGER with
+ * 0 s aborts, and so does unread data (RFC 2525 2.17, what Linux does):
+ * the peer must learn that what it sent was not read.  Otherwise the
+ * FIN goes out after the queued data.
+ */
 static int tcp_disconnect(struct socket *so)
 {
 	struct tcpcb *tp = sototcpcb(so);
@@ -216,12 +224,15 @@ static int tcp_disconnect(struct socket *so)
 		tcp_usr_close(tp);
 		return 0;
 	}
-	if ((so->so_options & SO_LINGER) && so->so_linger == 0) {
+	if (((so->so_options & SO_LINGER) && so->so_linger == 0) ||
+	    so->so_rcv.sb_cc > 0) {
+		sbflush(&so->so_rcv);
 		tcp_usr_drop(tp, 0);
 		return 0;
 	}
+	if (TCPS_HAVESENTFIN(tp->t_state))
+		return 0;
 	soisdisconnecting(so);
-	sbflush(&so->so_rcv);
 	tp = tcp_usrclosed(tp);
 	if (tp != NULL)
 		(void)tcp_output(tp);

@@ -236,6 +236,10 @@ tcp_seq tcp_new_iss_addrs(struct in_addr laddr, in_port_t lport,
 /* Set t_maxseg from the route's MTU and the peer's MSS (0: none sent). */
 void tcp_mss_update(struct tcpcb *tp, int peermss);
 int64_t tcp_live_tcpcbs(void);
+/* ICMP errors about our segments (pr_ctlinput). */
+struct sockaddr;
+void tcp_ctlinput(int cmd, const struct sockaddr *sa, void *ctl);
+extern bool tcp_active;
 int tcp_init(void);
 void tcp_fini(void);
 
