@@ -158,6 +158,12 @@ struct ifaddr {
 	int ifa_family; /* AF_* */
 };
 
+/*
+ * Room to leave in front of a packet a protocol builds, for the largest
+ * link-layer header (Ethernet's 14 bytes, rounded for alignment).
+ */
+#define max_linkhdr 16
+
 /* The largest MTU an interface may have. */
 #define IF_MTU_MAX 65535
 
@@ -240,6 +246,15 @@ int if_clone_create(const char *name);
 /* ENXIO if there is no such interface; EPERM for lo0 and others no
  * cloner made. */
 int if_clone_destroy(const char *name);
+
+/*
+ * Interface ioctls common to every family (struct rump_ifreq):
+ * SIOC[GS]IFFLAGS, SIOC[GS]IFMTU, SIOCGIFINDEX, SIOCIFCREATE,
+ * SIOCIFDESTROY.  ENOTTY for others, ENXIO for an unknown interface.
+ */
+int ifioctl_common(unsigned long cmd, void *data);
+/* The interface a request names (NUL within IFNAMSIZ), or NULL. */
+struct ifnet *ifreq_ifp(const char *name);
 
 /* The loopback interface made at boot (lo0). */
 extern struct ifnet *lo0ifp;

@@ -30,11 +30,12 @@ struct arpstat {
 extern struct arpstat arpstat;
 
 /* Tunables. */
-extern uint64_t arp_keep_ns;  /* life of a complete entry (20 min) */
-extern uint64_t arp_retry_ns; /* interval between requests (1 s) */
-extern int arp_maxtries;      /* requests before giving up (5) */
-extern int arp_maxhold;	      /* packets queued per entry (16) */
-extern int arp_maxentries;    /* entries in the cache (1024) */
+extern uint64_t arp_keep_ns;	 /* life of a complete entry (20 min) */
+extern uint64_t arp_retry_ns;	 /* interval between requests (1 s) */
+extern uint64_t arp_downtime_ns; /* refusing sends after giving up (20 s) */
+extern int arp_maxtries;	 /* requests before giving up (5) */
+extern int arp_maxhold;		 /* packets queued per entry (16) */
+extern int arp_maxentries;	 /* entries in the cache (1024) */
 
 /*
  * The link address of next hop dst on ifp into lla.  0: resolved, m is
@@ -48,7 +49,7 @@ int arpresolve(struct ifnet *ifp, struct mbuf *m, struct in_addr dst,
 void arp_input(struct mbuf *m);
 /* Announces addr on ifp: a gratuitous request (address change). */
 void arp_announce(struct ifnet *ifp, struct in_addr addr);
-/* Drops the entries of ifp (detach) or of one address. */
+/* Drops the entries of ifp (detach), or every entry for NULL. */
 void arp_purge_ifp(struct ifnet *ifp);
 /* Entries now, and a walk over them (the sysctl dump, tests). */
 struct arp_info {
@@ -62,5 +63,6 @@ struct arp_info {
 int arp_walk(int (*fn)(const struct arp_info *ai, void *arg), void *arg);
 int arp_count(void);
 void arp_init(void);
+/* Called with softnet_lock held; drops it while the timer stops. */
 void arp_fini(void);
 #endif

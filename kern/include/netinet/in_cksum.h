@@ -12,6 +12,8 @@ struct mbuf;
 
 /* The checksum of len bytes of m from its start (the IP header). */
 uint16_t in_cksum(struct mbuf *m, int len);
+/* The checksum of len bytes of m from offset off (ICMP after IP). */
+uint16_t in_cksum_skip(struct mbuf *m, int off, int len);
 /*
  * The TCP/UDP checksum of len bytes of m from offset off, with the pseudo
  * header of the IPv4 header at the start of m (source, destination,

@@ -24,6 +24,7 @@ struct lwp;
 struct mbuf;
 struct ip_moptions;
 struct inpcbtable;
+struct ifnet;
 
 struct inpcb {
 	struct list_node inp_list;  /* every PCB of the table */
@@ -49,7 +50,8 @@ struct inpcb {
 #define INP_HDRINCL 0x0002     /* raw: the user supplies the header */
 #define INP_TIMEWAIT 0x0004    /* TCP: in TIME_WAIT (see the bind rules) */
 #define INP_RECVTTL 0x0008
-#define INP_ANONPORT 0x0010 /* the port was picked by the kernel */
+#define INP_ANONPORT 0x0010  /* the port was picked by the kernel */
+#define INP_BOUNDADDR 0x0020 /* bind gave a specific local address */
 
 /* inp_state */
 #define INP_ATTACHED 0
@@ -63,7 +65,8 @@ struct inpcbtable {
 	uint32_t inpt_lmask, inpt_cmask;
 	in_port_t inpt_lastport; /* host order: the last ephemeral port */
 	int inpt_count;
-	uint32_t inpt_secret; /* keys the hashes */
+	uint32_t inpt_secret;	    /* keys the hashes */
+	struct list_node inpt_node; /* on the list of every table */
 };
 
 /* A table of PCBs for one protocol; ENOMEM. */
@@ -87,6 +90,12 @@ int in_pcbbind(struct inpcb *inp, const struct sockaddr_in *sin, struct lwp *l);
  */
 int in_pcbconnect(struct inpcb *inp, const struct sockaddr_in *sin,
 		  struct lwp *l);
+/*
+ * Checks the bind rules again for inp's bound address and port: TCP's
+ * listen calls it, since a listener may not share a port that a bind
+ * with SO_REUSEADDR shared.  0 or EADDRINUSE.
+ */
+int in_pcbcheckbind(struct inpcb *inp);
 /* The source address in_pcbconnect would pick for dst; 0 or an errno. */
 int in_pcbsrcaddr(struct inpcb *inp, struct in_addr dst, struct in_addr *srcp);
 /* Back to unconnected (the local port stays; the address too if bound). */
@@ -121,6 +130,11 @@ void in_setsockaddr(const struct inpcb *inp, struct sockaddr_in *sin);
 void in_setpeeraddr(const struct inpcb *inp, struct sockaddr_in *sin);
 /* The route for the foreign address, through the PCB's cache. */
 struct rtentry *in_pcbrtentry(struct inpcb *inp);
+/*
+ * ifp is going away: every PCB of every table forgets its cached route
+ * and its multicast interface if they point at ifp.
+ */
+void in_pcbpurgeif(struct ifnet *ifp);
 /* Calls fn for every PCB of the table (the sysctl dump); stops on != 0. */
 int in_pcbwalk(struct inpcbtable *table,
 	       int (*fn)(struct inpcb *inp, void *arg), void *arg);

@@ -57,4 +57,6 @@ int in_addmulti(struct in_addr group, struct ifnet *ifp,
 		struct in_multi **inmp);
 void in_delmulti(struct in_multi *inm);
 struct in_multi *in_lookup_multi(struct in_addr group, const struct ifnet *ifp);
+/* ifp goes away: its memberships lose it (inm_ifp NULL) but stay held. */
+void in_multi_purge_ifp(struct ifnet *ifp);
 #endif

@@ -48,6 +48,8 @@ extern int ip_forwarding;     /* 0 (default): never route between interfaces */
 extern int ip_defttl;	      /* IPDEFTTL */
 extern int ip_maxfragpackets; /* datagrams being reassembled at once */
 extern int ip_maxfrags;	      /* fragments held for reassembly in total */
+extern int ip_maxfragsperpacket;     /* fragments of one datagram */
+extern uint64_t ip_reass_maxbytes;   /* data bytes held in total */
 extern uint64_t ip_reass_timeout_ns; /* an incomplete datagram's life */
 
 /* ip_output flags. */
@@ -86,6 +88,23 @@ int ip_output(struct mbuf *m, struct route *ro, int flags,
  * the protocol's pr_input(m, off, proto) or forwards.  Consumes m.
  */
 void ip_input(struct mbuf *m);
+/*
+ * The protocol for each IP protocol number (in_proto.c builds it from the
+ * inet domain's protocol switch): what ip_input delivers to and ICMP
+ * errors are reported to.  Numbers without a protocol go to raw IP.
+ */
+extern const struct protosw *ip_protox[IPPROTO_MAX];
+/* Forwards a datagram not for us (ip_forwarding set).  Consumes m. */
+void ip_forward(struct mbuf *m);
+/*
+ * Reassembly: takes a fragment (header at the front, ip_hl words) and
+ * returns the whole datagram once complete (its ip_len and ip_off fixed,
+ * header checksum not recomputed), else NULL (m is held or dropped).
+ */
+struct mbuf *ip_reass(struct mbuf *m);
+/* Fragments m (longer than mtu) into a chain of packets through
+ * m_nextpkt; 0, or ENOBUFS/EMSGSIZE with m freed. */
+int ip_fragment(struct mbuf *m, uint32_t mtu, struct mbuf **fragsp);
 /* A fresh ip_id for a datagram (network byte order). */
 uint16_t ip_newid(void);
 
@@ -95,12 +114,22 @@ int ip_setmoptions(struct ip_moptions **imop, int optname, const void *val,
 int ip_getmoptions(const struct ip_moptions *imo, int optname, void *val,
 		   size_t *lenp);
 void ip_freemoptions(struct ip_moptions *imo);
+struct sockopt;
+/*
+ * The IPPROTO_IP options of an Internet socket, for the protocols'
+ * pr_ctloutput (op PRCO_SETOPT/PRCO_GETOPT): IP_TTL, IP_TOS, IP_HDRINCL
+ * (raw), IP_MULTICAST_IF/TTL/LOOP, IP_ADD/DROP_MEMBERSHIP.  SOL_SOCKET
+ * calls (after a set) are accepted; other levels are ENOPROTOOPT.
+ */
+int ip_ctloutput(int op, struct socket *so, struct sockopt *sopt);
 
 /* Reassembly (ip_reass.c): limits, timers, the drain. */
 void ip_reass_init(void);
+/* Called with softnet_lock held; drops it while the timer stops. */
 void ip_reass_fini(void);
 /* Datagrams and fragments being held now (tests, statistics). */
 void ip_reass_counts(int *packetsp, int *fragsp);
 /* Expire every incomplete datagram older than the timeout now. */
 void ip_reass_slowtimo(void);
+void ip_reass_drain(void);
 #endif

@@ -27,4 +27,5 @@ extern int udp_do_cksum;
 #define UDP_RECVSPACE 212992 /* Linux's default receive buffer */
 
 void udp_input(struct mbuf *m, int off, int proto);
+
 #endif

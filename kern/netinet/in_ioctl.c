@@ -1,0 +1,121 @@
+/*
+ * in_ioctl.c -- IPv4 address ioctls on Internet sockets (in_control, the
+ * protocols' pr_ioctl): adding, changing and deleting addresses and
+ * reading the first one, its mask and broadcast address; everything else
+ * goes to the family-independent ifioctl_common.  Data is the kernel
+ * ABI's struct rump_ifreq or struct rump_in_aliasreq.  softnet_lock held.
+ */
+#include <net/if.h>
+#include <netinet/in_proto.h>
+#include <netinet/in_var.h>
+#include <sys/abi.h>
+#include <sys/errno.h>
+#include <sys/socketvar.h>
+#include <sys/systm.h>
+
+/* The classful mask of an address given without one (old ifconfig). */
+static struct in_addr in_default_mask(struct in_addr a)
+{
+	uint32_t h = ntohl(a.s_addr);
+	struct in_addr m;
+
+	if ((h & 0x80000000u) == 0)
+		m.s_addr = htonl(0xff000000u);
+	else if ((h & 0xc0000000u) == 0x80000000u)
+		m.s_addr = htonl(0xffff0000u);
+	else
+		m.s_addr = htonl(0xffffff00u);
+	return m;
+}
+
+static void in_sockaddr_set(struct rump_sockaddr *sa, struct in_addr a)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)sa;
+
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_len = sizeof(*sin);
+	sin->sin_family = AF_INET;
+	sin->sin_addr = a;
+}
+
+static int in_aifaddr(struct rump_in_aliasreq *ifra)
+{
+	struct ifnet *ifp = ifreq_ifp(ifra->ifra_name);
+	struct in_addr mask, broad = {0};
+	int error;
+
+	if (ifp == NULL)
+		return ENXIO;
+	if (ifra->ifra_addr.sin_family != AF_INET ||
+	    ifra->ifra_addr.sin_len < sizeof(struct sockaddr_in))
+		return EAFNOSUPPORT;
+	mask = ifra->ifra_mask.sin_len != 0
+		       ? ifra->ifra_mask.sin_addr
+		       : in_default_mask(ifra->ifra_addr.sin_addr);
+	if (ifra->ifra_broadaddr.sin_len != 0 &&
+	    ifra->ifra_broadaddr.sin_family == AF_INET)
+		broad = ifra->ifra_broadaddr.sin_addr;
+	error = in_ifaddr_add(ifp, ifra->ifra_addr.sin_addr, mask, broad);
+	return error == EEXIST ? 0 : error;
+}
+
+int in_control(struct socket *so, unsigned long cmd, void *data,
+	       struct ifnet *ifparg)
+{
+	struct rump_ifreq *ifr = data;
+	const struct sockaddr_in *sin;
+	struct in_ifaddr *ia;
+	struct ifnet *ifp;
+	int error;
+
+	KASSERT(mutex_owned(&softnet_lock));
+	switch (cmd) {
+	case SIOCAIFADDR:
+		return in_aifaddr(data);
+	case SIOCDIFADDR:
+	case SIOCSIFADDR:
+	case SIOCGIFADDR:
+	case SIOCGIFNETMASK:
+	case SIOCGIFBRDADDR:
+		break;
+	default:
+		return ifioctl_common(cmd, data);
+	}
+	ifp = ifreq_ifp(ifr->ifr_name);
+	if (ifp == NULL)
+		return ENXIO;
+	sin = (const struct sockaddr_in *)&ifr->ifr_addr;
+	ia = in_ifaddr_first(ifp);
+	switch (cmd) {
+	case SIOCDIFADDR:
+		if (sin->sin_family == AF_INET &&
+		    sin->sin_addr.s_addr != INADDR_ANY)
+			return in_ifaddr_delete(ifp, sin->sin_addr);
+		if (ia == NULL)
+			return EADDRNOTAVAIL;
+		return in_ifaddr_delete(ifp, ia->ia_addr);
+	case SIOCSIFADDR:
+		if (sin->sin_family != AF_INET)
+			return EAFNOSUPPORT;
+		if (ia != NULL &&
+		    (error = in_ifaddr_delete(ifp, ia->ia_addr)) != 0)
+			return error;
+		return in_ifaddr_add(ifp, sin->sin_addr,
+				     in_default_mask(sin->sin_addr),
+				     (struct in_addr){0});
+	}
+	if (ia == NULL)
+		return EADDRNOTAVAIL;
+	switch (cmd) {
+	case SIOCGIFADDR:
+		in_sockaddr_set(&ifr->ifr_addr, ia->ia_addr);
+		break;
+	case SIOCGIFNETMASK:
+		in_sockaddr_set(&ifr->ifr_addr, ia->ia_netmask);
+		break;
+	case SIOCGIFBRDADDR:
+		in_sockaddr_set(&ifr->ifr_addr, ia->ia_broadaddr);
+		break;
+	}
+	return 0;
+}
