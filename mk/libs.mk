@@ -34,6 +34,20 @@ rumpfs_tmpfs_SOLIBS := -lrumpvfs -lrump
 rumpfs_tmpfs_PC_REQUIRES := rumpvfs
 rumpfs_tmpfs_PC_DESC := rump kernel tmpfs: the in-memory file system with size and inode limits
 
+# The net faction (component "net"): mbufs, the socket layer, domains and
+# the socket system calls; its *_host.c files are none (the socket entry
+# points are librump's, kern/entry/socket_host.c).  librumpnet_local is the
+# AF_LOCAL domain (component "local").  docs/net.md.
+KERNLIBS += rumpnet rumpnet_local
+rumpnet_KSRC := $(wildcard kern/net/*.c kern/net/gen/*.c)
+rumpnet_SOLIBS := -lrump
+rumpnet_PC_REQUIRES := rump
+rumpnet_PC_DESC := rump kernel net faction: mbufs, sockets, domains, socket system calls
+rumpnet_local_KSRC := $(wildcard kern/net/local/*.c)
+rumpnet_local_SOLIBS := -lrumpnet -lrump
+rumpnet_local_PC_REQUIRES := rumpnet
+rumpnet_local_PC_DESC := rump kernel local (AF_UNIX) sockets: stream, datagram, socketpair, SCM_RIGHTS
+
 rumphost_SRC := $(wildcard lib/rumphost/*.c)
 rumphost_PC_DESC := host-ABI translation between a Linux host and the kernel
 rumphost_EXPORT := rumphost_[a-z]*

@@ -50,3 +50,22 @@ test: tests
 .PHONY: test
 include tests/abi/abi.mk
 include tests/posix/posix.mk
+
+# The net faction without the VFS: t_sock_novfs links only librumpnet,
+# librumpnet_local, librump and the host libraries (no librumpvfs, no
+# test component), proving the factions independent (docs/net.md).
+NOVFS_LIBS := $(L)/librumpnet_local.a $(L)/librumpnet.a $(L)/librump.a \
+	$(L)/librumphost.a
+define novfsprog
+$(B)/tests/$(1)/t_sock_novfs: tests/novfs/t_sock_novfs.c tests/testlib.c \
+		tests/testlib.h $(NOVFS_LIBS) $(L)/lib$(TEST_HOSTLIB_$(1)).a
+	@mkdir -p $$(@D)
+	$$(CC) $$(HOST_CFLAGS) -Itests -o $$@ tests/novfs/t_sock_novfs.c \
+		tests/testlib.c -Wl,-u,rump_component_link_net \
+		-Wl,-u,rump_component_link_local -Wl,--start-group \
+		$(NOVFS_LIBS) $(L)/lib$(TEST_HOSTLIB_$(1)).a -Wl,--end-group \
+		$(LDLIBS_HOST)
+TEST_BINS += $(B)/tests/$(1)/t_sock_novfs
+endef
+$(foreach h,$(TEST_HOSTS),$(eval $(call novfsprog,$(h))))
+tests: $(foreach h,$(TEST_HOSTS),$(B)/tests/$(h)/t_sock_novfs)

@@ -219,6 +219,20 @@ int rumphost_sockoptval_to_host(int level, int name, const void *kbuf,
 				unsigned int *hostlen);
 
 /*
+ * Control messages of sendmsg/recvmsg (lib/rumphost/cmsg.c).
+ * kernsize: the bytes a kernel copy of host's records needs.  to_kernel:
+ * EINVAL for a malformed record, ENOBUFS if kernel is too small.
+ * to_host: copies at most hostsize bytes, setting *truncp when records
+ * or data did not fit (the kernel has already closed descriptors that
+ * did not fit the same size).
+ */
+size_t rumphost_cmsg_kernsize(const void *host, size_t hostlen);
+int rumphost_cmsg_to_kernel(const void *host, size_t hostlen, void *kernel,
+			    size_t kernsize, size_t *kernlen);
+int rumphost_cmsg_to_host(const void *kernel, size_t kernlen, void *host,
+			  size_t hostsize, size_t *hostlen, int *truncp);
+
+/*
  * Storage for a translated array of count elements of elsize bytes: the
  * caller's stack buffer of stackbytes when it is large enough, else
  * allocated.  EINVAL when count exceeds RUMPHOST_ARRAY_MAX (a negative

@@ -7,12 +7,14 @@
  * unmounts everything, so that no vnode, mount or cache entry is left.
  */
 #include <sys/component.h>
+#include <sys/sockvfs.h>
 #include <sys/syscall.h>
 
 #include "memfs/memfs.h"
 #include "vfs_private.h"
 
 extern const struct syscall_binding vfs_syscall_bindings[];
+extern const struct sockvfs_ops vfs_sockvfs_ops;
 
 enum vfs_step {
 	STEP_NONE,
@@ -29,8 +31,10 @@ static enum vfs_step vfs_reached;
 
 static void vfs_teardown(void)
 {
-	if (vfs_reached >= STEP_SYSCALLS)
+	if (vfs_reached >= STEP_SYSCALLS) {
+		sockvfs_unregister(&vfs_sockvfs_ops);
 		syscall_disestablish(vfs_syscall_bindings);
+	}
 	if (vfs_reached >= STEP_CWD)
 		cwd_fini();
 	if (vfs_reached >= STEP_ETFS)
@@ -96,6 +100,8 @@ static int vfs_init(void)
 	if ((error = syscall_establish(vfs_syscall_bindings)) != 0)
 		goto fail;
 	vfs_reached = STEP_SYSCALLS;
+	/* Local sockets may name themselves in the file system now. */
+	sockvfs_register(&vfs_sockvfs_ops);
 	return 0;
 fail:
 	vfs_teardown();

@@ -29,11 +29,14 @@ struct domain {
 	 * rights in a received control mbuf into descriptors of the
 	 * receiving process (cloexec for MSG_CMSG_CLOEXEC); 0 or an errno
 	 * (EMSGSIZE, EMFILE: the rights are then disposed of).
-	 * dom_dispose drops the references of rights never received.
+	 * dom_dispose takes a control chain whose rights were never
+	 * received: it drops their references and frees the chain, later
+	 * if need be (it runs with softnet_lock held, and the last close
+	 * of a socket file takes that lock).
 	 */
 	int (*dom_externalize)(struct mbuf *control, struct lwp *l, int flags);
 	void (*dom_dispose)(struct mbuf *control);
-	struct list_head dom_link; /* domain list */
+	struct list_node dom_link; /* domain list */
 };
 
 /* 0, or EEXIST for a family registered already, or dom_init's error. */

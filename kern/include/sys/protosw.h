@@ -42,6 +42,7 @@ struct pr_usrreqs {
 	 * and the socket layer frees so, or it keeps the control block
 	 * (a TCP connection still sending) and later sets so_pcb to NULL
 	 * and calls sofree(so), which frees a socket nobody refers to.
+	 * pr_detach itself never calls sofree.
 	 */
 	void (*pr_detach)(struct socket *so);
 	/* The peer's address of a connection taken off the queue. */
@@ -62,9 +63,18 @@ struct pr_usrreqs {
 	/* Connects two sockets of this protocol (socketpair). */
 	int (*pr_connect2)(struct socket *so, struct socket *so2);
 	int (*pr_disconnect)(struct socket *so);
-	/* The socket layer called socantsendmore: send a FIN or the like. */
-	int (*pr_shutdown)(struct socket *so);
-	/* Drop the connection and let go of so (a listener's queue). */
+	/*
+	 * shutdown(2) with how SHUT_RD, SHUT_WR or SHUT_RDWR, after the
+	 * socket layer marked the socket (socantrcvmore for SHUT_RD and
+	 * SHUT_RDWR, socantsendmore for SHUT_WR and SHUT_RDWR): send a FIN
+	 * or tell the peer.  NULL: nothing more to do.
+	 */
+	int (*pr_shutdown)(struct socket *so, int how);
+	/*
+	 * Drop the connection (a listener closes with it on its queue):
+	 * the protocol sets so->so_pcb to NULL and does not free so;
+	 * soabort then calls sofree.
+	 */
 	void (*pr_abort)(struct socket *so);
 	/*
 	 * ioctls the socket layer does not answer itself (SIOC* for
@@ -83,10 +93,16 @@ struct pr_usrreqs {
 	int (*pr_recvoob)(struct socket *so, struct mbuf *m, int flags);
 	/*
 	 * Data m (a packet chain, may be NULL with control only), to nam
-	 * (NULL: the connected peer) with control (may be NULL).  The
-	 * protocol consumes m and control, also on error.  The socket
-	 * layer has checked space (sbspace) and the state (EPIPE,
-	 * ENOTCONN, EDESTADDRREQ) for PR_CONNREQUIRED protocols.
+	 * (NULL: the connected peer) with control (may be NULL: else a
+	 * chain of kernel-ABI cmsg records as the process gave them; a
+	 * PR_RIGHTS protocol internalizes SCM_RIGHTS).  The protocol
+	 * consumes m and control, also on error, with one exception:
+	 * EWOULDBLOCK means the destination has no room now, nothing was
+	 * consumed, and the protocol will sowwakeup(so) when room
+	 * appears; the socket layer then waits (or fails with EAGAIN when
+	 * non-blocking) and sends again.  The socket layer has checked
+	 * space in so_snd (sbspace) and, for PR_CONNREQUIRED protocols,
+	 * the state (EPIPE, ENOTCONN).
 	 */
 	int (*pr_send)(struct socket *so, struct mbuf *m, struct sockaddr *nam,
 		       struct mbuf *control, struct lwp *l);
@@ -99,11 +115,6 @@ struct pr_usrreqs {
 	 * for options it does not know.
 	 */
 	int (*pr_ctloutput)(int op, struct socket *so, struct sockopt *sopt);
-	/*
-	 * Optional: poll events beyond the socket layer's (NULL: none).
-	 * Called with softnet_lock held.
-	 */
-	int (*pr_poll)(struct socket *so, int events, struct lwp *l);
 };
 
 #define PRCO_GETOPT 0

@@ -56,6 +56,7 @@ struct sockbuf {
 	int64_t sb_timeo_ns;   /* SO_RCVTIMEO/SO_SNDTIMEO; 0: for ever */
 	kcondvar_t sb_cv;      /* data or space, state changes */
 	struct selinfo sb_sel; /* pollers */
+	struct socket *sb_so;  /* the socket it belongs to */
 };
 #define SB_AUTOSIZE 0x01 /* the protocol may grow sb_hiwat itself */
 #define SB_LOCKED 0x02	 /* a sender or receiver holds it (sblock) */
@@ -91,8 +92,6 @@ struct socket {
 	pid_t so_cpid;	      /* creator's process id */
 	uint64_t so_gen;      /* unique id: stat's st_ino */
 	struct timespec so_ctime;
-	/* Counted users: files and in-flight SCM_RIGHTS messages. */
-	int so_refs;
 };
 
 /* so_state */
@@ -106,6 +105,7 @@ struct socket {
 #define SS_ISDISCONNECTED 0x0800  /* was connected, is no longer */
 #define SS_ISBOUND 0x1000	  /* has a local address */
 #define SS_ISAPIPE 0x2000	  /* made by socketpair */
+#define SS_NBIO 0x4000 /* the call in progress is non-blocking (pr_connect) */
 
 /* Space left in sb for data: at most what both limits allow. */
 long sbspace(const struct sockbuf *sb);
@@ -163,6 +163,13 @@ void soabort(struct socket *so);
 void sofree(struct socket *so);
 /* Records an error for SO_ERROR and wakes everyone. */
 void sosetstate_error(struct socket *so, int error);
+/*
+ * Waits for a change in sb (data, space, state): 0, or EWOULDBLOCK when
+ * the buffer's timeout (SO_RCVTIMEO/SO_SNDTIMEO) passed.
+ */
+int sbwait(struct sockbuf *sb);
+/* Dropping a control mbuf chain with rights in it (domain's dispose). */
+void sbdispose_control(struct socket *so, struct mbuf *control);
 
 /*
  * Socket options: sopt_data is a kernel buffer of sopt_size bytes; a

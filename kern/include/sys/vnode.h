@@ -146,6 +146,7 @@ struct vnode {
 	struct mount *v_mountedhere; /* a mount covering this directory */
 	dev_t v_rdev;		     /* devices */
 	void *v_fifo;		     /* fifos: the pipe while open */
+	void *v_socket; /* socket nodes: the net faction's (sys/sockvfs.h) */
 	void *v_locks;		     /* advisory locks (vfs_lockf.c) */
 	/* vnode cache linkage */
 	uint64_t v_key;
