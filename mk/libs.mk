@@ -5,12 +5,12 @@
 # the pkg-config file; <lib>_SOLIBS are the DT_NEEDED of the shared object.
 
 KERNLIBS := rump rumpvfs rumpfs_tmpfs
-# TCP (branch tcp); inet owns the rest of librumpnet_netinet.
+# The Internet protocols (component "net_netinet", branch inet) and TCP
+# (component "net_tcp", branch tcp): librumpnet_netinet.
 KERNLIBS += rumpnet_netinet
-# Until the socket layer and IPv4 land, only the pure TCP parts build.
-rumpnet_netinet_KSRC := $(addprefix kern/netinet/,tcp_options.c tcp_rtt.c tcp_cc.c tcp_cc_newreno.c tcp_sack.c)
-rumpnet_netinet_SOLIBS := -lrump
-rumpnet_netinet_PC_REQUIRES := rump
+rumpnet_netinet_KSRC := $(wildcard kern/netinet/*.c)
+rumpnet_netinet_SOLIBS := -lrumpnet -lrump
+rumpnet_netinet_PC_REQUIRES := rumpnet
 rumpnet_netinet_PC_DESC := rump kernel IPv4, UDP and TCP
 HOSTLIBS := rumphost rumpuser rumpuser_fiber
 

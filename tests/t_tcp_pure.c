@@ -18,6 +18,7 @@ int main(int argc, char **argv)
 	CHECK_KERN(rump_test_tcp_newreno());
 	CHECK_KERN(rump_test_tcp_newreno_partial());
 	CHECK_KERN(rump_test_tcp_sack());
+	CHECK_KERN(rump_test_tcp_reass());
 	test_halt();
 	test_log("ok");
 	return 0;

@@ -282,16 +282,17 @@ static bool tcp_input_ack(struct tcpcb **tpp, struct tcp_seg *seg,
 	return true;
 }
 
-/* The send window update (RFC 9293 3.10.7.4, SND.WL1/WL2 rule). */
+/*
+ * The send window update (RFC 9293 3.10.7.4): from a segment no older
+ * than the last one that set it, so a pure ACK may shrink it too.
+ */
 static void tcp_input_window(struct tcpcb *tp, const struct tcp_seg *seg,
 			     bool *needoutput)
 {
 	uint32_t tiwin = seg->win << tp->snd_scale;
 
 	if (SEQ_LT(tp->snd_wl1, seg->seq) ||
-	    (tp->snd_wl1 == seg->seq &&
-	     (SEQ_LT(tp->snd_wl2, seg->ack) ||
-	      (tp->snd_wl2 == seg->ack && tiwin > tp->snd_wnd)))) {
+	    (tp->snd_wl1 == seg->seq && SEQ_LEQ(tp->snd_wl2, seg->ack))) {
 		if (tiwin > tp->snd_wnd)
 			*needoutput = true;
 		tp->snd_wnd = tiwin;
@@ -515,10 +516,9 @@ static void tcp_input_conn(struct tcpcb *tp, struct mbuf *m,
 	struct socket *so = tp->t_socket;
 	bool needoutput = false;
 
+	/* The keepalive timer measures idleness from t_rcvtime itself. */
 	tp->t_rcvtime = tcp_now();
 	tp->t_keepcnt = 0;
-	if (TCPS_HAVEESTABLISHED(tp->t_state) && tp->t_state < TCPS_FIN_WAIT_1)
-		tcp_timer_arm(tp, TCPT_KEEP, tp->t_keepidle);
 
 	if (tcp_paws(tp, seg))
 		goto dropafterack;
@@ -669,6 +669,18 @@ void tcp_input(struct mbuf *m, int off, int proto)
 
 	inp = in_pcblookup(&tcbtable, seg.src, seg.sport, seg.dst, seg.dport);
 	tp = inp != NULL ? inp->inp_ppcb : NULL;
+	/*
+	 * A new SYN beyond what a TIME_WAIT connection received starts a
+	 * new incarnation (RFC 9293 3.6.1): the old one gives way.
+	 */
+	if (tp != NULL && tp->t_state == TCPS_TIME_WAIT &&
+	    (seg.flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN &&
+	    SEQ_GT(seg.seq, tp->rcv_nxt)) {
+		tcp_close(tp);
+		inp = in_pcblookup(&tcbtable, seg.src, seg.sport, seg.dst,
+				   seg.dport);
+		tp = inp != NULL ? inp->inp_ppcb : NULL;
+	}
 	if (tp == NULL) {
 		tcpstat.tcps_noport++;
 		goto dropwithreset;

@@ -105,7 +105,7 @@ static bool tcp_output_wantack(struct tcpcb *tp, uint32_t recwin)
 
 	if (tp->t_flags & TF_ACKNOW)
 		return true;
-	if (so == NULL || (tp->t_flags & TF_DELACK))
+	if (so == NULL)
 		return false;
 	/* A window update worth sending: two segments or half the buffer. */
 	if (SEQ_GT(tp->rcv_nxt + recwin, tp->rcv_adv)) {
@@ -158,7 +158,7 @@ int tcp_output(struct tcpcb *tp)
 		return 0;
 	idle = tp->snd_max == tp->snd_una;
 	if (idle && TCPS_HAVEESTABLISHED(tp->t_state) &&
-	    (tcp_now() - tp->t_lastsend) * 1000u > tp->t_rxtcur_us)
+	    (uint64_t)(tcp_now() - tp->t_lastsend) * 1000u > tp->t_rxtcur_us)
 		tp->t_cc->cc_after_idle(tp);
 again:
 	sendalot = false;
@@ -174,6 +174,7 @@ again:
 		    (TF_FASTRECOVERY | TF_SACK_PERMIT) &&
 	    tcp_output_sack_rxmit(tp, &cwndroom, &off, &len)) {
 		sack_rxmit = true;
+		sendalot = true; /* more holes while pipe < cwnd */
 		goto decided;
 	}
 	if ((tp->t_flags & (TF_FASTRECOVERY | TF_SACK_PERMIT)) ==
@@ -254,6 +255,8 @@ decided:
 	return 0;
 
 send:
+	if (flags & TH_RST)
+		len = 0;
 	optlen = tcp_output_options(tp, flags, opts);
 	/* The MSS counts options too: shrink the payload to fit. */
 	maxlen = tp->t_maxseg - ((flags & TH_SYN) ? 0 : optlen);
@@ -322,7 +325,15 @@ send:
 	}
 
 	startseq = seq;
-	if (!sack_rxmit && !(flags & TH_RST)) {
+	if ((tp->t_flags & TF_FORCEDATA) && tcp_timer_armed(tp, TCPT_PERSIST)) {
+		/*
+		 * A window probe: the byte counts as sent (its ACK is valid)
+		 * but snd_nxt stays, and the persist timer, not the
+		 * retransmission timer, keeps probing.
+		 */
+		if (SEQ_GT(tp->snd_nxt + (uint32_t)len, tp->snd_max))
+			tp->snd_max = tp->snd_nxt + (uint32_t)len;
+	} else if (!sack_rxmit && !(flags & TH_RST)) {
 		if (flags & TH_SYN)
 			tp->snd_nxt++;
 		if (flags & TH_FIN) {
@@ -344,6 +355,8 @@ send:
 	}
 	/* Anything unacknowledged in flight needs the retransmit timer. */
 	if (!(flags & TH_RST) && !tcp_timer_armed(tp, TCPT_REXMT) &&
+	    !((tp->t_flags & TF_FORCEDATA) &&
+	      tcp_timer_armed(tp, TCPT_PERSIST)) &&
 	    tp->snd_nxt != tp->snd_una &&
 	    (sack_rxmit || len > 0 || (flags & (TH_SYN | TH_FIN)))) {
 		if (tcp_timer_armed(tp, TCPT_PERSIST)) {

@@ -215,3 +215,9 @@ int tcp_reass_sack_blocks(const struct tcp_reass *q, struct tcp_sackblk *b,
 			b[out++] = all[i];
 	return out;
 }
+
+void tcp_reass_touch(void)
+{
+	kmem_free(kmem_alloc(sizeof(struct reass_seg), &M_TCPREASS),
+		  sizeof(struct reass_seg), &M_TCPREASS);
+}

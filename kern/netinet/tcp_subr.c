@@ -29,6 +29,7 @@ struct tcpstat tcpstat;
 static struct workqueue *tcp_reapq;
 /* Between the component's init and fini: input and attach work. */
 bool tcp_active;
+void (*tcp_capture_hook)(struct mbuf *m);
 static uint32_t tcp_iss_secret;
 static volatile int64_t tcpcb_live;
 
@@ -186,6 +187,9 @@ void tcp_mss_update(struct tcpcb *tp, int peermss)
 	mss = (int)mtu - (int)(sizeof(struct ip) + sizeof(struct tcphdr));
 	if (mss > 65535 - 40)
 		mss = 65535 - 40;
+	/* TCP_MAXSEG set before connect also limits what we announce. */
+	if ((tp->t_flags & TF_MAXSEG_SET) && tp->t_usermss < mss)
+		mss = tp->t_usermss;
 	tp->t_ourmss = (uint16_t)mss;
 	if (peermss > 0)
 		mss = MIN(mss, peermss);
@@ -230,6 +234,10 @@ int tcp_send_packet(struct mbuf *m, struct in_addr src, struct in_addr dst,
 	th->th_sum = 0;
 	th->th_sum = in4_cksum(m, IPPROTO_TCP, (int)sizeof(struct ip), tcplen);
 	tcpstat.tcps_sndtotal++;
+	if (tcp_capture_hook != NULL) {
+		tcp_capture_hook(m);
+		return 0;
+	}
 	return ip_output(m, ro, flags, NULL);
 }
 
@@ -340,6 +348,14 @@ int tcp_init(void)
 	int error;
 
 	tcp_iss_secret = cprng_u32();
+	/*
+	 * Use each kmem type once now, while boot is single-threaded: the
+	 * first allocation of a type links it into the kernel's list, and
+	 * that link is not safe against another type linking at once.
+	 */
+	kmem_free(kmem_alloc(1, &M_TCPCB), 1, &M_TCPCB);
+	tcp_reass_touch();
+	tcp_syncache_touch();
 	error = in_pcbinit(&tcbtable, 256);
 	if (error != 0)
 		return error;

@@ -350,6 +350,12 @@ void tcp_syncache_purge(struct inpcb *inp)
 	}
 }
 
+void tcp_syncache_touch(void)
+{
+	kmem_free(kmem_alloc(sizeof(struct syncache), &M_SYNCACHE),
+		  sizeof(struct syncache), &M_SYNCACHE);
+}
+
 int tcp_syncache_count(void)
 {
 	return sc.count;

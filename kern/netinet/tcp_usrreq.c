@@ -239,12 +239,14 @@ static int tcp_disconnect(struct socket *so)
 	return 0;
 }
 
-static int tcp_shutdown(struct socket *so)
+static int tcp_shutdown(struct socket *so, int how)
 {
 	struct tcpcb *tp = sototcpcb(so);
 
 	if (tp == NULL)
 		return ENOTCONN;
+	if (how == SHUT_RD)
+		return 0; /* Linux: nothing goes on the wire */
 	if (TCPS_HAVESENTFIN(tp->t_state))
 		return 0;
 	tp = tcp_usrclosed(tp);
@@ -439,5 +441,4 @@ const struct pr_usrreqs tcp_usrreqs = {
 	.pr_send = tcp_send,
 	.pr_sendoob = tcp_sendoob,
 	.pr_ctloutput = tcp_ctloutput,
-	.pr_poll = NULL,
 };

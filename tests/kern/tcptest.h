@@ -15,4 +15,16 @@ int rump_test_tcp_rtt(void);
 int rump_test_tcp_newreno(void);
 int rump_test_tcp_newreno_partial(void);
 int rump_test_tcp_sack(void);
+
+/* The reassembly queue with real mbufs (test_tcp_reass.c). */
+int rump_test_tcp_reass(void);
+
+/* A stream of size bytes through the kernel socket calls over lo0. */
+int rump_test_tcp_kstream(uint64_t size);
+
+/*
+ * Against a scripted peer (test_tcp_input.c): handshake options, RFC
+ * 5961, PAWS, SACK, fast retransmit, zero window, TIME_WAIT, RST.
+ */
+int rump_test_tcp_script(void);
 #endif

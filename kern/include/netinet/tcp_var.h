@@ -85,6 +85,7 @@ int tcp_reass_insert(struct tcp_reass *q, tcp_seq rcv_nxt, tcp_seq seq,
  */
 struct mbuf *tcp_reass_take(struct tcp_reass *q, tcp_seq *rcv_nxtp, bool *finp);
 void tcp_reass_flush(struct tcp_reass *q);
+void tcp_reass_touch(void);
 /* The queue's ranges as SACK blocks, the most recent first. */
 int tcp_reass_sack_blocks(const struct tcp_reass *q, struct tcp_sackblk *b,
 			  int max);
@@ -240,6 +241,12 @@ int64_t tcp_live_tcpcbs(void);
 struct sockaddr;
 void tcp_ctlinput(int cmd, const struct sockaddr *sa, void *ctl);
 extern bool tcp_active;
+/*
+ * Tests: when set, every segment TCP sends goes to this function (which
+ * consumes it) instead of ip_output -- a capturing interface at TCP's
+ * edge.  Set and cleared holding softnet_lock.
+ */
+extern void (*tcp_capture_hook)(struct mbuf *m);
 int tcp_init(void);
 void tcp_fini(void);
 
@@ -273,6 +280,7 @@ int tcp_syncache_expand(struct tcpcb *ltp, const struct tcp_seg *seg,
 /* Forget the handshakes of a listener that closes. */
 void tcp_syncache_purge(struct inpcb *inp);
 int tcp_syncache_count(void);
+void tcp_syncache_touch(void);
 int tcp_syncache_init(void);
 void tcp_syncache_fini(void);
 #endif
