@@ -376,7 +376,8 @@ send:
 		m, inp->inp_laddr, inp->inp_faddr, &inp->inp_route,
 		inp->inp_ip.ip_ttl, inp->inp_ip.ip_tos,
 		(so != NULL && (so->so_options & SO_DONTROUTE)) ? IP_ROUTETOIF
-								: 0);
+								: 0,
+		tcp_send_how(inp));
 out:
 	if (error != 0) {
 		/*

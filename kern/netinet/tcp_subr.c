@@ -218,8 +218,18 @@ struct mbuf *tcp_hdr_mbuf(int optlen, int *offp)
 	return m;
 }
 
+int tcp_send_how(struct inpcb *inp)
+{
+	struct rtentry *rt = in_pcbrtentry(inp);
+
+	return rt != NULL && rt->rt_ifp != NULL &&
+			       (rt->rt_ifp->if_flags & IFF_LOOPBACK)
+		       ? TCP_SEND_LOOPBACK
+		       : 0;
+}
+
 int tcp_send_packet(struct mbuf *m, struct in_addr src, struct in_addr dst,
-		    struct route *ro, int ttl, int tos, int flags)
+		    struct route *ro, int ttl, int tos, int flags, int how)
 {
 	struct ip *ip = mtod(m, struct ip *);
 	int tcplen = m->m_pkthdr.len - (int)sizeof(struct ip);
@@ -232,7 +242,11 @@ int tcp_send_packet(struct mbuf *m, struct in_addr src, struct in_addr dst,
 	ip->ip_tos = (uint8_t)tos;
 	ip->ip_off = htons(IP_DF); /* path MTU discovery */
 	th->th_sum = 0;
-	th->th_sum = in4_cksum(m, IPPROTO_TCP, (int)sizeof(struct ip), tcplen);
+	if ((how & TCP_SEND_LOOPBACK) && tcp_capture_hook == NULL)
+		m->m_pkthdr.csum_flags |= M_CSUM_TCPV4 | M_CSUM_DATA_VALID;
+	else
+		th->th_sum = in4_cksum(m, IPPROTO_TCP, (int)sizeof(struct ip),
+				       tcplen);
 	tcpstat.tcps_sndtotal++;
 	if (tcp_capture_hook != NULL) {
 		tcp_capture_hook(m);
@@ -277,7 +291,7 @@ void tcp_respond(struct tcpcb *tp, struct in_addr faddr, in_port_t fport,
 		tcpstat.tcps_sndrst++;
 	(void)tcp_send_packet(m, laddr, faddr,
 			      tp != NULL ? &tp->t_inpcb->inp_route : NULL,
-			      ip_defttl, 0, 0);
+			      ip_defttl, 0, 0, 0);
 }
 
 static int tcp_fini_one(struct inpcb *inp, void *arg)

@@ -156,7 +156,8 @@ static void syncache_send_synack(struct syncache *e)
 	th->th_flags = TH_SYN | TH_ACK;
 	th->th_win = htons((uint16_t)MIN(win, TCP_MAXWIN));
 	memcpy(th + 1, opts, (size_t)optlen);
-	(void)tcp_send_packet(m, e->sc_dst, e->sc_src, NULL, ip_defttl, 0, 0);
+	(void)tcp_send_packet(m, e->sc_dst, e->sc_src, NULL, ip_defttl, 0, 0,
+			      0);
 }
 
 static void syncache_arm(void)

@@ -228,9 +228,16 @@ void tcp_respond(struct tcpcb *tp, struct in_addr faddr, in_port_t fport,
 		 tcp_seq ack, int flags);
 /* A header mbuf for IP + TCP + optlen bytes of options, zeroed. */
 struct mbuf *tcp_hdr_mbuf(int optlen, int *offp);
-/* Fill in IP, checksum and send; consumes m. */
+/*
+ * Fill in IP, checksum and send; consumes m.  TCP_SEND_LOOPBACK: the
+ * route is a loopback interface, so the packet never leaves this kernel
+ * and, like Linux on lo, we skip the checksum and mark it verified.
+ */
 int tcp_send_packet(struct mbuf *m, struct in_addr src, struct in_addr dst,
-		    struct route *ro, int ttl, int tos, int flags);
+		    struct route *ro, int ttl, int tos, int flags, int how);
+#define TCP_SEND_LOOPBACK 0x01
+/* TCP_SEND_LOOPBACK if the PCB's route is a loopback interface. */
+int tcp_send_how(struct inpcb *inp);
 tcp_seq tcp_new_iss(struct inpcb *inp);
 tcp_seq tcp_new_iss_addrs(struct in_addr laddr, in_port_t lport,
 			  struct in_addr faddr, in_port_t fport);
