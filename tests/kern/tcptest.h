@@ -27,4 +27,17 @@ int rump_test_tcp_kstream(uint64_t size);
  * 5961, PAWS, SACK, fast retransmit, zero window, TIME_WAIT, RST.
  */
 int rump_test_tcp_script(void);
+
+/*
+ * A lossy path (test_tcp_loss.c): per mille of segments dropped,
+ * duplicated, delayed behind the next; drop_pm < 0 turns it off (a held
+ * segment goes out).  The counters: the filter's and TCP's.
+ */
+int rump_test_tcp_loss(int drop_pm, int dup_pm, int reorder_pm, uint32_t seed);
+struct rump_tcp_counters {
+	uint64_t dropped, duplicated, reordered;
+	uint64_t sndrexmitbyte, rexmttimeo, fastrexmit, sack_rexmits;
+	uint64_t rcvoopack, rcvduppack, tcpcbs;
+};
+int rump_test_tcp_counters(struct rump_tcp_counters *c);
 #endif
