@@ -39,7 +39,8 @@ rumpfs_tmpfs_PC_DESC := rump kernel tmpfs: the in-memory file system with size a
 # points are librump's, kern/entry/socket_host.c).  librumpnet_local is the
 # AF_LOCAL domain (component "local").  docs/net.md.
 KERNLIBS += rumpnet rumpnet_local
-rumpnet_KSRC := $(wildcard kern/net/*.c kern/net/gen/*.c)
+# (The interface layer's kern/net files belong to librumpnet_net below.)
+rumpnet_KSRC = $(filter-out $(rumpnet_net_KSRC),$(wildcard kern/net/*.c kern/net/gen/*.c))
 rumpnet_SOLIBS := -lrump
 rumpnet_PC_REQUIRES := rump
 rumpnet_PC_DESC := rump kernel net faction: mbufs, sockets, domains, socket system calls
@@ -47,6 +48,29 @@ rumpnet_local_KSRC := $(wildcard kern/net/local/*.c)
 rumpnet_local_SOLIBS := -lrumpnet -lrump
 rumpnet_local_PC_REQUIRES := rumpnet
 rumpnet_local_PC_DESC := rump kernel local (AF_UNIX) sockets: stream, datagram, socketpair, SCM_RIGHTS
+
+# The interface layer (component net_net: interfaces, routes, netisr,
+# loopback, Ethernet, pcap), the Internet protocols (component
+# net_netinet: ARP, IPv4, ICMP, UDP, raw and ping sockets; TCP's
+# kern/netinet/tcp_*.c join it) and the configuration calls of
+# <rump/netconfig.h> (no component).  docs/net-inet.md.
+KERNLIBS += rumpnet_net rumpnet_netinet rumpnet_config
+rumpnet_net_KSRC := $(wildcard kern/net/if*.c kern/net/route*.c \
+	kern/net/ether*.c kern/net/loopback*.c kern/net/pcap*.c)
+rumpnet_net_SOLIBS := -lrumpnet -lrump
+rumpnet_net_PC_REQUIRES := rumpnet
+rumpnet_net_PC_DESC := rump kernel network interfaces: lo0, routing, Ethernet, packet capture
+rumpnet_netinet_KSRC := $(wildcard kern/netinet/*.c)
+rumpnet_netinet_SOLIBS := -lrumpnet_net -lrumpnet -lrump
+rumpnet_netinet_PC_REQUIRES := rumpnet_net
+rumpnet_netinet_PC_DESC := rump kernel IPv4: ARP, IP, ICMP, UDP, TCP, raw sockets
+rumpnet_config_KSRC := $(filter-out %_host.c,$(wildcard kern/netconfig/*.c))
+rumpnet_config_HSRC := $(wildcard kern/netconfig/*_host.c)
+rumpnet_config_SOLIBS := -lrumpnet_netinet -lrumpnet_net -lrumpnet -lrump -lrumphost
+rumpnet_config_PC_REQUIRES := rumpnet_netinet
+rumpnet_config_PC_DESC := rump kernel network configuration: rump_pub_netconfig_*
+# No component: a program that names the module keeps the library.
+rumpnet_config_PC_FORCE := rump_pub_netconfig_ifcreate
 
 rumphost_SRC := $(wildcard lib/rumphost/*.c)
 rumphost_PC_DESC := host-ABI translation between a Linux host and the kernel

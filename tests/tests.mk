@@ -69,3 +69,10 @@ TEST_BINS += $(B)/tests/$(1)/t_sock_novfs
 endef
 $(foreach h,$(TEST_HOSTS),$(eval $(call novfsprog,$(h))))
 tests: $(foreach h,$(TEST_HOSTS),$(B)/tests/$(h)/t_sock_novfs)
+
+# The socket translators of librumphost, without a kernel.
+$(B)/tests/posix/t_abi_sock: tests/abi/t_abi_sock.c tests/abi/abitest.h \
+		$(L)/librumphost.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -o $@ tests/abi/t_abi_sock.c $(L)/librumphost.a
+tests: $(B)/tests/posix/t_abi_sock

@@ -216,4 +216,18 @@ struct rump_in_aliasreq {
 	struct rump_sockaddr_in ifra_broadaddr; /* or the peer's */
 	struct rump_sockaddr_in ifra_mask;
 };
+
+/*
+ * SIOCGIFCONF: ifc_len bytes at ifc_buf receive struct rump_ifreq
+ * records (name and address, 32 bytes each); ifc_len comes back as the
+ * bytes used.  A NULL buffer asks for the bytes needed.
+ */
+struct rump_ifconf {
+	int32_t ifc_len;
+	int32_t ifc_pad;
+	union {
+		void *ifc_buf;
+		uint64_t ifc_buf64;
+	};
+};
 #endif

@@ -381,4 +381,8 @@
 #define RUMP_SIOCGIFINDEX 0xc0206998 /* get the interface index (struct rump_ifreq; rumpkit's number) */
 #define RUMP_SIOCATMARK 0x40047307 /* at out-of-band mark? (int out) */
 
+/* inetioctl: more interface ioctls (NetBSD's encodings) */
+#define RUMP_SIOCSIFNETMASK 0x80206916 /* set the first address's net mask (struct rump_ifreq) */
+#define RUMP_SIOCGIFCONF 0xc0106926 /* list interface addresses (struct rump_ifconf) */
+
 #endif

@@ -244,6 +244,28 @@ int rumphost_array_alloc(void **arrayp, void *stackbuf, size_t stackbytes,
 			 uint64_t count, size_t elsize);
 void rumphost_array_free(void *array, void *stackbuf);
 
+/*
+ * Interface ioctls (lib/rumphost/ifreq.c).  ifioctl_to_kernel gives the
+ * kernel's request and what the argument is: a struct ifreq translated
+ * by ifreq_to_kernel/_to_host, a struct ifconf whose records are
+ * translated one by one, or a kernel-layout structure passed as it is
+ * (RUMP_SIOCAIFADDR, RUMP_SIOCIFCREATE, RUMP_SIOCIFDESTROY).  ENOTTY for
+ * a request that is none of these.
+ */
+#define RUMPHOST_IFIO_IFREQ 1
+#define RUMPHOST_IFIO_IFCONF 2
+#define RUMPHOST_IFIO_KERNEL 3
+struct ifreq;
+int rumphost_ifioctl_to_kernel(unsigned long host, uint64_t *kernel,
+			       int *kindp);
+int rumphost_ifreq_to_kernel(unsigned long host_request,
+			     const struct ifreq *host, struct rump_ifreq *kernel);
+int rumphost_ifreq_to_host(unsigned long host_request,
+			   const struct rump_ifreq *kernel, struct ifreq *host);
+/* One SIOCGIFCONF record; EAFNOSUPPORT for one without an IPv4 address. */
+int rumphost_ifconf_record_to_host(const struct rump_ifreq *kernel,
+				   struct ifreq *host);
+
 #ifdef __cplusplus
 }
 #endif

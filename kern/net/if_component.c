@@ -8,6 +8,7 @@
  */
 #include <net/if.h>
 #include <net/netisr.h>
+#include <net/pcap.h>
 #include <net/route.h>
 #include <sys/component.h>
 #include <sys/socketvar.h>
@@ -23,6 +24,7 @@ static int netif_init(void)
 	if ((error = netisr_init()) != 0)
 		return error;
 	mutex_enter(&softnet_lock);
+	pcap_init();
 	error = if_clone_attach(&lo_cloner);
 	if (error == 0) {
 		error = if_clone_create("lo0");
@@ -32,8 +34,12 @@ static int netif_init(void)
 			if_clone_detach(&lo_cloner);
 	}
 	mutex_exit(&softnet_lock);
-	if (error != 0)
+	if (error != 0) {
+		mutex_enter(&softnet_lock);
+		pcap_fini();
+		mutex_exit(&softnet_lock);
 		netisr_fini();
+	}
 	return error;
 }
 
@@ -48,6 +54,7 @@ static void netif_fini(void)
 			(void)ifp->if_clone->ifc_destroy(ifp);
 	}
 	if_clone_detach(&lo_cloner);
+	pcap_fini();
 	rt_fini();
 	mutex_exit(&softnet_lock);
 	netisr_fini();

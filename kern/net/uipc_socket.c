@@ -219,6 +219,8 @@ int soaccept_next(struct socket *head, bool nbio, struct socket **sop,
 	struct socket *so;
 	int error = 0;
 
+	if (!(head->so_proto->pr_flags & PR_LISTEN))
+		return EOPNOTSUPP; /* Linux: datagram sockets do not accept */
 	mutex_enter(&softnet_lock);
 	for (;;) {
 		if (!(head->so_options & SO_ACCEPTCONN) ||
@@ -263,7 +265,8 @@ int soshutdown(struct socket *so, int how)
 	if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
 		return EINVAL;
 	mutex_enter(&softnet_lock);
-	if ((so->so_proto->pr_flags & PR_CONNREQUIRED) &&
+	if ((so->so_proto->pr_flags & (PR_CONNREQUIRED | PR_SHUTANY)) ==
+		    PR_CONNREQUIRED &&
 	    !(so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING)) &&
 	    !(so->so_options & SO_ACCEPTCONN)) {
 		error = ENOTCONN;

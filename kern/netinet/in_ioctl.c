@@ -1,9 +1,11 @@
 /*
  * in_ioctl.c -- IPv4 address ioctls on Internet sockets (in_control, the
  * protocols' pr_ioctl): adding, changing and deleting addresses and
- * reading the first one, its mask and broadcast address; everything else
- * goes to the family-independent ifioctl_common.  Data is the kernel
- * ABI's struct rump_ifreq or struct rump_in_aliasreq.  softnet_lock held.
+ * reading the first one, its mask and broadcast address, listing every
+ * address (SIOCGIFCONF, records copied out to the caller's buffer);
+ * everything else goes to the family-independent ifioctl_common.  Data
+ * is the kernel ABI's struct rump_ifreq, rump_in_aliasreq or rump_ifconf.
+ * softnet_lock held.
  */
 #include <net/if.h>
 #include <netinet/in_proto.h>
@@ -59,6 +61,50 @@ static int in_aifaddr(struct rump_in_aliasreq *ifra)
 	return error == EEXIST ? 0 : error;
 }
 
+/*
+ * SIOCGIFCONF: a record per IPv4 address (name and address); interfaces
+ * without one are left out, as Linux lists them.
+ */
+static int in_ifconf(struct rump_ifconf *ifc)
+{
+	struct rump_ifreq rec;
+	char *ubuf = ifc->ifc_buf;
+	int32_t space = ifc->ifc_len, used = 0;
+	int error;
+
+	if (space < 0)
+		return EINVAL;
+	list_foreach(it, &ifnet_list)
+	{
+		struct ifnet *ifp = list_entry(it, struct ifnet, if_list);
+		struct in_ifaddr *ia;
+
+		list_foreach(at, &ifp->if_addrlist)
+		{
+			struct ifaddr *ifa =
+				list_entry(at, struct ifaddr, ifa_node);
+			if (ifa->ifa_family != AF_INET)
+				continue;
+			ia = container_of(ifa, struct in_ifaddr, ia_ifa);
+			if (ubuf != NULL) {
+				if (space - used < (int32_t)sizeof(rec))
+					goto done;
+				memset(&rec, 0, sizeof(rec));
+				strlcpy(rec.ifr_name, ifp->if_xname,
+					sizeof(rec.ifr_name));
+				in_sockaddr_set(&rec.ifr_addr, ia->ia_addr);
+				error = copyout(&rec, ubuf + used, sizeof(rec));
+				if (error != 0)
+					return error;
+			}
+			used += (int32_t)sizeof(rec);
+		}
+	}
+done:
+	ifc->ifc_len = used;
+	return 0;
+}
+
 int in_control(struct socket *so, unsigned long cmd, void *data,
 	       struct ifnet *ifparg)
 {
@@ -72,6 +118,9 @@ int in_control(struct socket *so, unsigned long cmd, void *data,
 	switch (cmd) {
 	case SIOCAIFADDR:
 		return in_aifaddr(data);
+	case SIOCGIFCONF:
+		return in_ifconf(data);
+	case SIOCSIFNETMASK:
 	case SIOCDIFADDR:
 	case SIOCSIFADDR:
 	case SIOCGIFADDR:
@@ -94,6 +143,13 @@ int in_control(struct socket *so, unsigned long cmd, void *data,
 		if (ia == NULL)
 			return EADDRNOTAVAIL;
 		return in_ifaddr_delete(ifp, ia->ia_addr);
+	case SIOCSIFNETMASK:
+		/* The first address gets the mask (AF_UNSPEC is fine). */
+		if (ia == NULL)
+			return EADDRNOTAVAIL;
+		error = in_ifaddr_add(ifp, ia->ia_addr, sin->sin_addr,
+				      (struct in_addr){0});
+		return error == EEXIST ? 0 : error;
 	case SIOCSIFADDR:
 		if (sin->sin_family != AF_INET)
 			return EAFNOSUPPORT;

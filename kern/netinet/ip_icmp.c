@@ -215,10 +215,12 @@ static void icmp_notify(struct mbuf *m, int hlen, int icmplen, int type,
 
 	if (cmd < 0) {
 		icmpstat.icps_badcode++;
+		m_freem(m);
 		return;
 	}
 	if (icmplen < ICMP_ADVLENMIN) {
 		icmpstat.icps_badlen++;
+		m_freem(m);
 		return;
 	}
 	if ((m = m_pullup(m, MIN(m->m_pkthdr.len,
@@ -262,6 +264,7 @@ void icmp_input(struct mbuf *m, int hlen, int proto)
 		icmpstat.icps_tooshort++;
 		return;
 	}
+	ip = mtod(m, struct ip *); /* m_pullup may have moved it */
 	/* The checksum covers the ICMP message only. */
 	if (in_cksum_skip(m, hlen, icmplen) != 0) {
 		icmpstat.icps_checksum++;

@@ -193,9 +193,10 @@ static int ping_disconnect(struct socket *so)
 	return 0;
 }
 
-static int ping_shutdown(struct socket *so)
+/* The socket layer marked the socket; a datagram protocol has no peer
+ * to tell. */
+static int ping_shutdown(struct socket *so, int how)
 {
-	socantsendmore(so);
 	return 0;
 }
 
@@ -209,6 +210,14 @@ static int ping_send(struct socket *so, struct mbuf *m, struct sockaddr *nam,
 		     struct mbuf *control, struct lwp *l)
 {
 	m_freem(control);
+	if (m == NULL) {
+		/* An empty datagram is a datagram. */
+		m = m_gethdr(M_NOWAIT, MT_DATA);
+		if (m == NULL)
+			return ENOBUFS;
+		m->m_len = m->m_pkthdr.len = 0;
+		m->m_data += max_linkhdr + 32;
+	}
 	return ping_output(sotoinpcb(so), m, (struct sockaddr_in *)nam);
 }
 

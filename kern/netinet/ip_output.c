@@ -163,7 +163,7 @@ static int ip_send_if(struct ifnet *ifp, struct mbuf *m, struct in_addr nexthop,
 				  .sin_addr = nexthop};
 	struct ip *ip = mtod(m, struct ip *);
 	struct mbuf *frags;
-	int error;
+	int error, bmflags = m->m_flags & (M_BCAST | M_MCAST);
 
 	if ((uint32_t)m->m_pkthdr.len <= mtu) {
 		ip->ip_sum = 0;
@@ -184,7 +184,7 @@ static int ip_send_if(struct ifnet *ifp, struct mbuf *m, struct in_addr nexthop,
 		int e;
 
 		frags->m_nextpkt = NULL;
-		frags->m_flags |= m->m_flags & (M_BCAST | M_MCAST);
+		frags->m_flags |= bmflags; /* m is gone */
 		e = ifp->if_output(ifp, frags, (const struct sockaddr *)&dst,
 				   rt);
 		if (e != 0 && error == 0)
@@ -267,6 +267,10 @@ int ip_output(struct mbuf *m, struct route *ro, int flags,
 		    in_lookup_multi(dst, ifp) != NULL)
 			loop_copy = true;
 	} else if (dst.s_addr == htonl(INADDR_BROADCAST)) {
+		if ((flags & IP_ALLOWBROADCAST) == 0) {
+			error = EACCES;
+			goto bad;
+		}
 		ifp = ip_broadcast_ifp(ip->ip_src);
 		if (ifp == NULL) {
 			error = ENETUNREACH;

@@ -225,9 +225,10 @@ static int rip_disconnect(struct socket *so)
 	return 0;
 }
 
-static int rip_shutdown(struct socket *so)
+/* The socket layer marked the socket; a datagram protocol has no peer
+ * to tell. */
+static int rip_shutdown(struct socket *so, int how)
 {
-	socantsendmore(so);
 	return 0;
 }
 
@@ -241,6 +242,14 @@ static int rip_send(struct socket *so, struct mbuf *m, struct sockaddr *nam,
 		    struct mbuf *control, struct lwp *l)
 {
 	m_freem(control);
+	if (m == NULL) {
+		/* An empty datagram is a datagram. */
+		m = m_gethdr(M_NOWAIT, MT_DATA);
+		if (m == NULL)
+			return ENOBUFS;
+		m->m_len = m->m_pkthdr.len = 0;
+		m->m_data += max_linkhdr + 32;
+	}
 	return rip_output(sotoinpcb(so), m, (struct sockaddr_in *)nam);
 }
 

@@ -221,6 +221,11 @@ static int udp_output(struct inpcb *inp, struct mbuf *m,
 		if (faddr.s_addr == INADDR_ANY)
 			faddr.s_addr = htonl(INADDR_LOOPBACK);
 		fport = sin->sin_port;
+		if (faddr.s_addr == htonl(INADDR_BROADCAST) &&
+		    (so->so_options & SO_BROADCAST) == 0) {
+			error = EACCES;
+			goto release;
+		}
 		if (inp->inp_state == INP_ATTACHED &&
 		    (error = in_pcbbind(inp, NULL, NULL)) != 0)
 			goto release;
@@ -339,9 +344,10 @@ static int udp_disconnect(struct socket *so)
 	return 0;
 }
 
-static int udp_shutdown(struct socket *so)
+/* The socket layer marked the socket; a datagram protocol has no peer
+ * to tell. */
+static int udp_shutdown(struct socket *so, int how)
 {
-	socantsendmore(so);
 	return 0;
 }
 
@@ -355,6 +361,14 @@ static int udp_send(struct socket *so, struct mbuf *m, struct sockaddr *nam,
 		    struct mbuf *control, struct lwp *l)
 {
 	m_freem(control); /* no ancillary data is sent */
+	if (m == NULL) {
+		/* An empty datagram is a datagram. */
+		m = m_gethdr(M_NOWAIT, MT_DATA);
+		if (m == NULL)
+			return ENOBUFS;
+		m->m_len = m->m_pkthdr.len = 0;
+		m->m_data += max_linkhdr + 32;
+	}
 	return udp_output(sotoinpcb(so), m, (struct sockaddr_in *)nam);
 }
 

@@ -279,4 +279,8 @@
 #define SIOCIFDESTROY 0x80206979
 #define SIOCGIFINDEX 0xc0206998
 #define SIOCATMARK 0x40047307
+
+/* inetioctl: more interface ioctls (NetBSD's encodings) */
+#define SIOCSIFNETMASK 0x80206916
+#define SIOCGIFCONF 0xc0106926
 #endif

@@ -146,6 +146,7 @@ struct protosw {
 #define PR_LISTEN 0x20	     /* supports listen */
 #define PR_ABRTACPTDIS 0x40  /* abort on accept(2) to disconnected socket */
 #define PR_OOB 0x80	     /* has out-of-band data */
+#define PR_SHUTANY 0x100     /* shutdown needs no connection (Linux AF_UNIX) */
 
 /* pr_ctlinput commands (the ones inet reports). */
 #define PRC_IFDOWN 0

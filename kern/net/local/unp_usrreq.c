@@ -507,8 +507,8 @@ static const struct protosw unixsw[] = {
 		.pr_type = SOCK_STREAM,
 		.pr_domain = &unixdomain,
 		.pr_protocol = PF_LOCAL,
-		.pr_flags =
-			PR_CONNREQUIRED | PR_WANTRCVD | PR_RIGHTS | PR_LISTEN,
+		.pr_flags = PR_CONNREQUIRED | PR_WANTRCVD | PR_RIGHTS |
+			    PR_LISTEN | PR_SHUTANY,
 		.pr_usrreqs = &unp_usrreqs,
 	},
 	{
@@ -516,7 +516,7 @@ static const struct protosw unixsw[] = {
 		.pr_domain = &unixdomain,
 		.pr_protocol = PF_LOCAL,
 		.pr_flags = PR_ATOMIC | PR_CONNREQUIRED | PR_WANTRCVD |
-			    PR_RIGHTS | PR_LISTEN,
+			    PR_RIGHTS | PR_LISTEN | PR_SHUTANY,
 		.pr_usrreqs = &unp_usrreqs,
 	},
 	{
