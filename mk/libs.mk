@@ -5,13 +5,6 @@
 # the pkg-config file; <lib>_SOLIBS are the DT_NEEDED of the shared object.
 
 KERNLIBS := rump rumpvfs rumpfs_tmpfs
-# The Internet protocols (component "net_netinet", branch inet) and TCP
-# (component "net_tcp", branch tcp): librumpnet_netinet.
-KERNLIBS += rumpnet_netinet
-rumpnet_netinet_KSRC := $(wildcard kern/netinet/*.c)
-rumpnet_netinet_SOLIBS := -lrumpnet -lrump
-rumpnet_netinet_PC_REQUIRES := rumpnet
-rumpnet_netinet_PC_DESC := rump kernel IPv4, UDP and TCP
 HOSTLIBS := rumphost rumpuser rumpuser_fiber
 
 rump_KSRC := $(wildcard kern/base/*.c kern/base/gen/*.c kern/libc/*.c)
