@@ -212,7 +212,7 @@ static void backlog_test(void)
 		rump_sys_bind(backlog_listener, (struct sockaddr *)&sun, len));
 	CHECK_SYS(rump_sys_listen(backlog_listener, 0)); /* room for one */
 	for (int i = 0; i < 3; i++)
-		spawn(&t[i], backlog_connector, "abc" + i);
+		spawn(&t[i], backlog_connector, (void *)&"abc"[i]);
 	/* Each accept makes room for one more waiting connect. */
 	for (int i = 0; i < 3; i++) {
 		int fd = (int)CHECK_SYS(

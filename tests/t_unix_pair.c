@@ -5,11 +5,13 @@
  * and MSG_TRUNC, MSG_PEEK, MSG_DONTWAIT, FIONREAD, half close with
  * shutdown, end of file, EPIPE without a signal, ECONNRESET when the
  * peer closes with unread data, poll events, fstat, SO_TYPE, SO_ERROR,
- * SO_PEERCRED, getsockname/getpeername of unnamed sockets.
+ * SO_PEERCRED, getsockname/getpeername of unnamed sockets, select
+ * over a socket and a pipe.
  */
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -131,6 +133,41 @@ static void stream_close_semantics(void)
 	CHECK_SYS(rump_sys_close(sv[0]));
 }
 
+/* select over a pipe and a socket: only the one with data is ready. */
+static void select_mixed(void)
+{
+	struct timeval tv = {0, 0};
+	fd_set rd, wr;
+	int sv[2], p[2], maxfd;
+
+	CHECK_SYS(rump_sys_socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	CHECK_SYS(rump_sys_pipe(p));
+	maxfd = 0;
+	for (int i = 0; i < 2; i++) {
+		maxfd = sv[i] > maxfd ? sv[i] : maxfd;
+		maxfd = p[i] > maxfd ? p[i] : maxfd;
+	}
+	FD_ZERO(&rd);
+	FD_SET(sv[1], &rd);
+	FD_SET(p[0], &rd);
+	CHECK_EQ(rump_sys_select(maxfd + 1, &rd, NULL, NULL, &tv), 0);
+	CHECK_EQ(rump_sys_write(sv[0], "s", 1), 1);
+	FD_ZERO(&rd);
+	FD_SET(sv[1], &rd);
+	FD_SET(p[0], &rd);
+	FD_ZERO(&wr);
+	FD_SET(sv[0], &wr);
+	FD_SET(p[1], &wr);
+	tv.tv_sec = 1;
+	CHECK_EQ(rump_sys_select(maxfd + 1, &rd, &wr, NULL, &tv), 3);
+	CHECK(FD_ISSET(sv[1], &rd) && !FD_ISSET(p[0], &rd));
+	CHECK(FD_ISSET(sv[0], &wr) && FD_ISSET(p[1], &wr));
+	for (int i = 0; i < 2; i++) {
+		CHECK_SYS(rump_sys_close(sv[i]));
+		CHECK_SYS(rump_sys_close(p[i]));
+	}
+}
+
 static void names_and_creds(void)
 {
 	struct sockaddr_un sun;
@@ -228,6 +265,7 @@ int main(int argc, char **argv)
 	stream_integrity();
 	stream_close_semantics();
 	names_and_creds();
+	select_mixed();
 	records(SOCK_DGRAM);
 	records(SOCK_SEQPACKET);
 	dgram_pushback();

@@ -116,7 +116,11 @@ int sobind(struct socket *so, struct sockaddr *nam, struct lwp *l)
 	int error;
 
 	mutex_enter(&softnet_lock);
-	error = so->so_proto->pr_usrreqs->pr_bind(so, nam, l);
+	/* A connection its protocol dropped before accept has no block. */
+	if (so->so_pcb == NULL)
+		error = EINVAL;
+	else
+		error = so->so_proto->pr_usrreqs->pr_bind(so, nam, l);
 	mutex_exit(&softnet_lock);
 	return error;
 }
@@ -131,7 +135,8 @@ int solisten(struct socket *so, int backlog, struct lwp *l)
 		error = EOPNOTSUPP;
 		goto out;
 	}
-	if (so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING)) {
+	if ((so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING)) ||
+	    so->so_pcb == NULL) {
 		error = EINVAL;
 		goto out;
 	}
@@ -159,6 +164,10 @@ int soconnect(struct socket *so, struct sockaddr *nam, bool nbio, struct lwp *l)
 	mutex_enter(&softnet_lock);
 	if (so->so_options & SO_ACCEPTCONN) {
 		error = connreq ? EINVAL : EOPNOTSUPP;
+		goto out;
+	}
+	if (so->so_pcb == NULL) {
+		error = ECONNABORTED;
 		goto out;
 	}
 	if (connreq && (so->so_state & SS_ISCONNECTED)) {

@@ -17,6 +17,8 @@
 #include "net_private.h"
 
 static KMEM_TYPE_DEFINE(M_SOCKET, "socket");
+_Static_assert(MSIZE - sizeof(struct mbuf) >= 255,
+	       "any address (sa_len is a byte) fits one mbuf");
 volatile int64_t sockets_live;
 static volatile uint64_t so_nextgen;
 
@@ -183,7 +185,6 @@ int sbappendaddr(struct sockbuf *sb, const struct sockaddr *asa, struct mbuf *m,
 	if (space > sbspace(sb))
 		return 0;
 	if (asa != NULL) {
-		KASSERT(asa->sa_len <= MLEN);
 		if ((n = m_get(M_NOWAIT, MT_SONAME)) == NULL)
 			return 0;
 		memcpy(n->m_data, asa, asa->sa_len);

@@ -98,6 +98,12 @@ int sosend(struct socket *so, struct sockaddr *addr, struct uio *uio,
 			so->so_error = 0;
 			break;
 		}
+		if (so->so_pcb == NULL) {
+			/* Dropped by its protocol (before accept). */
+			error = (pr->pr_flags & PR_CONNREQUIRED) ? EPIPE
+								 : ENOTCONN;
+			break;
+		}
 		if ((pr->pr_flags & PR_CONNREQUIRED) &&
 		    !(so->so_state & SS_ISCONNECTED)) {
 			if (!(so->so_state & SS_ISCONNECTING)) {
@@ -144,6 +150,10 @@ int sosend(struct socket *so, struct sockaddr *addr, struct uio *uio,
 			resid = 0;
 		if (!atomic && top == NULL && control == NULL)
 			break; /* nothing to send on a stream */
+		if (so->so_pcb == NULL) {
+			error = EPIPE; /* dropped while we copied */
+			break;
+		}
 		if (top != NULL && (flags & MSG_EOR)) {
 			struct mbuf *m;
 

@@ -69,7 +69,8 @@ int rumphost_sockaddr_to_host(const struct rump_sockaddr *kernel,
 		memcpy((char *)&ss + HDRLEN, (const char *)kernel + HDRLEN,
 		       len - HDRLEN);
 	}
-	memcpy(host, &ss, len < *hostlen ? len : *hostlen);
+	if (len > 0 && *hostlen > 0)
+		memcpy(host, &ss, len < *hostlen ? len : *hostlen);
 	*hostlen = len;
 	return 0;
 }

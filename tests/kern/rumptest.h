@@ -145,6 +145,13 @@ int rump_test_fifo(void);
  */
 int rump_test_memfs_radix(int iters, uint32_t seed);
 
+
+/*
+ * Mbufs (test_mbuf.c, the net faction): chains, shared and copied
+ * storage, copy on write, pullup, split, adj, prepend, caller-supplied
+ * storage; nothing left allocated after.
+ */
+int rump_test_mbuf(void);
 #ifdef __cplusplus
 }
 #endif

@@ -104,22 +104,22 @@ struct mbuf {
 		       : (int)(M_BUFADDR(m) + M_BUFSIZE(m) -                   \
 			       ((m)->m_data + (m)->m_len)))
 /* Places len bytes at the end of a fresh mbuf's storage (room in front). */
-#define M_ALIGN(m, len)                                                        \
-	((m)->m_data = M_BUFADDR(m) + ((M_BUFSIZE(m) - (len)) & ~(int)7))
-#define MH_ALIGN(m, len) M_ALIGN(m, len)
+#define M_ALIGN(m, alen)                                                       \
+	((m)->m_data = M_BUFADDR(m) + ((M_BUFSIZE(m) - (alen)) & ~(int)7))
+#define MH_ALIGN(m, alen) M_ALIGN(m, alen)
 /*
  * Makes room for len bytes in front of m's data (a new mbuf if there is
  * no leading space); on failure frees the chain and sets m to NULL.
  */
-#define M_PREPEND(m, len, how)                                                 \
+#define M_PREPEND(m, plen, how)                                                \
 	do {                                                                   \
-		if (M_LEADINGSPACE(m) >= (len)) {                              \
-			(m)->m_data -= (len);                                  \
-			(m)->m_len += (len);                                   \
+		if (M_LEADINGSPACE(m) >= (plen)) {                             \
+			(m)->m_data -= (plen);                                 \
+			(m)->m_len += (plen);                                  \
 			if ((m)->m_flags & M_PKTHDR)                           \
-				(m)->m_pkthdr.len += (len);                    \
+				(m)->m_pkthdr.len += (plen);                   \
 		} else                                                         \
-			(m) = m_prepend((m), (len), (how));                    \
+			(m) = m_prepend((m), (plen), (how));                   \
 	} while (0)
 
 /* Allocation.  NULL when memory is short, whatever how says. */
