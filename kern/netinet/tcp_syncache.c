@@ -213,9 +213,12 @@ void tcp_syncache_add(struct tcpcb *ltp, const struct tcp_seg *seg)
 	e = syncache_lookup(inp, seg);
 	if (e != NULL) {
 		/* The peer sent its SYN again: our SYN-ACK was lost. */
-		if (seg->seq == e->sc_irs)
+		if (seg->seq == e->sc_irs) {
 			syncache_send_synack(e);
-		return;
+			return;
+		}
+		/* A new attempt from the same port replaces the old one. */
+		syncache_free(e);
 	}
 	/* Linux drops SYNs while the accept queue is full. */
 	if (so->so_qlen >= so->so_qlimit) {

@@ -27,6 +27,8 @@ int rump_test_tcp_kstream(uint64_t size);
  * 5961, PAWS, SACK, fast retransmit, zero window, TIME_WAIT, RST.
  */
 int rump_test_tcp_script(void);
+/* nsyn SYNs from distinct ports: the SYN cache stays bounded. */
+int rump_test_tcp_synflood(int nsyn);
 
 /*
  * A lossy path (test_tcp_loss.c): per mille of segments dropped,

@@ -76,9 +76,10 @@ static struct capseg *last_with(int flags)
 	return NULL;
 }
 
-/* Hand tcp_input a segment from the peer (softnet_lock held). */
-static void inject(uint16_t lport, tcp_seq seq, tcp_seq ack, int flags,
-		   uint32_t win, const struct tcp_opt *to, int len)
+/* Hand tcp_input a segment from 127.0.0.2:sport (softnet_lock held). */
+static void inject_from(uint16_t lport, uint16_t sport, tcp_seq seq,
+			tcp_seq ack, int flags, uint32_t win,
+			const struct tcp_opt *to, int len)
 {
 	uint8_t opts[TCP_MAXOLEN];
 	int optlen = to != NULL ? tcp_options_build(opts, sizeof(opts), to) : 0;
@@ -110,7 +111,7 @@ static void inject(uint16_t lport, tcp_seq seq, tcp_seq ack, int flags,
 	ip->ip_src.s_addr = htonl(PEER_ADDR);
 	ip->ip_dst.s_addr = htonl(INADDR_LOOPBACK);
 	th = (struct tcphdr *)(ip + 1);
-	th->th_sport = htons(PEER_PORT);
+	th->th_sport = sport;
 	th->th_dport = lport;
 	th->th_seq = htonl(seq);
 	th->th_ack = htonl(ack);
@@ -121,6 +122,13 @@ static void inject(uint16_t lport, tcp_seq seq, tcp_seq ack, int flags,
 	th->th_sum = in4_cksum(m, IPPROTO_TCP, sizeof(*ip),
 			       TCP_HDRLEN + optlen + len);
 	tcp_input(m, sizeof(*ip), IPPROTO_TCP);
+}
+
+/* The same from the scripted peer's port. */
+static void inject(uint16_t lport, tcp_seq seq, tcp_seq ack, int flags,
+		   uint32_t win, const struct tcp_opt *to, int len)
+{
+	inject_from(lport, htons(PEER_PORT), seq, ack, flags, win, to, len);
 }
 
 static struct tcpcb *tcpcb_of(struct socket *so)
@@ -383,6 +391,71 @@ out:
 	if (so != NULL)
 		soclose(so);
 	return TRESULT(start);
+}
+
+/*
+ * A SYN flood from 127.0.0.2 at a listener: the SYN cache stays within
+ * its bound, and a real connection still gets through afterwards.
+ */
+static int tcp_synflood_body(int nsyn)
+{
+	int start = test_failures;
+	struct socket *ls = NULL, *cs = NULL, *ss = NULL;
+	struct sockaddr_storage addr;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&addr;
+	int max = 0;
+
+	memset(&addr, 0, sizeof(addr));
+	sin->sin_len = sizeof(*sin);
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (!TCHECK(socreate(AF_INET, &ls, SOCK_STREAM, 0, curlwp) == 0))
+		goto out;
+	TCHECK(sobind(ls, (struct sockaddr *)sin, curlwp) == 0);
+	TCHECK(solisten(ls, 128, curlwp) == 0);
+	TCHECK(sogetaddr(ls, false, &addr) == 0);
+	mutex_enter(&softnet_lock);
+	capt.n = 0;
+	tcp_capture_hook = capture; /* the SYN-ACKs go nowhere */
+	for (int i = 0; i < nsyn; i++) {
+		struct tcp_opt to;
+		memset(&to, 0, sizeof(to));
+		to.to_flags = TOF_MSS;
+		to.to_mss = 1460;
+		capt.n = 0;
+		inject_from(sin->sin_port, htons((uint16_t)(1024 + i)),
+			    (tcp_seq)i * 7919u, 0, TH_SYN, 65535, &to, 0);
+		max = MAX(max, tcp_syncache_count());
+	}
+	TCHECK(max > 0 && max <= 2048);
+	tcp_capture_hook = NULL;
+	mutex_exit(&softnet_lock);
+	/* A real client still gets in (its SYN evicts the oldest). */
+	if (!TCHECK(socreate(AF_INET, &cs, SOCK_STREAM, 0, curlwp) == 0))
+		goto out;
+	TCHECK(soconnect(cs, (struct sockaddr *)sin, false, curlwp) == 0);
+	TCHECK(soaccept_next(ls, false, &ss, (struct sockaddr *)&addr) == 0);
+out:
+	if (ss != NULL)
+		soclose(ss);
+	if (cs != NULL)
+		soclose(cs);
+	if (ls != NULL)
+		soclose(ls); /* purges the flood's entries */
+	mutex_enter(&softnet_lock);
+	TCHECK(tcp_syncache_count() == 0);
+	mutex_exit(&softnet_lock);
+	return TRESULT(start);
+}
+
+int rump_test_tcp_synflood(int nsyn)
+{
+	int error;
+
+	rump_schedule();
+	error = tcp_synflood_body(nsyn);
+	rump_unschedule();
+	return error;
 }
 
 int rump_test_tcp_script(void)
