@@ -6,7 +6,7 @@
 # the name to BENCH_PROGS and, if it needs components, bench_<name>_LIBS.
 # Not part of `make check`: no timing here can fail a build.
 
-BENCH_PROGS := base vfs
+BENCH_PROGS := base vfs net_tcp
 BENCH_HOSTS := pthread fiber
 bench_hostlib_pthread := rumpuser
 bench_hostlib_fiber := rumpuser_fiber
@@ -26,6 +26,14 @@ BENCH_VFS_ARCHIVES := $(patsubst %,$(L)/lib%.a,\
 bench_vfs_LIBS = $(if $(BENCH_VFS_ARCHIVES),$$(nm -g --defined-only \
 	$(BENCH_VFS_ARCHIVES) | awk '$$3 ~ /^rump_component_link_/ \
 	{ printf " -Wl,-u,%s", $$3 }') $(BENCH_VFS_ARCHIVES))
+
+# net_tcp (TCP over lo0) forces in every component the net archives
+# define: the socket layer, the Internet protocols and TCP.
+BENCH_NET_ARCHIVES := $(patsubst %,$(L)/lib%.a,\
+	$(filter rumpnet rumpnet_netinet,$(KERNLIBS)))
+bench_net_tcp_LIBS = $(if $(BENCH_NET_ARCHIVES),$$(nm -g --defined-only \
+	$(BENCH_NET_ARCHIVES) | awk '$$3 ~ /^rump_component_link_/ \
+	{ printf " -Wl,-u,%s", $$3 }') $(BENCH_NET_ARCHIVES))
 
 BD := $(B)/bench
 

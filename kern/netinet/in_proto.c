@@ -8,6 +8,7 @@
 #include <netinet/icmp_var.h>
 #include <netinet/in_proto.h>
 #include <netinet/ip_var.h>
+#include <netinet/tcp_var.h>
 #include <netinet/udp_var.h>
 #include <sys/abi.h>
 #include <sys/domain.h>
@@ -20,6 +21,15 @@ static int inet_dom_init(void);
 static void inet_dom_fini(void);
 
 static const struct protosw inetsw[] = {
+	{
+		.pr_type = SOCK_STREAM,
+		.pr_domain = &inetdomain,
+		.pr_protocol = IPPROTO_TCP,
+		.pr_flags = PR_CONNREQUIRED | PR_WANTRCVD | PR_LISTEN,
+		.pr_input = tcp_input,
+		.pr_ctlinput = tcp_ctlinput,
+		.pr_usrreqs = &tcp_usrreqs,
+	},
 	{
 		.pr_type = SOCK_DGRAM,
 		.pr_domain = &inetdomain,

@@ -1,0 +1,73 @@
+/*
+ * tcp_cc.c -- the algorithm-independent half of congestion control:
+ * RFC 5681 duplicate-ACK counting and fast retransmit, RFC 6582
+ * recovery with its "recover" point, the RFC 6675 variant when SACK is
+ * in use (the window is not inflated, output paces by pipe), and the
+ * timeout response.  The algorithm (tp->t_cc) decides window sizes.
+ */
+#include <netinet/tcp_var.h>
+#include <sys/systm.h>
+
+uint32_t tcp_cc_flightsize(const struct tcpcb *tp)
+{
+	return SEQ_SUB(tp->snd_max, tp->snd_una);
+}
+
+static int cc_dupack(struct tcpcb *tp)
+{
+	if (tp->t_flags & TF_FASTRECOVERY) {
+		if (!(tp->t_flags & TF_SACK_PERMIT))
+			tp->t_cc->cc_dupack(tp);
+		return TCP_CC_SEND;
+	}
+	if (++tp->t_dupacks < TCP_DUPTHRESH)
+		return 0;
+	/*
+	 * RFC 6582 3.2 step 2: only the third duplicate starts recovery,
+	 * and not for data sent before a timeout or an earlier recovery.
+	 */
+	if (tp->t_dupacks > TCP_DUPTHRESH ||
+	    SEQ_LT(tp->snd_una, tp->snd_recover))
+		return 0;
+	tp->t_cc->cc_enter_recovery(tp);
+	tp->snd_recover = tp->snd_max;
+	tp->snd_high_rxt = tp->snd_una;
+	tp->t_flags |= TF_FASTRECOVERY;
+	/* Karn: the retransmission makes a pending RTT sample ambiguous. */
+	tp->t_rtttime = 0;
+	return TCP_CC_RETRANSMIT | TCP_CC_SEND;
+}
+
+int tcp_cc_ack(struct tcpcb *tp, tcp_seq ack, uint32_t acked, bool dup)
+{
+	if (dup)
+		return cc_dupack(tp);
+	if (acked == 0)
+		return 0;
+	if (tp->t_flags & TF_FASTRECOVERY) {
+		if (SEQ_GEQ(ack, tp->snd_recover)) {
+			tp->t_cc->cc_exit_recovery(tp);
+			tp->t_flags &= ~TF_FASTRECOVERY;
+			tp->t_dupacks = 0;
+			return TCP_CC_SEND;
+		}
+		/* RFC 6582 3.2 step 5: retransmit the next hole. */
+		tp->t_cc->cc_partial_ack(tp, acked);
+		if (tp->t_flags & TF_SACK_PERMIT)
+			return TCP_CC_SEND;
+		return TCP_CC_RETRANSMIT | TCP_CC_SEND;
+	}
+	tp->t_dupacks = 0;
+	tp->t_cc->cc_ack_received(tp, acked);
+	return TCP_CC_SEND;
+}
+
+void tcp_cc_timeout(struct tcpcb *tp)
+{
+	tp->t_cc->cc_after_timeout(tp);
+	tp->t_flags &= ~TF_FASTRECOVERY;
+	tp->t_dupacks = 0;
+	/* RFC 6582 3.2 step 4 after a timeout: recover = highest sent. */
+	tp->snd_recover = tp->snd_max;
+	tcp_sack_reset(&tp->t_sack);
+}
