@@ -59,10 +59,10 @@ static void big_list(const char *out, bool with_ino)
 static void big_oracle(const char *img, const char *out, bool with_ino)
 {
 	if (ext2_sh(NULL, 0,
-		    "python3 " EXT2_TOOLS "/ext2tool.py bigdir-names "
-		    "'%s' /big '%s' && %s LC_ALL=C sort -o '%s' '%s'",
-		    img, out, with_ino ? "" : "sed -i 's/ .*//' '%s' &&", out,
-		    out) != 0)
+		    "python3 " EXT2_TOOLS "/ext2tool.py bigdir-names '%s' /big "
+		    "'%s' && if [ %d = 0 ]; then sed -i 's/ .*//' '%s'; fi && "
+		    "LC_ALL=C sort -o '%s' '%s'",
+		    img, out, with_ino, out, out, out) != 0)
 		EXT2_FAIL("debugfs listing of /big in %s", img);
 }
 

@@ -6,7 +6,9 @@
 #	make bench-ext2 BENCH_SCALE=10	a trial at a tenth of the size
 #
 # ext2bench links every kernel component (like the tests) on the pthread
-# host.  The table goes to $(B)/bench-ext2/table.md and stdout.
+# host.  The table goes to $(B)/bench-ext2/table.md and stdout; to record
+# it, put it with the notes in bench/ext2/results.md, which `make bench`
+# (bench/run.sh) appends to docs/BENCHMARKS.md.
 
 EXT2BENCH_FORCE = $(shell $(NM) -g --defined-only $(KERN_ARCHIVES) \
 	2>/dev/null | awk '$$3 ~ /^rump_component_link_/ { print "-Wl,-u," $$3 }')

@@ -41,7 +41,7 @@ static void write_side(const struct wops *o, const char *root, const char *side)
 	c.o = o;
 	c.owners = geteuid() == 0;
 	snprintf(c.root, sizeof(c.root), "%s", root);
-	if (write_prefilled(&c) != 0 || wl_run(&c, 1) != 0)
+	if (write_prefilled(&c) != 0 || wl_run(&c, ext2_scale()) != 0)
 		EXT2_FAIL("workload on %s: %s", side, c.what);
 }
 

@@ -22,6 +22,7 @@ static int posix_ext2_run(const char *type, int bs)
 	struct fsops fs = rump_fsops;
 	char img[PATH_MAX], name[64], full[256];
 	int count[3] = {0, 0, 0}, unclean = 0;
+	bool stuck = false;
 	struct stat st;
 
 	snprintf(name, sizeof(name), "rump-%s-%d", type, bs);
@@ -33,8 +34,8 @@ static int posix_ext2_run(const char *type, int bs)
 	fs.caps = FS_ROOT | FS_CAN_SWITCH_USER | FS_CAN_OTHER_PROCESS |
 		  FS_CAN_MOUNT | FS_CAN_MKNOD_DEV | FS_NULL_EFAULT |
 		  FS_HAS_ENOSPC_LIMIT | FS_HAS_INODE_LIMIT;
-	for (size_t a = 0; a < sizeof(posix_areas) / sizeof(posix_areas[0]);
-	     a++) {
+	for (size_t a = 0;
+	     a < sizeof(posix_areas) / sizeof(posix_areas[0]) && !stuck; a++) {
 		const struct posix_area *area = &posix_areas[a];
 
 		for (const struct posix_test *test = area->tests;
@@ -48,8 +49,22 @@ static int posix_ext2_run(const char *type, int bs)
 				CHECK_SYS(rump_sys_mkdir(EXT2_POSIX_SCRATCH,
 							 0755));
 			count[pt_run_one(&fs, full, test)]++;
+			/* A failed test may leave descriptors (its clean-up
+			 * failed too): close all, so the unmount can work. */
 			CHECK_SYS(rump_sys_chdir("/"));
-			ext2_unmount();
+			for (int fd = 0; fd < fs.max_fds; fd++)
+				rump_sys_close(fd);
+			if (rump_sys_unmount(EXT2_MNT, 0) == -1) {
+				printf("FAIL %s %s: unmount after the test: "
+				       "%s; "
+				       "the rest of this image's tests are not "
+				       "run\n",
+				       name, full, strerror(errno));
+				unclean++;
+				stuck = true;
+				break;
+			}
+			CHECK_EQ(rump_pub_etfs_remove(EXT2_DEV), 0);
 			if (ext2_fsck(img, "-fn") != 0) {
 				printf("FAIL %s %s: e2fsck -fn: the image is "
 				       "not clean after the test (output "
@@ -66,6 +81,13 @@ static int posix_ext2_run(const char *type, int bs)
 	       name, count[0], count[1], count[2], unclean);
 	if (count[1] + unclean == 0)
 		ext2_sh(NULL, 0, "rm -f '%s'", img);
+	if (stuck) {
+		/* Still mounted: the next image cannot use the device. */
+		ext2_keep = true;
+		test_log("%d failures; images kept in %s", count[1] + unclean,
+			 ext2_work);
+		_exit(1);
+	}
 	return count[1] + unclean;
 }
 

@@ -8,6 +8,7 @@
  * the watchdog and the leak check see.  Uses only rump_sys_* and libc.
  */
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,12 +92,13 @@ static __attribute__((__unused__)) void walk_tree(struct walk_stats *w,
 			struct walk_dirent64 *d = (void *)(buf + at);
 			size_t len;
 
-			if (d->d_reclen < sizeof(*d) + 1 ||
-			    at + d->d_reclen > n)
+			const size_t head =
+				offsetof(struct walk_dirent64, d_name);
+
+			if (d->d_reclen < head + 2 || at + d->d_reclen > n)
 				__builtin_trap();
-			len = strnlen(d->d_name, d->d_reclen - sizeof(*d));
-			if (len == d->d_reclen - sizeof(*d) || len == 0 ||
-			    len > 255)
+			len = strnlen(d->d_name, d->d_reclen - head);
+			if (len == d->d_reclen - head || len == 0 || len > 255)
 				__builtin_trap();
 			at += d->d_reclen;
 			if (strcmp(d->d_name, ".") == 0 ||
