@@ -49,7 +49,7 @@ int rump_test_inet_forward(void);
  * Hostile input (test_inet_input.c): malformed IPv4, ICMP, UDP and ARP
  * packets are each counted in their statistic and dropped, then niters
  * random and mutated frames go through Ethernet input; afterwards no
- * mbuf is left over.
+ * mbuf is left over; ICMP errors are rate limited.
  */
 int rump_test_inet_malformed(int niters, uint32_t seed);
 

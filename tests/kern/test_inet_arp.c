@@ -220,13 +220,16 @@ static void arp_giving_up(struct tif *t)
 		m_freem(m);
 	}
 	TCHECK(send_ip(0x0a090009u, 2) == EHOSTDOWN);
-	/* Complete entries expire after arp_keep_ns. */
-	arp_keep_ns = 10 * NSEC_PER_MSEC;
+	/* Complete entries expire after arp_keep_ns: learned with the
+	 * normal lifetime, then refreshed with a short one. */
 	arp_from_peer(t, ARPOP_REQUEST, 0x0a090007u, OURS, peer_lla,
 		      ARPHRD_ETHER);
 	tif_flush(t);
 	p = arp_entry(0x0a090007u);
 	TCHECK(p.found && p.ai.ai_complete);
+	arp_keep_ns = 10 * NSEC_PER_MSEC;
+	arp_from_peer(t, ARPOP_REPLY, 0x0a090007u, OURS, peer_lla,
+		      ARPHRD_ETHER);
 	end = getnsmono() + TEST_WAIT_NS;
 	while (arp_entry(0x0a090007u).found && getnsmono() < end) {
 		mutex_exit(&softnet_lock);

@@ -187,6 +187,24 @@ static void closed_port(struct tif *t)
 		       r.icmp_code == ICMP_UNREACH_PORT);
 		m_freem(m);
 	}
+	/* Errors are rate limited: at one a second, a burst mostly is not
+	 * answered (each datagram still counts as for no port). */
+	{
+		int saved = icmp_errppslimit;
+		uint64_t limited = icmpstat.icps_ratelimited;
+		uint64_t noport = udpstat.udps_noport;
+
+		icmp_errppslimit = 1;
+		for (int i = 0; i < 20; i++) {
+			frame_udp(t, &f, 9, 10);
+			deliver(t, &f, ETHER_HDR_LEN + 20 + 18);
+		}
+		TCHECK(udpstat.udps_noport == noport + 20);
+		TCHECK(icmpstat.icps_ratelimited > limited);
+		TCHECK(t->tif_nsent < 20);
+		tif_flush(t);
+		icmp_errppslimit = saved;
+	}
 	/* Broadcast to a closed port: dropped quietly. */
 	frame_udp(t, &f, 9, 10);
 	memset(f.eh.ether_dhost, 0xff, 6);
