@@ -23,6 +23,14 @@ int rump_kern_lwproc_newlwp(int32_t pid);
 
 void rump_schedule(void);
 void rump_unschedule(void);
+/*
+ * Driver glue (*_host.c files) brackets a host call that may block with
+ * these, from inside a kernel operation: the calling lwp gives its
+ * virtual CPU back and takes one again, staying the same lwp (unlike
+ * rump_unschedule, which ends an implicit lwp).  No-ops off a CPU.
+ */
+void rump_kern_glue_unschedule(void);
+void rump_kern_glue_schedule(void);
 void rump_pub_lwproc_switch(struct lwp *l);
 void rump_pub_lwproc_releaselwp(void);
 struct lwp *rump_pub_lwproc_curlwp(void);

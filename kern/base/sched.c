@@ -8,6 +8,7 @@
  * process 1, so entering the kernel allocates nothing on the fast path.
  * See docs/scheduler.md.
  */
+#include <rump/rumpkern.h>
 #include <rump/rumpuser.h>
 #include <sys/atomic.h>
 #include <sys/cprng.h>
@@ -191,6 +192,17 @@ static void hyp_backend_schedule(void)
 		return;
 	l->l_backend_off = false;
 	lwp_bind_cpu(l, cpu_acquire(l, l->l_prevcpu));
+}
+
+/* The same, for driver glue (<rump/rumpkern.h>). */
+void rump_kern_glue_unschedule(void)
+{
+	hyp_backend_unschedule();
+}
+
+void rump_kern_glue_schedule(void)
+{
+	hyp_backend_schedule();
 }
 
 /*
