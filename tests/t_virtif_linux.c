@@ -546,7 +546,25 @@ static void in_namespace(void)
 	bulk("2% loss", LOSSY_MIB * mib * (uint64_t)test_scale());
 	sh("iptables -F INPUT && iptables -F OUTPUT");
 
-	CHECK_EQ(rump_pub_netconfig_ifdestroy("virt0"), 0);
+	/* Destroyed while Linux floods it with pings: the receiver stops. */
+	{
+		struct peer p;
+
+		peer_start(&p, "exec ping -f -q " RUMP_ADDR " >/dev/null 2>&1");
+		bulk_to_linux(4 * mib);
+		CHECK_EQ(rump_pub_netconfig_ifdestroy("virt0"), 0);
+		kill(p.pid, SIGTERM);
+		peer_end(&p);
+	}
+	/* A name the host cannot take, and an interface left for shutdown. */
+	CHECK_EQ(rump_pub_netconfig_ifcreate("virt1"), 0);
+	CHECK_EQ(rump_pub_netconfig_ifsetlinkstr("virt1", ""), EINVAL);
+	CHECK_EQ(
+		rump_pub_netconfig_ifsetlinkstr("virt1", "rktap_name_too_long"),
+		EINVAL);
+	CHECK_EQ(rump_pub_netconfig_ifsetlinkstr("virt1", "rktap1"), 0);
+	CHECK_EQ(rump_pub_netconfig_ifup("virt1"), 0);
+	sh("ip link show rktap1 >/dev/null");
 	rump_pub_lwproc_releaselwp();
 	test_halt();
 }
