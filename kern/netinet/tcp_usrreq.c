@@ -391,6 +391,12 @@ static int tcp_ctloutput(int op, struct socket *so, struct sockopt *sopt)
 				tp->t_keepidle = (uint32_t)val * 1000;
 			else
 				tp->t_keepintvl = (uint32_t)val * 1000;
+			/* Linux: a running keepalive takes the new idle time.
+			 */
+			if (sopt->sopt_name == TCP_KEEPIDLE &&
+			    (so->so_options & SO_KEEPALIVE) &&
+			    TCPS_HAVEESTABLISHED(tp->t_state))
+				tcp_timer_arm(tp, TCPT_KEEP, tp->t_keepidle);
 			return 0;
 		case TCP_KEEPCNT:
 			if (val < 1 || val > 127)

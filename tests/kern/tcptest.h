@@ -29,6 +29,8 @@ int rump_test_tcp_kstream(uint64_t size);
 int rump_test_tcp_script(void);
 /* nsyn SYNs from distinct ports: the SYN cache stays bounded. */
 int rump_test_tcp_synflood(int nsyn);
+/* Keepalive probes and ETIMEDOUT from a silent scripted peer. */
+int rump_test_tcp_keepalive(void);
 
 /*
  * A lossy path (test_tcp_loss.c): per mille of segments dropped,

@@ -7,8 +7,9 @@
  * earns a challenge ACK, only an exact one resets; a SYN or an ACK for
  * unsent data on an established connection earns a challenge ACK), PAWS,
  * out-of-order data answered with SACK, fast retransmit after three
- * duplicate ACKs, a zero window arming the persist timer, and a close
- * through FIN_WAIT_2 into TIME_WAIT.
+ * duplicate ACKs, a zero window arming the persist timer, a close
+ * through FIN_WAIT_2 into TIME_WAIT, keepalive probes and the drop of a
+ * silent peer, and a SYN flood against a listener.
  */
 #include <netinet/in.h>
 #include <netinet/in_cksum.h>
@@ -454,6 +455,79 @@ int rump_test_tcp_synflood(int nsyn)
 
 	rump_schedule();
 	error = tcp_synflood_body(nsyn);
+	rump_unschedule();
+	return error;
+}
+
+static int setopt(struct socket *so, int level, int name, int val)
+{
+	struct sockopt sopt = {.sopt_level = level,
+			       .sopt_name = name,
+			       .sopt_data = &val,
+			       .sopt_size = sizeof(val)};
+
+	return sosetopt(so, &sopt);
+}
+
+/*
+ * Keepalive against a peer that has gone silent: probes one byte below
+ * snd_una every TCP_KEEPINTVL, then ETIMEDOUT after TCP_KEEPCNT.
+ */
+static int tcp_keepalive_body(void)
+{
+	int start = test_failures;
+	struct socket *so = NULL;
+	uint32_t tsval = 9;
+	tcp_seq una = 0;
+	int probes = 0;
+	bool dead = false;
+
+	mutex_enter(&softnet_lock);
+	capt.n = 0;
+	tcp_capture_hook = capture;
+	mutex_exit(&softnet_lock);
+	if (!TCHECK(socreate(AF_INET, &so, SOCK_STREAM, 0, curlwp) == 0))
+		goto out;
+	(void)peer_connect(so, 777, &tsval);
+	TCHECK(setopt(so, IPPROTO_TCP, TCP_KEEPINTVL, 1) == 0);
+	TCHECK(setopt(so, IPPROTO_TCP, TCP_KEEPCNT, 2) == 0);
+	TCHECK(setopt(so, IPPROTO_TCP, TCP_KEEPIDLE, 1) == 0);
+	TCHECK(setopt(so, SOL_SOCKET, SO_KEEPALIVE, 1) == 0);
+	mutex_enter(&softnet_lock);
+	if (tcpcb_of(so) != NULL)
+		una = tcpcb_of(so)->snd_una;
+	capt.n = 0;
+	/* 1 s idle, 2 probes 1 s apart, then the drop: wait up to 30 s. */
+	for (int i = 0; i < 300 && !dead; i++) {
+		mutex_exit(&softnet_lock);
+		kpause_ns(100 * NSEC_PER_MSEC);
+		mutex_enter(&softnet_lock);
+		dead = so->so_pcb == NULL;
+	}
+	for (int i = 0; i < capt.n; i++)
+		if (capt.seg[i].seq == una - 1 && capt.seg[i].len == 0 &&
+		    capt.seg[i].flags == TH_ACK)
+			probes++;
+	TCHECK(dead);
+	TCHECK(so->so_error == ETIMEDOUT);
+	TCHECK(probes == 2);
+	tcp_capture_hook = NULL;
+	mutex_exit(&softnet_lock);
+out:
+	mutex_enter(&softnet_lock);
+	tcp_capture_hook = NULL;
+	mutex_exit(&softnet_lock);
+	if (so != NULL)
+		soclose(so);
+	return TRESULT(start);
+}
+
+int rump_test_tcp_keepalive(void)
+{
+	int error;
+
+	rump_schedule();
+	error = tcp_keepalive_body();
 	rump_unschedule();
 	return error;
 }
