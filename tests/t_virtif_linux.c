@@ -544,6 +544,22 @@ static void in_namespace(void)
 	   "-j DROP && iptables -A OUTPUT -m statistic --mode random "
 	   "--probability 0.02 -j DROP");
 	bulk("2% loss", LOSSY_MIB * mib * (uint64_t)test_scale());
+	/* The rules did drop: both chains' DROP rules counted packets. */
+	{
+		struct peer p;
+		char line[256];
+		int chains = 0;
+
+		peer_start(&p, "iptables -nvxL INPUT; iptables -nvxL OUTPUT");
+		while (fgets(line, sizeof(line), p.out) != NULL) {
+			if (strstr(line, "DROP") == NULL)
+				continue;
+			CHECK(strtoull(line, NULL, 10) > 0);
+			chains++;
+		}
+		CHECK_EQ(peer_end(&p), 0);
+		CHECK_EQ(chains, 2);
+	}
 	sh("iptables -F INPUT && iptables -F OUTPUT");
 
 	/* Destroyed while Linux floods it with pings: the receiver stops. */
