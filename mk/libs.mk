@@ -84,6 +84,15 @@ rumpnet_config_PC_DESC := rump kernel network configuration: rump_pub_netconfig_
 # No component: a program that names the module keeps the library.
 rumpnet_config_PC_FORCE := rump_pub_netconfig_ifcreate
 
+# The virt interface (component virtif): virtN on a host tap device, with
+# its own host glue (virtif_user_host.c).  docs/virtif.md.
+KERNLIBS += rumpnet_virtif
+rumpnet_virtif_KSRC := $(filter-out %_host.c,$(wildcard kern/net/virtif/*.c))
+rumpnet_virtif_HSRC := $(wildcard kern/net/virtif/*_host.c)
+rumpnet_virtif_SOLIBS := -lrumpnet_net -lrumpnet -lrump -lrumphost
+rumpnet_virtif_PC_REQUIRES := rumpnet_netinet rumpnet_config
+rumpnet_virtif_PC_DESC := rump kernel virt interface: virtN on a Linux tap device
+
 rumphost_SRC := $(wildcard lib/rumphost/*.c)
 rumphost_PC_DESC := host-ABI translation between a Linux host and the kernel
 rumphost_EXPORT := rumphost_[a-z]*
