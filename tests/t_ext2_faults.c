@@ -16,20 +16,6 @@
 
 #include "testlib.h"
 
-static int sh(const char *fmt, ...) __attribute__((__format__(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 /* The child: the workload on image path, every error tolerated. */
 static int workload(const char *img, const char *type)
 {
@@ -82,7 +68,7 @@ static void run_case(const char *mkfs, const char *type, const char *var,
 	const char *envv[] = {env1, env2, NULL};
 	int st;
 
-	CHECK_EQ(sh("%s -q -F %s/img 8M >/dev/null 2>&1", mkfs, dir), 0);
+	CHECK_EQ(test_sh("%s -q -F %s/img 8M >/dev/null 2>&1", mkfs, dir), 0);
 	snprintf(env1, sizeof(env1), "%s=%s", var, val);
 	snprintf(env2, sizeof(env2), "T_EXT2_IMG=%s/img", dir);
 	snprintf(arg, sizeof(arg), "child-%s", type);
@@ -92,9 +78,9 @@ static void run_case(const char *mkfs, const char *type, const char *var,
 		test_fail(__FILE__, __LINE__, "%s %s=%s: child %s", mkfs, var,
 			  val, test_status_str(st));
 	}
-	sh("e2fsck -fy %s/img >/dev/null 2>&1", dir);
-	if (sh("e2fsck -fn %s/img > %s/fsck.log 2>&1", dir, dir) != 0) {
-		sh("cat %s/fsck.log", dir);
+	test_sh("e2fsck -fy %s/img >/dev/null 2>&1", dir);
+	if (test_sh("e2fsck -fn %s/img > %s/fsck.log 2>&1", dir, dir) != 0) {
+		test_sh("cat %s/fsck.log", dir);
 		test_fail(__FILE__, __LINE__, "%s %s=%s: not repairable", mkfs,
 			  var, val);
 	}
@@ -111,7 +97,7 @@ int main(int argc, char **argv)
 	test_init(argc, argv);
 	if (argc > 1 && strncmp(argv[1], "child-", 6) == 0)
 		return workload(getenv("T_EXT2_IMG"), argv[1] + 6);
-	if (sh("command -v mkfs.ext4 e2fsck >/dev/null") != 0) {
+	if (test_sh("command -v mkfs.ext4 e2fsck >/dev/null") != 0) {
 		printf("e2fsprogs missing: install it (CI does)\n");
 		return 1;
 	}
@@ -131,6 +117,6 @@ int main(int argc, char **argv)
 		}
 		test_log("%s: done", fs[k].mkfs);
 	}
-	sh("rm -rf %s", dir);
+	test_sh("rm -rf %s", dir);
 	return 0;
 }

@@ -17,22 +17,6 @@
 
 static char dir[] = "/tmp/t_ext2_hostile.XXXXXX";
 
-static int sh(const char *fmt, ...) __attribute__((__format__(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	if (st == -1 || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
-}
-
 static uint64_t rng = 88172645463325252ull;
 static uint64_t next(void)
 {
@@ -105,7 +89,7 @@ static void damage(const char *base, const char *out, uint64_t limit,
 {
 	int i;
 
-	CHECK_EQ(sh("cp %s %s", base, out), 0);
+	CHECK_EQ(test_sh("cp %s %s", base, out), 0);
 	FILE *f = fopen(out, "r+b");
 	CHECK(f != NULL);
 	for (i = 0; i < nbytes; i++) {
@@ -124,9 +108,9 @@ static void one(const char *mkfs, const char *type, uint64_t limit, int n)
 
 	snprintf(base, sizeof(base), "%s/base", dir);
 	snprintf(img, sizeof(img), "%s/img", dir);
-	CHECK_EQ(
-		sh("%s -q -F -d %s/src %s 8M >/dev/null 2>&1", mkfs, dir, base),
-		0);
+	CHECK_EQ(test_sh("%s -q -F -d %s/src %s 8M >/dev/null 2>&1", mkfs, dir,
+			 base),
+		 0);
 	for (i = 0; i < n; i++) {
 		damage(base, img, limit, 1 + (int)(next() % 64));
 		snprintf(key, sizeof(key), "/dev/hostile%d", i);
@@ -146,17 +130,17 @@ int main(int argc, char **argv)
 	int n;
 
 	test_init(argc, argv);
-	if (sh("command -v mkfs.ext4 >/dev/null") != 0) {
+	if (test_sh("command -v mkfs.ext4 >/dev/null") != 0) {
 		printf("e2fsprogs missing: install it (CI does)\n");
 		return 1;
 	}
 	CHECK(mkdtemp(dir) != NULL);
-	CHECK_EQ(sh("mkdir -p %s/src/a/b/c && cd %s/src && "
-		    "for i in 1 2 3 4 5 6 7 8 9; do head -c $((i * 7000)) "
-		    "/dev/urandom > f$i; done && ln -s f1 l1 && "
-		    "head -c 300000 /dev/urandom > a/b/c/big && "
-		    "for i in $(seq 1 80); do touch a/n$i; done",
-		    dir, dir),
+	CHECK_EQ(test_sh("mkdir -p %s/src/a/b/c && cd %s/src && "
+			 "for i in 1 2 3 4 5 6 7 8 9; do head -c $((i * 7000)) "
+			 "/dev/urandom > f$i; done && ln -s f1 l1 && "
+			 "head -c 300000 /dev/urandom > a/b/c/big && "
+			 "for i in $(seq 1 80); do touch a/n$i; done",
+			 dir, dir),
 		 0);
 	n = 25 * test_scale();
 	test_boot();
@@ -165,6 +149,6 @@ int main(int argc, char **argv)
 	one("mkfs.ext4 -b 1024", "ext4", 600 * 1024, n);
 	one("mkfs.ext4 -b 4096 -O ^metadata_csum", "ext4", 2 << 20, n);
 	test_halt();
-	sh("rm -rf %s", dir);
+	test_sh("rm -rf %s", dir);
 	return 0;
 }

@@ -21,22 +21,6 @@
 static char dir[] = "/tmp/t_ext2_mount.XXXXXX";
 static int ndisk;
 
-static int sh(const char *fmt, ...) __attribute__((__format__(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	if (st == -1 || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
-}
-
 /* A fresh image name in dir made by the shell command mkfs, every %s
  * in it replaced by the image's path. */
 static const char *image(const char *name, const char *mkfs)
@@ -57,7 +41,7 @@ static const char *image(const char *name, const char *mkfs)
 		}
 	}
 	cmd[n] = '\0';
-	if (sh("(%s) >/dev/null 2>&1", cmd) != 0)
+	if (test_sh("(%s) >/dev/null 2>&1", cmd) != 0)
 		test_fail(__FILE__, __LINE__, "failed: %s", cmd);
 	return path;
 }
@@ -74,8 +58,8 @@ static const char *disk(const char *img)
 
 static void fsck_clean(const char *img)
 {
-	if (sh("e2fsck -fn %s >%s/fsck.log 2>&1", img, dir) != 0) {
-		sh("cat %s/fsck.log", dir);
+	if (test_sh("e2fsck -fn %s >%s/fsck.log 2>&1", img, dir) != 0) {
+		test_sh("cat %s/fsck.log", dir);
 		test_fail(__FILE__, __LINE__, "%s not clean", img);
 	}
 }
@@ -88,14 +72,13 @@ static void test_features(void)
 
 	/* An unknown incompat bit. */
 	img = image("incompat", "mkfs.ext2 -q -F %s 8M");
-	CHECK_EQ(sh("debugfs -w -R 'ssv feature_incompat 0x40002' %s "
-		    ">/dev/null 2>&1",
-		    img),
+	CHECK_EQ(test_sh("debugfs -w -R 'ssv feature_incompat 0x40002' %s "
+			 ">/dev/null 2>&1",
+			 img),
 		 0);
 	dev = disk(img);
 	CHECK_ERRNO(rump_sys_mount(dev, "/mnt", "ext2", 0, ""), EINVAL);
-	CHECK_ERRNO(rump_sys_mount(dev, "/mnt", "ext2", MS_RDONLY, ""),
-		    EINVAL);
+	CHECK_ERRNO(rump_sys_mount(dev, "/mnt", "ext2", MS_RDONLY, ""), EINVAL);
 	/* A known one this kernel does not implement. */
 	img = image("inline", "mkfs.ext4 -q -F -O inline_data %s 8M");
 	CHECK_ERRNO(rump_sys_mount(disk(img), "/mnt", "ext4", 0, ""), EINVAL);
@@ -104,9 +87,9 @@ static void test_features(void)
 		    "mkfs.ext4 -q -F %s 8M && echo hello > %s.f && debugfs "
 		    "-w -R 'write %s.f f' %s");
 	/* (mkfs above wrote img.f into /f) */
-	CHECK_EQ(sh("debugfs -w -R 'ssv feature_ro_compat 0x4000046b' %s "
-		    ">/dev/null 2>&1",
-		    img),
+	CHECK_EQ(test_sh("debugfs -w -R 'ssv feature_ro_compat 0x4000046b' %s "
+			 ">/dev/null 2>&1",
+			 img),
 		 0);
 	dev = disk(img);
 	CHECK_ERRNO(rump_sys_mount(dev, "/mnt", "ext4", 0, ""), EROFS);
@@ -130,16 +113,16 @@ static void test_checksums(void)
 
 	/* Superblock: a byte of the volume name changes. */
 	img = image("sbcsum", "mkfs.ext4 -q -F %s 16M");
-	CHECK_EQ(sh("printf X | dd of=%s bs=1 seek=%d conv=notrunc "
-		    "2>/dev/null",
-		    img, 1024 + 0x78),
+	CHECK_EQ(test_sh("printf X | dd of=%s bs=1 seek=%d conv=notrunc "
+			 "2>/dev/null",
+			 img, 1024 + 0x78),
 		 0);
 	CHECK_ERRNO(rump_sys_mount(disk(img), "/mnt", "ext4", 0, ""), EIO);
 	/* Group descriptor 0 (block 1 of a 4 KiB file system). */
 	img = image("gdcsum", "mkfs.ext4 -q -F -b 4096 %s 16M");
-	CHECK_EQ(sh("printf '\\377' | dd of=%s bs=1 seek=%d conv=notrunc "
-		    "2>/dev/null",
-		    img, 4096 + 0x10),
+	CHECK_EQ(test_sh("printf '\\377' | dd of=%s bs=1 seek=%d conv=notrunc "
+			 "2>/dev/null",
+			 img, 4096 + 0x10),
 		 0);
 	dev = disk(img);
 	CHECK_ERRNO(rump_sys_mount(dev, "/mnt", "ext4", 0, ""), EIO);
@@ -149,13 +132,13 @@ static void test_checksums(void)
 	/* An inode: stat fails with EIO, nothing else breaks. */
 	img = image("inocsum", "mkfs.ext4 -q -F -b 4096 %s 16M && echo x > "
 			       "%s.f && debugfs -w -R 'write %s.f f' %s");
-	CHECK_EQ(sh("off=$(debugfs -R 'imap /f' %s 2>/dev/null | "
-		    "sed -n 's/.*located at block \\([0-9]*\\), offset "
-		    "\\(0x[0-9a-f]*\\).*/\\1 \\2/p' | "
-		    "(read b o; echo $((b * 4096 + o + 0x10)))) && "
-		    "printf Z | dd of=%s bs=1 seek=$off conv=notrunc "
-		    "2>/dev/null",
-		    img, img),
+	CHECK_EQ(test_sh("off=$(debugfs -R 'imap /f' %s 2>/dev/null | "
+			 "sed -n 's/.*located at block \\([0-9]*\\), offset "
+			 "\\(0x[0-9a-f]*\\).*/\\1 \\2/p' | "
+			 "(read b o; echo $((b * 4096 + o + 0x10)))) && "
+			 "printf Z | dd of=%s bs=1 seek=$off conv=notrunc "
+			 "2>/dev/null",
+			 img, img),
 		 0);
 	CHECK_SYS(rump_sys_mount(disk(img), "/mnt", "ext4", 0, ""));
 	CHECK_ERRNO(rump_sys_stat("/mnt/f", &st), EIO);
@@ -175,14 +158,14 @@ static void test_readonly_and_geometry(void)
 	/* Read-only: the image does not change at all. */
 	img = image("ro", "mkfs.ext4 -q -F %s 16M && echo data > %s.f && "
 			  "debugfs -w -R 'write %s.f f' %s");
-	CHECK_EQ(sh("md5sum < %s > %s/ro.md5", img, dir), 0);
+	CHECK_EQ(test_sh("md5sum < %s > %s/ro.md5", img, dir), 0);
 	CHECK_SYS(rump_sys_mount(disk(img), "/mnt", "ext4", MS_RDONLY, ""));
 	CHECK_SYS(fd = rump_sys_open("/mnt/f", O_RDONLY));
 	CHECK_EQ(rump_sys_read(fd, buf, sizeof(buf)), 5);
 	CHECK_SYS(rump_sys_close(fd));
 	CHECK_ERRNO(rump_sys_mkdir("/mnt/d", 0755), EROFS);
 	CHECK_SYS(rump_sys_unmount("/mnt", 0));
-	CHECK_EQ(sh("md5sum < %s | cmp -s - %s/ro.md5", img, dir), 0);
+	CHECK_EQ(test_sh("md5sum < %s | cmp -s - %s/ro.md5", img, dir), 0);
 	/* Revision 0, 2 KiB and 64 KiB blocks: read, and write where the
 	 * block size is one the cache takes. */
 	static const char *const mk[] = {
@@ -287,22 +270,24 @@ static void test_orphan(void)
 	img = image("orphan",
 		    "mkfs.ext4 -q -F %s 16M && head -c 300000 /dev/zero > "
 		    "%s.f && debugfs -w -R 'write %s.f f' %s");
-	CHECK_EQ(sh("debugfs -w -f - %s >/dev/null 2>&1 <<EOF\n"
-		    "sif /f links_count 0\n"
-		    "ssv last_orphan 12\n"
-		    "unlink /f\n"
-		    "EOF",
-		    img),
+	CHECK_EQ(test_sh("debugfs -w -f - %s >/dev/null 2>&1 <<EOF\n"
+			 "sif /f links_count 0\n"
+			 "ssv last_orphan 12\n"
+			 "unlink /f\n"
+			 "EOF",
+			 img),
 		 0);
-	CHECK_EQ(sh("debugfs -R 'stat <12>' %s 2>/dev/null | grep -q 'Size: "
-		    "300000'",
-		    img),
+	CHECK_EQ(test_sh("debugfs -R 'stat <12>' %s 2>/dev/null | grep -q "
+			 "'Size: "
+			 "300000'",
+			 img),
 		 0);
 	CHECK_SYS(rump_sys_mount(disk(img), "/mnt", "ext4", 0, ""));
 	CHECK_SYS(rump_sys_statvfs("/mnt", &sv0));
 	CHECK_SYS(rump_sys_unmount("/mnt", 0));
 	fsck_clean(img);
-	CHECK_EQ(sh("dumpe2fs -h %s 2>/dev/null | grep -q 'First orphan'", img),
+	CHECK_EQ(test_sh("dumpe2fs -h %s 2>/dev/null | grep -q 'First orphan'",
+			 img),
 		 1);
 	CHECK_SYS(rump_sys_mount(disk(img), "/mnt", "ext4", 0, ""));
 	CHECK_SYS(rump_sys_statvfs("/mnt", &sv1));
@@ -313,8 +298,8 @@ static void test_orphan(void)
 int main(int argc, char **argv)
 {
 	test_init(argc, argv);
-	if (sh("command -v mkfs.ext4 e2fsck debugfs dumpe2fs >/dev/null") !=
-	    0) {
+	if (test_sh("command -v mkfs.ext4 e2fsck debugfs dumpe2fs "
+		    ">/dev/null") != 0) {
 		printf("e2fsprogs missing: install it (CI does)\n");
 		return 1;
 	}
@@ -327,6 +312,6 @@ int main(int argc, char **argv)
 	test_enospc();
 	test_orphan();
 	test_halt();
-	sh("rm -rf %s", dir);
+	test_sh("rm -rf %s", dir);
 	return 0;
 }

@@ -29,20 +29,6 @@ static const struct {
 	{"mkfs.ext4 -b 4096", "ext4", AREAS " limit."},
 };
 
-static int sh(const char *fmt, ...) __attribute__((__format__(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 int main(int argc, char **argv)
 {
 	const unsigned caps = FS_ROOT | FS_CAN_SWITCH_USER |
@@ -54,7 +40,7 @@ int main(int argc, char **argv)
 	int failed = 0, unclean = 0;
 
 	test_init(argc, argv);
-	if (sh("command -v mkfs.ext4 e2fsck >/dev/null") != 0) {
+	if (test_sh("command -v mkfs.ext4 e2fsck >/dev/null") != 0) {
 		printf("e2fsprogs missing: install it (CI does)\n");
 		return 1;
 	}
@@ -71,8 +57,8 @@ int main(int argc, char **argv)
 		snprintf(dev, sizeof(dev), "/dev/disk%zu", i);
 		snprintf(name, sizeof(name), "%s (%s)", images[i].mkfs,
 			 images[i].type);
-		CHECK_EQ(sh("%s -q -F -N 2048 %s 16M >/dev/null 2>&1",
-			    images[i].mkfs, img),
+		CHECK_EQ(test_sh("%s -q -F -N 2048 %s 16M >/dev/null 2>&1",
+				 images[i].mkfs, img),
 			 0);
 		CHECK_EQ(rump_pub_etfs_register(dev, img, RUMP_ETFS_BLK), 0);
 		CHECK_SYS(rump_sys_mount(dev, "/mnt", images[i].type, 0, ""));
@@ -95,15 +81,16 @@ int main(int argc, char **argv)
 		failed += n;
 		CHECK_SYS(rump_sys_rmdir("/mnt/scratch"));
 		CHECK_SYS(rump_sys_unmount("/mnt", 0));
-		if (sh("e2fsck -fn %s > %s/fsck.log 2>&1", img, dir) != 0) {
-			sh("cat %s/fsck.log", dir);
+		if (test_sh("e2fsck -fn %s > %s/fsck.log 2>&1", img, dir) !=
+		    0) {
+			test_sh("cat %s/fsck.log", dir);
 			test_log("%s: e2fsck -fn: not clean", name);
 			unclean++;
 		}
 		test_log("%s: %d failed", name, n);
 	}
 	test_halt();
-	sh("rm -rf %s", dir);
+	test_sh("rm -rf %s", dir);
 	if (failed != 0 || unclean != 0) {
 		test_log("%d tests failed, %d images not clean", failed,
 			 unclean);

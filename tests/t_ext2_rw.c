@@ -19,22 +19,6 @@
 static char dir[] = "/tmp/t_ext2_rw.XXXXXX";
 static char src[300], img[300];
 
-static int sh(const char *fmt, ...) __attribute__((__format__(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	if (st == -1 || !WIFEXITED(st))
-		return -1;
-	return WEXITSTATUS(st);
-}
-
 /* Deterministic contents: byte i of file seed. */
 static unsigned char pat(unsigned seed, uint64_t i)
 {
@@ -72,16 +56,16 @@ static void make_source(void)
 	char p[400];
 	size_t i;
 
-	CHECK_EQ(sh("mkdir -p %s/sub/deep", src), 0);
+	CHECK_EQ(test_sh("mkdir -p %s/sub/deep", src), 0);
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s", src, files[i].name);
 		host_write(p, (unsigned)i, files[i].len);
 	}
-	CHECK_EQ(sh("ln -s k70 %s/link && ln %s/one %s/hard && "
-		    "truncate -s 9000000 %s/sparse && "
-		    "printf abc | dd of=%s/sparse bs=1 seek=5000000 "
-		    "conv=notrunc 2>/dev/null",
-		    src, src, src, src, src),
+	CHECK_EQ(test_sh("ln -s k70 %s/link && ln %s/one %s/hard && "
+			 "truncate -s 9000000 %s/sparse && "
+			 "printf abc | dd of=%s/sparse bs=1 seek=5000000 "
+			 "conv=notrunc 2>/dev/null",
+			 src, src, src, src, src),
 		 0);
 }
 
@@ -264,8 +248,8 @@ static void one_image(const char *mkfs, int bsize, const char *type)
 	char cmd[600];
 
 	test_log("%s -b %d, mounted as %s", mkfs, bsize, type);
-	CHECK_EQ(sh("%s -q -F -b %d -d %s %s 400M >/dev/null 2>&1", mkfs, bsize,
-		    src, img),
+	CHECK_EQ(test_sh("%s -q -F -b %d -d %s %s 400M >/dev/null 2>&1", mkfs,
+			 bsize, src, img),
 		 0);
 	test_boot();
 	CHECK_EQ(rump_pub_etfs_register("/dev/disk0", img, RUMP_ETFS_BLK), 0);
@@ -276,17 +260,18 @@ static void one_image(const char *mkfs, int bsize, const char *type)
 	statvfs_matches_dumpe2fs();
 	test_halt();
 	snprintf(cmd, sizeof(cmd), "e2fsck -fn %s", img);
-	if (sh("%s >%s/fsck.log 2>&1", cmd, dir) != 0) {
-		sh("cat %s/fsck.log", dir);
+	if (test_sh("%s >%s/fsck.log 2>&1", cmd, dir) != 0) {
+		test_sh("cat %s/fsck.log", dir);
 		test_fail(__FILE__, __LINE__, "%s: not clean", cmd);
 	}
 	/* debugfs sees the kernel's writes. */
-	CHECK_EQ(sh("debugfs -R 'dump /new %s/new.out' %s >/dev/null 2>&1", dir,
-		    img),
+	CHECK_EQ(test_sh("debugfs -R 'dump /new %s/new.out' %s >/dev/null 2>&1",
+			 dir, img),
 		 0);
-	CHECK_EQ(sh("test $(stat -c %%s %s/new.out) = 101234", dir), 0);
-	CHECK_EQ(sh("debugfs -R 'stat /sub/m3' %s 2>&1 | grep -q 'not found'",
-		    img),
+	CHECK_EQ(test_sh("test $(stat -c %%s %s/new.out) = 101234", dir), 0);
+	CHECK_EQ(test_sh("debugfs -R 'stat /sub/m3' %s 2>&1 | grep -q 'not "
+			 "found'",
+			 img),
 		 0);
 }
 
@@ -327,8 +312,8 @@ int main(int argc, char **argv)
 		one_image(cases[i].mkfs, cases[i].bsize, cases[i].type);
 		return 0;
 	}
-	if (sh("command -v mkfs.ext4 e2fsck debugfs dumpe2fs >/dev/null") !=
-	    0) {
+	if (test_sh("command -v mkfs.ext4 e2fsck debugfs dumpe2fs "
+		    ">/dev/null") != 0) {
 		printf("e2fsprogs missing: install it (CI does)\n");
 		return 1;
 	}
@@ -349,7 +334,7 @@ int main(int argc, char **argv)
 			 cases[i].type);
 	}
 	if (getenv("T_EXT2_KEEP") == NULL)
-		sh("rm -rf %s", dir);
+		test_sh("rm -rf %s", dir);
 	else
 		printf("kept %s\n", dir);
 	return 0;

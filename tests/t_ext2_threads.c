@@ -20,20 +20,6 @@
 #define NTHREADS 4
 #define NFILES 40
 
-static int sh(const char *fmt, ...) __attribute__((__format__(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static void *worker(void *arg)
 {
 	int id = (int)(intptr_t)arg, fd, i;
@@ -72,13 +58,13 @@ int main(int argc, char **argv)
 
 	test_init(argc, argv);
 	test_watchdog(110);
-	if (sh("command -v mkfs.ext4 e2fsck >/dev/null") != 0) {
+	if (test_sh("command -v mkfs.ext4 e2fsck >/dev/null") != 0) {
 		printf("e2fsprogs missing: install it (CI does)\n");
 		return 1;
 	}
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(img, sizeof(img), "%s/img", dir);
-	CHECK_EQ(sh("mkfs.ext4 -q -F -b 1024 %s 32M", img), 0);
+	CHECK_EQ(test_sh("mkfs.ext4 -q -F -b 1024 %s 32M", img), 0);
 	test_boot();
 	CHECK_EQ(rump_pub_etfs_register("/dev/disk0", img, RUMP_ETFS_BLK), 0);
 	CHECK_SYS(rump_sys_mkdir("/mnt", 0755));
@@ -93,8 +79,8 @@ int main(int argc, char **argv)
 	CHECK_SYS(rump_sys_statvfs("/mnt", &sv));
 	CHECK_SYS(rump_sys_unmount("/mnt", 0));
 	test_halt();
-	if (sh("e2fsck -fn %s > %s/fsck.log 2>&1", img, dir) != 0) {
-		sh("cat %s/fsck.log", dir);
+	if (test_sh("e2fsck -fn %s > %s/fsck.log 2>&1", img, dir) != 0) {
+		test_sh("cat %s/fsck.log", dir);
 		test_fail(__FILE__, __LINE__, "not clean");
 	}
 	snprintf(line, sizeof(line), "dumpe2fs -h %s 2>/dev/null", img);
@@ -103,6 +89,6 @@ int main(int argc, char **argv)
 		sscanf(line, "Free blocks: %llu", &bfree);
 	pclose(f);
 	CHECK_EQ((unsigned long long)sv.f_bfree, bfree);
-	sh("rm -rf %s", dir);
+	test_sh("rm -rf %s", dir);
 	return 0;
 }

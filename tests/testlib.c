@@ -214,3 +214,16 @@ const char *test_status_str(int status)
 		snprintf(buf, sizeof(buf), "status %#x", status);
 	return buf;
 }
+
+int test_sh(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}

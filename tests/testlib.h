@@ -103,4 +103,6 @@ int test_child(const char *arg, const char *const *env, char *out,
 	       size_t outlen, int timeout);
 /* "exit N", "signal N" or "timeout" for a test_child status. */
 const char *test_status_str(int status);
+/* Runs a shell command made from fmt; its exit status, or -1. */
+int test_sh(const char *fmt, ...) __attribute__((__format__(printf, 1, 2)));
 #endif
