@@ -94,6 +94,11 @@ if [ -f "$(dirname "$0")/ext2/results.md" ]; then
 	cat "$(dirname "$0")/ext2/results.md" >>"$tmp"
 	echo >>"$tmp"
 fi
+# Likewise the tap benchmark (root, namespaces): bench/net_tap.sh.
+if [ -f "$(dirname "$0")/net_tap.results.md" ]; then
+	cat "$(dirname "$0")/net_tap.results.md" >>"$tmp"
+	echo >>"$tmp"
+fi
 rm -f "$tmp.section"
 mv "$tmp" "$outfile"
 trap - EXIT
