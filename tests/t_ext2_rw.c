@@ -172,6 +172,32 @@ static void write_tree(bool big)
 	kern_write("/mnt/holes", 0, 9, 300 << 20, 4096);
 	CHECK_SYS(rump_sys_stat("/mnt/holes", &st));
 	CHECK_EQ(st.st_size, (300 << 20) + 4096);
+	/* SEEK_DATA and SEEK_HOLE over the holes. */
+	CHECK_SYS(fd = rump_sys_open("/mnt/holes", O_RDONLY));
+	CHECK_EQ(rump_sys_lseek(fd, 0, SEEK_DATA), 3 << 20);
+	{
+		off_t h = rump_sys_lseek(fd, 3 << 20, SEEK_HOLE);
+
+		/* the end of the data rounded up to a block */
+		CHECK(h >= (3 << 20) + 70000 && h < (3 << 20) + 70000 + 4096);
+		CHECK_EQ(h % 1024, 0);
+	}
+	CHECK_EQ(rump_sys_lseek(fd, 4 << 20, SEEK_DATA), 300 << 20);
+	CHECK_SYS(rump_sys_close(fd));
+	/* fallocate: allocated, zero, the size grown. */
+	CHECK_SYS(fd = rump_sys_open("/mnt/falloc", O_CREAT | O_RDWR, 0644));
+	CHECK_SYS(rump_sys_fallocate(fd, 0, 10000, 200000));
+	CHECK_SYS(rump_sys_fstat(fd, &st));
+	CHECK_EQ(st.st_size, 210000);
+	CHECK(st.st_blocks * 512 >= 200000);
+	{
+		char z[100];
+
+		CHECK_EQ(rump_sys_pread(fd, z, sizeof(z), 150000), 100);
+		for (int i = 0; i < 100; i++)
+			CHECK_EQ(z[i], 0);
+	}
+	CHECK_SYS(rump_sys_close(fd));
 	/* Many small writes: the extent tree or block map grows. */
 	CHECK_SYS(fd = rump_sys_open("/mnt/grow", O_CREAT | O_WRONLY, 0600));
 	for (int i = 0; i < 400; i++) {
@@ -269,9 +295,14 @@ static const struct {
 	int bsize;
 	const char *type;
 } cases[] = {
-	{"mkfs.ext2", 1024, "ext2"}, {"mkfs.ext2", 4096, "ext2fs"},
-	{"mkfs.ext3", 1024, "ext3"}, {"mkfs.ext4", 1024, "ext4"},
+	{"mkfs.ext2", 1024, "ext2"},
+	{"mkfs.ext2", 4096, "ext2fs"},
+	{"mkfs.ext3", 1024, "ext3"},
+	{"mkfs.ext4", 1024, "ext4"},
 	{"mkfs.ext4", 4096, "ext4"},
+	{"mkfs.ext4 -O ^metadata_csum,uninit_bg", 4096, "ext4"},
+	{"mkfs.ext4 -O ^metadata_csum,uninit_bg,^64bit,^flex_bg", 1024, "ext4"},
+	{"mkfs.ext4 -O metadata_csum_seed,^resize_inode,meta_bg", 1024, "ext4"},
 };
 
 int main(int argc, char **argv)

@@ -74,6 +74,10 @@ static int inode_check(struct ext2_mount *em, uint32_t ino,
 		return ext2_corrupt(em, "extra size of inode", ino);
 	if (di->i_mode == 0 || ext2_mode_to_vtype(di->i_mode) == VBAD)
 		return ext2_corrupt(em, "mode of inode", ino);
+	if ((di->i_mode & EXT2_S_IFMT) == EXT2_S_IFREG &&
+	    (di->i_size_lo | (uint64_t)di->i_size_high << 32) >
+		    ext2_maxfilesize(em, (di->i_flags & EXT4_EXTENTS_FL) != 0))
+		return ext2_corrupt(em, "size of inode", ino);
 	if (di->i_flags & EXT4_INLINE_DATA_FL)
 		return ext2_corrupt(em, "inline data (unsupported) in inode",
 				    ino);
