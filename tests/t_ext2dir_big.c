@@ -6,9 +6,7 @@
  * removed, the rest listed exactly once; readdir resumed from saved
  * cookies while entries are added and removed in between gives every
  * untouched name exactly once; `e2fsck -fn` is clean and `debugfs htree`
- * walks the tree.  A file takes 65000 links and no more; a directory
- * with more than 65000 subdirectories counts 1 link (dir_nlink), or
- * refuses the 65001st without the feature.  Then an image
+ * walks the tree (link limits are t_ext2dir_nlink's).  Then an image
  * prefilled by `mkfs -d` with an indexed directory, symlinks and extended
  * attributes (set by debugfs ea_set, in the inode and in a block) reads
  * back the same, and keeps them after links and renames.
@@ -20,6 +18,24 @@
 #include <unistd.h>
 
 #include "testlib.h"
+
+/*
+ * Under ThreadSanitizer (CI's TSan run; these single-threaded programs
+ * gain nothing from it) everything runs about five times slower: the
+ * sizes shrink so that the program stays inside the runner's 120 s.
+ */
+#if defined(__SANITIZE_THREAD__)
+#define EXT2DIR_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define EXT2DIR_TSAN 1
+#endif
+#endif
+#ifdef EXT2DIR_TSAN
+#define EXT2DIR_SHRINK 5
+#else
+#define EXT2DIR_SHRINK 1
+#endif
 
 static char tmpdir[] = "/tmp/t_ext2dir_bigXXXXXX";
 static char img[128];
@@ -156,7 +172,8 @@ static void big_dir(const char *mkfs, const char *type, int n, int levels)
 		CHECK(fgets(out, sizeof(out), f) != NULL);
 		pclose(f);
 		CHECK(strstr(out, "Indirect levels:") != NULL);
-		CHECK_EQ(atoi(strchr(out, ':') + 1), levels);
+		if (levels >= 0)
+			CHECK_EQ(atoi(strchr(out, ':') + 1), levels);
 	}
 	mount_img(type);
 	CHECK_EQ(list_count("/mnt/big", seen, n, 4096), n - (n + 2) / 3);
@@ -231,69 +248,6 @@ static void cookies(const char *mkfs, const char *type)
 	}
 	umount_img();
 	fsck_clean("cookies");
-}
-
-/* A file takes 65000 links, then EMLINK; e2fsck agrees with the count. */
-static void max_links(void)
-{
-	char path[64];
-	struct stat st;
-
-	test_log("65000 links\n");
-	sh("rm -f %s && truncate -s 256M %s && mkfs.ext4 -q -F %s >/dev/null "
-	   "2>&1",
-	   img, img, img);
-	mount_img("ext4");
-	CHECK_SYS(rump_sys_mkdir("/mnt/big", 0755));
-	CHECK_SYS(rump_sys_close((int)CHECK_SYS(
-		rump_sys_open("/mnt/big/l0", O_CREAT | O_WRONLY, 0644))));
-	for (int i = 1; i < 65000; i++) {
-		snprintf(path, sizeof(path), "/mnt/big/l%d", i);
-		CHECK_SYS(rump_sys_link("/mnt/big/l0", path));
-	}
-	CHECK_SYS(rump_sys_stat("/mnt/big/l0", &st));
-	CHECK_EQ(st.st_nlink, 65000);
-	CHECK_ERRNO(rump_sys_link("/mnt/big/l0", "/mnt/big/over"), EMLINK);
-	CHECK_SYS(rump_sys_unlink("/mnt/big/l17"));
-	CHECK_SYS(rump_sys_link("/mnt/big/l0", "/mnt/big/again"));
-	umount_img();
-	fsck_clean("65000 links");
-}
-
-/*
- * dir_nlink: past 65000 subdirectories a directory's link count is 1, and
- * e2fsck agrees; without the feature the 65000th link is EMLINK.
- */
-static void many_subdirs(const char *mkfs, bool dir_nlink)
-{
-	char path[64];
-	struct stat st;
-	int n = dir_nlink ? 65010 : 64998;
-
-	test_log("%s: %d subdirectories\n", mkfs, n);
-	sh("rm -f %s && truncate -s 400M %s && %s -N 70000 %s >/dev/null 2>&1",
-	   img, img, mkfs, img);
-	mount_img("ext4");
-	CHECK_SYS(rump_sys_mkdir("/mnt/big", 0755));
-	for (int i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "/mnt/big/d%d", i);
-		CHECK_SYS(rump_sys_mkdir(path, 0755));
-	}
-	CHECK_SYS(rump_sys_stat("/mnt/big", &st));
-	if (dir_nlink) {
-		CHECK_EQ(st.st_nlink, 1);
-		CHECK_SYS(rump_sys_rmdir("/mnt/big/d7"));
-		CHECK_SYS(rump_sys_stat("/mnt/big", &st));
-		CHECK_EQ(st.st_nlink, 1);
-	} else {
-		CHECK_EQ(st.st_nlink, 65000);
-		CHECK_ERRNO(rump_sys_mkdir("/mnt/big/over", 0755), EMLINK);
-		CHECK_SYS(rump_sys_mkdir("/mnt/over", 0755));
-		CHECK_ERRNO(rump_sys_rename("/mnt/over", "/mnt/big/over"),
-			    EMLINK);
-	}
-	umount_img();
-	fsck_clean(mkfs);
 }
 
 /* An image made by mkfs -d from a host tree reads back the same. */
@@ -387,7 +341,7 @@ static void prefilled(void)
 
 int main(int argc, char **argv)
 {
-	int n = 100000 * test_scale();
+	int n = 100000 * test_scale() / EXT2DIR_SHRINK;
 
 	test_init(argc, argv);
 	test_watchdog(1200);
@@ -397,11 +351,8 @@ int main(int argc, char **argv)
 	prefilled();
 	cookies("mkfs.ext4 -q -F -b 4096", "ext4");
 	cookies("mkfs.ext2 -q -F -b 1024 -O ^dir_index", "ext2");
-	max_links();
-	many_subdirs("mkfs.ext4 -q -F -b 1024", true);
-	many_subdirs("mkfs.ext4 -q -F -b 1024 -O ^dir_nlink", false);
 	/* Both need a second index level (over 1,000 leaves each). */
-	big_dir("mkfs.ext4 -q -F -b 4096", "ext4", n, 1);
+	big_dir("mkfs.ext4 -q -F -b 4096", "ext4", n, n >= 100000 ? 1 : -1);
 	big_dir("mkfs.ext4 -q -F -b 1024", "ext4", n / 4, 1);
 	test_halt();
 	sh("rm -rf %s", tmpdir);

@@ -18,8 +18,8 @@ static const char *const names[] = {
 	"0123456789abcdef",
 	"0123456789abcdefg",
 	"file_with_a_name_of_exactly_32b",
-	"a_longer_name_that_spans_more_than_"
-	"two_blocks_of_thirty_two_bytes.txt",
+	("a_longer_name_that_spans_more_than_"
+	 "two_blocks_of_thirty_two_bytes.txt"),
 	"\xc3\xa9\xe2\x82\xac\xc3\xbc",
 	"x\xff\x80y",
 	"f12345",
