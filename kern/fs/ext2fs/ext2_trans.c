@@ -307,15 +307,16 @@ int ext2_journal_open(struct ext2_mount *em)
  * Commits, checkpoints and empties the journal, then clears
  * needs_recovery in the superblock, written in place.  If the journal
  * failed the flag stays, and e2fsck will replay what was committed.
+ * Returns the first error; the journal is gone either way.
  */
-void ext2_journal_close(struct ext2_mount *em)
+int ext2_journal_close(struct ext2_mount *em)
 {
 	struct jbd2_journal *j = em->em_journal;
 	struct ext2_jmap *jm;
 	int error;
 
 	if (j == NULL)
-		return;
+		return 0;
 	jm = jbd2_bmap_arg(j);
 	error = jbd2_close(j);
 	em->em_journal = NULL;
@@ -323,9 +324,10 @@ void ext2_journal_close(struct ext2_mount *em)
 	if (error != 0) {
 		printf("ext2fs: the journal failed (error %d); run e2fsck\n",
 		       error);
-		return;
+		return error;
 	}
 	/* In place now: also when a mount fails after the journal opened. */
 	if (!em->em_ronly)
-		(void)ext2_journal_mark(em, false);
+		error = ext2_journal_mark(em, false);
+	return error;
 }

@@ -732,8 +732,9 @@ void ext2_vop_reclaim(struct vnode *vp);
  * Opens the journal of em (inode s_journal_inum), replays it if the
  * superblock says it needs recovery (EXT3_FEATURE_INCOMPAT_RECOVER), and
  * sets em->em_journal; on a read-only mount it replays only if the device
- * is writable.  ext2_journal_close flushes and frees it at unmount.
+ * is writable.  ext2_journal_close flushes and frees it at unmount (the
+ * first write error returned; it is freed either way).
  */
 int ext2_journal_open(struct ext2_mount *em);
-void ext2_journal_close(struct ext2_mount *em);
+int ext2_journal_close(struct ext2_mount *em);
 #endif
