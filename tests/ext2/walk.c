@@ -8,6 +8,7 @@
  * the watchdog and the leak check see.  Uses only rump_sys_* and libc.
  */
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@ struct walk_dirent64 {
 	unsigned char d_type;
 	char d_name[];
 };
+#define WALK_DNAME offsetof(struct walk_dirent64, d_name)
 
 static void walk_file(struct walk_stats *w, const char *path)
 {
@@ -91,11 +93,13 @@ static __attribute__((__unused__)) void walk_tree(struct walk_stats *w,
 			struct walk_dirent64 *d = (void *)(buf + at);
 			size_t len;
 
-			if (d->d_reclen < sizeof(*d) + 1 ||
+			/* The name starts at offsetof, not sizeof (which
+			 * counts the struct's tail padding). */
+			if (d->d_reclen < WALK_DNAME + 2 ||
 			    at + d->d_reclen > n)
 				__builtin_trap();
-			len = strnlen(d->d_name, d->d_reclen - sizeof(*d));
-			if (len == d->d_reclen - sizeof(*d) || len == 0 ||
+			len = strnlen(d->d_name, d->d_reclen - WALK_DNAME);
+			if (len == d->d_reclen - WALK_DNAME || len == 0 ||
 			    len > 255)
 				__builtin_trap();
 			at += d->d_reclen;
