@@ -29,6 +29,16 @@ int ext2_bread(struct ext2_mount *em, uint64_t pblk, struct buf **bpp)
 		     bpp);
 }
 
+int ext2_bread_map(struct ext2_mount *em, uint64_t pblk, struct buf **bpp)
+{
+	if (pblk >= em->em_nblocks) {
+		*bpp = NULL;
+		return ext2_corrupt(em, "block number", pblk);
+	}
+	return bread(em->em_devvp, ext2_fsbtodb(em, pblk), (int)em->em_bsize,
+		     B_NORAHEAD, bpp);
+}
+
 int ext2_getblk(struct ext2_mount *em, uint64_t pblk, struct buf **bpp)
 {
 	int error;

@@ -685,6 +685,10 @@ int ext2_trans_end(struct ext2_trans *tp);
 int ext2_trans_sync(struct ext2_mount *em);
 /* Reads fs block pblk of the device (bread through em_devvp). */
 int ext2_bread(struct ext2_mount *em, uint64_t pblk, struct buf **bpp);
+/* The same for a block-map block (extent node, indirect block): without
+ * read-ahead, so that the device's sequential-read detection keeps
+ * following the file data read around it. */
+int ext2_bread_map(struct ext2_mount *em, uint64_t pblk, struct buf **bpp);
 /* A zeroed buffer for fs block pblk, without reading it. */
 int ext2_getblk(struct ext2_mount *em, uint64_t pblk, struct buf **bpp);
 
