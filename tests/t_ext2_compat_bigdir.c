@@ -58,6 +58,11 @@ static void big_list(const char *out, bool with_ino)
 /* debugfs's names of /big in img (with inode numbers, or without). */
 static void big_oracle(const char *img, const char *out, bool with_ino)
 {
+	char strip[PATH_MAX + 32] = "";
+
+	/* The sed command is an argument: its path is formatted here. */
+	if (!with_ino)
+		snprintf(strip, sizeof(strip), "sed -i 's/ .*//' '%s' &&", out);
 	if (ext2_sh(NULL, 0,
 		    "python3 " EXT2_TOOLS "/ext2tool.py bigdir-names '%s' /big "
 		    "'%s' && if [ %d = 0 ]; then sed -i 's/ .*//' '%s'; fi && "

@@ -286,15 +286,19 @@ static int vfs_dounmount_locked(struct mount *mp, int flags)
 	error = vflush(mp, flags, false);
 	if (error == 0)
 		error = mp->mnt_op->vfs_unmount(mp, flags);
-	if (error != 0 && !force) {
+	/* A file system that failed but went all the way (mnt_data NULL)
+	 * cannot be put back: the unmount completes, with its error. */
+	if (error != 0 && !force && mp->mnt_data != NULL) {
 		vflush(mp, 0, false);
 		mount_restore(mp);
 		rw_exit(&mp->mnt_unmounting);
 		goto out;
 	}
 	if (error != 0)
-		printf("vfs: forced unmount of %s: error %d\n",
+		printf("vfs: unmount of %s: error %d\n",
 		       mp->mnt_stat_mntonname, error);
+	if (force)
+		error = 0;
 	/* Anything the failed file system left behind goes now. */
 	vflush(mp, MNT_FORCE, false);
 	rw_exit(&mp->mnt_unmounting);
@@ -312,7 +316,7 @@ static int vfs_dounmount_locked(struct mount *mp, int flags)
 		list_push_back(&mountgrave, &mp->mnt_node);
 	else
 		mount_free(mp);
-	return 0;
+	return error;
 out:
 	if (covered != NULL)
 		vn_unlock(covered);

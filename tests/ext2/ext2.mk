@@ -18,6 +18,8 @@ $(EXT2_TEST_BINS): $(EXT2_TEST_FILES) $(POSIX_SUITE_FILES)
 $(EXT2_TEST_BINS): private HOST_CFLAGS += \
 	-DEXT2_TOOLS='"$(abspath tests/ext2)"' \
 	$(if $(filter rumpfs_ext2fs,$(KERNLIBS)),-DRUMPKIT_EXT2FS=1)
-# t_ext2_fault counts the kernel's block requests (see the program).
-$(foreach h,$(TEST_HOSTS),$(B)/tests/$(h)/t_ext2_fault): private HOST_CFLAGS += \
+# t_ext2_fault and t_ext2_compat_seqread count the kernel's block
+# requests (see the programs).
+$(foreach h,$(TEST_HOSTS),$(B)/tests/$(h)/t_ext2_fault \
+	$(B)/tests/$(h)/t_ext2_compat_seqread): private HOST_CFLAGS += \
 	-Wl,--wrap=rumpuser_bio

@@ -30,6 +30,7 @@ struct walk_dirent64 {
 	unsigned char d_type;
 	char d_name[];
 };
+#define WALK_DNAME offsetof(struct walk_dirent64, d_name)
 
 static void walk_file(struct walk_stats *w, const char *path)
 {

@@ -62,7 +62,7 @@ int ext2_ind_bmap(struct ext2_inode *ip, uint64_t lblk, uint64_t *pblk)
 		return error == EFBIG ? 0 : error;
 	ptr = ip->i_din->i_block[offs[0]];
 	for (i = 1; i < levels && ptr != 0; i++) {
-		if ((error = ext2_bread(em, ptr, &bp)) != 0)
+		if ((error = ext2_bread_map(em, ptr, &bp)) != 0)
 			return error;
 		ptr = ((uint32_t *)bp->b_data)[offs[i]];
 		brelse(bp);

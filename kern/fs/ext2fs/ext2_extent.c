@@ -122,7 +122,7 @@ static int ext_read_node(struct ext2_inode *ip, uint64_t blk, int depth,
 
 	if (blk <= em->em_first_data_block || blk >= em->em_nblocks)
 		return ext2_corrupt(em, "extent block of inode", ip->i_number);
-	if ((error = ext2_bread(em, blk, bpp)) != 0)
+	if ((error = ext2_bread_map(em, blk, bpp)) != 0)
 		return error;
 	error = hdr_check(ip, (*bpp)->b_data, ext_block_max(em), depth);
 	if (error == 0 && !ext2_extent_csum_ok(ip, (*bpp)->b_data))

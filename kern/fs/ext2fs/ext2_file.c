@@ -85,6 +85,31 @@ int ext2_bmap(struct ext2_inode *ip, uint64_t lblk, uint64_t *pblk)
 	return error;
 }
 
+/*
+ * Maps lblk for a read: *pblk (0 for a hole or unwritten) and in *runp
+ * how many blocks from lblk on map contiguously the same way (at least
+ * 1), so that a sequential read maps once per extent, not per block.
+ */
+static int bmap_run(struct ext2_inode *ip, uint64_t lblk, uint64_t *pblk,
+		    uint32_t *runp)
+{
+	bool unwritten;
+	int error;
+
+	*pblk = 0;
+	*runp = 1;
+	if (!has_blocks(ip))
+		return 0;
+	if (!uses_extents(ip))
+		return ext2_ind_bmap(ip, lblk, pblk);
+	error = ext2_ext_bmap(ip, lblk, pblk, runp, &unwritten);
+	if (error == 0 && unwritten)
+		*pblk = 0;
+	if (*runp == 0)
+		*runp = 1;
+	return error;
+}
+
 /* A goal for lblk's new block: after the block before it. */
 static uint64_t alloc_goal(struct ext2_inode *ip, uint64_t lblk)
 {
@@ -104,8 +129,7 @@ static int fblock_alloc(struct ext2_trans *tp, struct ext2_inode *ip,
 
 	*newp = false;
 	/* A new slow symlink has no block yet and looks fast until then. */
-	if (!has_blocks(ip) &&
-	    (ext2_imode(ip) & EXT2_S_IFMT) != EXT2_S_IFLNK)
+	if (!has_blocks(ip) && (ext2_imode(ip) & EXT2_S_IFMT) != EXT2_S_IFLNK)
 		return EINVAL;
 	if (ext2_bmap(ip, lblk, pblk) == 0 && *pblk != 0)
 		return 0;
@@ -247,7 +271,8 @@ int ext2_vop_read(struct vnode *vp, struct uio *uio, int ioflag)
 {
 	struct ext2_inode *ip = VTOI(vp);
 	struct ext2_mount *em = ip->i_mount;
-	uint64_t pblk;
+	uint64_t pblk, map_lblk = 0, map_pblk = 0;
+	uint32_t map_run = 0;
 	struct buf *bp;
 	int error = 0;
 
@@ -267,8 +292,17 @@ int ext2_vop_read(struct vnode *vp, struct uio *uio, int ioflag)
 			len = uio->uio_resid;
 		if (len > ip->i_size - off)
 			len = (size_t)(ip->i_size - off);
-		if ((error = ext2_bmap(ip, off >> em->em_bshift, &pblk)) != 0)
-			break;
+		uint64_t lblk = off >> em->em_bshift;
+
+		/* The file's lock is held: the map cannot change under us. */
+		if (map_run == 0 || lblk < map_lblk ||
+		    lblk - map_lblk >= map_run) {
+			map_lblk = lblk;
+			error = bmap_run(ip, lblk, &map_pblk, &map_run);
+			if (error != 0)
+				break;
+		}
+		pblk = map_pblk == 0 ? 0 : map_pblk + (lblk - map_lblk);
 		if (pblk == 0) {
 			if (len > sizeof(ext2_zeros))
 				len = sizeof(ext2_zeros);

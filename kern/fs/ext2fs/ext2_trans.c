@@ -29,6 +29,16 @@ int ext2_bread(struct ext2_mount *em, uint64_t pblk, struct buf **bpp)
 		     bpp);
 }
 
+int ext2_bread_map(struct ext2_mount *em, uint64_t pblk, struct buf **bpp)
+{
+	if (pblk >= em->em_nblocks) {
+		*bpp = NULL;
+		return ext2_corrupt(em, "block number", pblk);
+	}
+	return bread(em->em_devvp, ext2_fsbtodb(em, pblk), (int)em->em_bsize,
+		     B_NORAHEAD, bpp);
+}
+
 int ext2_getblk(struct ext2_mount *em, uint64_t pblk, struct buf **bpp)
 {
 	int error;
@@ -307,15 +317,16 @@ int ext2_journal_open(struct ext2_mount *em)
  * Commits, checkpoints and empties the journal, then clears
  * needs_recovery in the superblock, written in place.  If the journal
  * failed the flag stays, and e2fsck will replay what was committed.
+ * Returns the first error; the journal is gone either way.
  */
-void ext2_journal_close(struct ext2_mount *em)
+int ext2_journal_close(struct ext2_mount *em)
 {
 	struct jbd2_journal *j = em->em_journal;
 	struct ext2_jmap *jm;
 	int error;
 
 	if (j == NULL)
-		return;
+		return 0;
 	jm = jbd2_bmap_arg(j);
 	error = jbd2_close(j);
 	em->em_journal = NULL;
@@ -323,9 +334,10 @@ void ext2_journal_close(struct ext2_mount *em)
 	if (error != 0) {
 		printf("ext2fs: the journal failed (error %d); run e2fsck\n",
 		       error);
-		return;
+		return error;
 	}
 	/* In place now: also when a mount fails after the journal opened. */
 	if (!em->em_ronly)
-		(void)ext2_journal_mark(em, false);
+		error = ext2_journal_mark(em, false);
+	return error;
 }

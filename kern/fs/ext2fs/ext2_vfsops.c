@@ -146,7 +146,7 @@ static int ext2_mount(struct mount *mp, const char *source, const char *opts)
 	return 0;
 fail_journal:
 	if (em->em_journal != NULL)
-		ext2_journal_close(em);
+		(void)ext2_journal_close(em);
 fail_gd:
 	/* Vnodes loaded so far go with the failed mount (vflush). */
 	vflush(mp, MNT_FORCE, false);
@@ -157,25 +157,72 @@ fail:
 	return error;
 }
 
+/*
+ * Writes the superblock back in the state it had before the mount (clean)
+ * and flushes it.  On failure the in-memory state is the mounted one
+ * again, so a mount that stays keeps marking the disk in use.
+ */
+static int unmount_mark_clean(struct ext2_mount *em)
+{
+	struct ext2_trans *tp;
+	uint16_t mounted;
+	int error;
+
+	if ((error = ext2_trans_begin(em, 2, &tp)) != 0)
+		return error;
+	mutex_enter(&em->em_lock);
+	mounted = em->em_sb.s_state;
+	em->em_sb.s_state = em->em_mount_state;
+	error = ext2_sb_write(tp, em);
+	mutex_exit(&em->em_lock);
+	ext2_trans_end(tp);
+	if (error == 0)
+		error = ext2_trans_sync(em);
+	if (error != 0) {
+		mutex_enter(&em->em_lock);
+		em->em_sb.s_state = mounted;
+		mutex_exit(&em->em_lock);
+	}
+	return error;
+}
+
+/*
+ * Unmount in two steps.  First everything is made stable (a journal
+ * commit, or without a journal the clean superblock and a device flush):
+ * if that fails and the unmount is not forced, the mount is left whole
+ * and usable and the error returned (the VFS puts it back).  Then the
+ * journal is closed and the device released: nothing can be undone from
+ * there, so the mount is always freed (mnt_data NULL); an error on the
+ * way is still returned, and the VFS reports it with the mount gone.
+ */
 static int ext2_unmount(struct mount *mp, int flags)
 {
 	struct ext2_mount *em = VFSTOEXT2(mp);
-	struct ext2_trans *tp;
+	bool force = (flags & MNT_FORCE) != 0;
 	int error = 0, err2;
 
-	(void)flags;
-	if (em->em_journal != NULL)
-		ext2_journal_close(em);
-	if (!em->em_ronly && (error = ext2_trans_begin(em, 2, &tp)) == 0) {
-		mutex_enter(&em->em_lock);
-		em->em_sb.s_state = em->em_mount_state;
-		error = ext2_sb_write(tp, em);
-		mutex_exit(&em->em_lock);
-		ext2_trans_end(tp);
+	if (!em->em_ronly) {
+		if (em->em_journal != NULL)
+			error = ext2_trans_sync(em);
+		else
+			error = unmount_mark_clean(em);
+		if (error != 0 && !force)
+			return error;
+	}
+	if (em->em_journal != NULL) {
+		err2 = ext2_journal_close(em);
+		if (error == 0)
+			error = err2;
+		if (!em->em_ronly && (err2 = unmount_mark_clean(em)) != 0 &&
+		    error == 0)
+			error = err2;
 	}
 	err2 = bdev_close_mount(em->em_devvp);
 	if (error == 0)
 		error = err2;
+	if (error != 0)
+		printf("ext2fs: unmount: error %d writing back; run e2fsck\n",
+		       error);
 	ext2_mount_free(em);
 	mp->mnt_data = NULL;
 	return error;

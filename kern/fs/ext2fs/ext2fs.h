@@ -685,6 +685,10 @@ int ext2_trans_end(struct ext2_trans *tp);
 int ext2_trans_sync(struct ext2_mount *em);
 /* Reads fs block pblk of the device (bread through em_devvp). */
 int ext2_bread(struct ext2_mount *em, uint64_t pblk, struct buf **bpp);
+/* The same for a block-map block (extent node, indirect block): without
+ * read-ahead, so that the device's sequential-read detection keeps
+ * following the file data read around it. */
+int ext2_bread_map(struct ext2_mount *em, uint64_t pblk, struct buf **bpp);
 /* A zeroed buffer for fs block pblk, without reading it. */
 int ext2_getblk(struct ext2_mount *em, uint64_t pblk, struct buf **bpp);
 
@@ -732,8 +736,9 @@ void ext2_vop_reclaim(struct vnode *vp);
  * Opens the journal of em (inode s_journal_inum), replays it if the
  * superblock says it needs recovery (EXT3_FEATURE_INCOMPAT_RECOVER), and
  * sets em->em_journal; on a read-only mount it replays only if the device
- * is writable.  ext2_journal_close flushes and frees it at unmount.
+ * is writable.  ext2_journal_close flushes and frees it at unmount (the
+ * first write error returned; it is freed either way).
  */
 int ext2_journal_open(struct ext2_mount *em);
-void ext2_journal_close(struct ext2_mount *em);
+int ext2_journal_close(struct ext2_mount *em);
 #endif
