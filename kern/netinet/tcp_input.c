@@ -188,10 +188,19 @@ static bool tcp_input_ack(struct tcpcb **tpp, struct tcp_seg *seg,
 		tcp_challenge_ack(tp);
 		return false;
 	}
-	if ((tp->t_flags & TF_SACK_PERMIT) && (seg->to.to_flags & TOF_SACK) &&
-	    tp->snd_max != tp->snd_una)
+	/*
+	 * Every acceptable ACK updates the scoreboard, with or without SACK
+	 * blocks: an ACK that advances snd_una past recorded ranges must
+	 * drop them, or SetPipe counts the gap below them as in flight and
+	 * recovery stalls with nothing sent.
+	 */
+	if ((tp->t_flags & TF_SACK_PERMIT) && tp->snd_max != tp->snd_una) {
+		bool hassack = (seg->to.to_flags & TOF_SACK) != 0;
+
 		sacked = tcp_sack_update(&tp->t_sack, seg->ack, tp->snd_max,
-					 seg->to.to_sacks, seg->to.to_nsacks);
+					 hassack ? seg->to.to_sacks : NULL,
+					 hassack ? seg->to.to_nsacks : 0);
+	}
 	if (SEQ_LEQ(seg->ack, tp->snd_una)) {
 		/* RFC 5681 2 (and RFC 6675 2 with SACK): a duplicate. */
 		dup = seg->ack == tp->snd_una && tp->snd_max != tp->snd_una &&

@@ -148,6 +148,9 @@ bool tcp_sack_next_seg(const struct tcp_sackboard *sb, tcp_seq una, tcp_seq max,
 			tcp_seq he = sb->blks[i].start;
 			tcp_seq c = SEQ_MAX(hs, from);
 
+			if (SEQ_LEQ(sb->blks[i].end, una))
+				continue; /* stale: una passed it */
+
 			if (SEQ_LT(c, he) &&
 			    (pass == 1 || tcp_sack_is_lost(sb, c, mss))) {
 				*seqp = c;
@@ -171,6 +174,8 @@ uint32_t tcp_sack_pipe(const struct tcp_sackboard *sb, tcp_seq una, tcp_seq max,
 	for (int i = 0; i <= sb->nblks; i++) {
 		tcp_seq he = i < sb->nblks ? sb->blks[i].start : max;
 
+		if (i < sb->nblks && SEQ_LEQ(sb->blks[i].end, una))
+			continue; /* stale: una passed it */
 		if (SEQ_LT(hs, he)) {
 			/* IsLost is the same for every byte of one hole. */
 			if (!tcp_sack_is_lost(sb, hs, mss))
@@ -179,7 +184,7 @@ uint32_t tcp_sack_pipe(const struct tcp_sackboard *sb, tcp_seq una, tcp_seq max,
 				pipe += SEQ_SUB(SEQ_MIN(high_rxt, he), hs);
 		}
 		if (i < sb->nblks)
-			hs = sb->blks[i].end;
+			hs = SEQ_MAX(sb->blks[i].end, una);
 	}
 	return pipe;
 }

@@ -398,6 +398,19 @@ static int tcp_sack_body(void)
 	TCHECK(tcp_sack_update(&sb, una, max, NULL, 0) == 0);
 	TCHECK(sb.nblks == 0 && sb.sacked == 0);
 
+	/*
+	 * Ranges that una passed before the board was trimmed count for
+	 * nothing: SetPipe is what lies above una, NextSeg finds no hole.
+	 */
+	tcp_sack_reset(&sb);
+	una = base;
+	max = base + 10000;
+	in[0] = blk(base + 1000, base + 2000);
+	TCHECK(tcp_sack_update(&sb, una, max, in, 1) == 1000);
+	una = base + 5000;
+	TCHECK(tcp_sack_pipe(&sb, una, max, una, 1000) == 5000);
+	TCHECK(!tcp_sack_next_seg(&sb, una, max, una, 1000, true, &seq, &len));
+
 	/* The scoreboard is bounded however many ranges arrive. */
 	una = base;
 	max = base + 1000000;
