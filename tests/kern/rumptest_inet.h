@@ -70,7 +70,9 @@ void rump_test_inet_fuzz_fini(void);
 
 /*
  * Statistics for host tests: ipstat/udpstat/icmpstat counters by name
- * ("ips_fragments", "udps_noport", "icps_reflect" ...); -1 if unknown.
+ * ("ips_fragments", "udps_noport", "icps_reflect" ...) and the
+ * interface fault injection's ("iff_dropped" ..., net/if_fault.h); -1 if
+ * unknown.
  */
 int64_t rump_test_inet_stat(const char *name);
 
