@@ -266,7 +266,12 @@ static int iff_one(struct ifnet *ifp, struct mbuf *m, if_fault_send_fn send)
 	}
 	if (iff_conf.delay_us != 0) {
 		uint64_t d = (uint64_t)iff_random() % (iff_conf.delay_us + 1);
-		if (d != 0 && iff_hold(ifp, m, send, now + d * 1000, false)) {
+		uint64_t due = now + d * 1000;
+		/* Delay keeps the order: not before a delayed earlier frame. */
+		for (struct if_fault_held *h = iff_held; h != NULL; h = h->next)
+			if (h->ifp == ifp && !h->reorder && h->due > due)
+				due = h->due;
+		if (due > now && iff_hold(ifp, m, send, due, false)) {
 			if_fault_stats.iff_delayed++;
 			return 0;
 		}

@@ -76,6 +76,12 @@ void rump_test_inet_fuzz_fini(void);
  */
 int64_t rump_test_inet_stat(const char *name);
 
+/*
+ * Replaces the interface fault injection setting (RUMP_NETIF_FAULT's
+ * syntax, docs/faultinj.md; "" for none): 0 or EINVAL.
+ */
+int rump_test_inet_fault_set(const char *spec);
+
 #ifdef __cplusplus
 }
 #endif

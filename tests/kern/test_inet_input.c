@@ -385,3 +385,15 @@ int64_t rump_test_inet_stat(const char *name)
 	rump_unschedule();
 	return v;
 }
+
+int rump_test_inet_fault_set(const char *spec)
+{
+	int error;
+
+	rump_schedule();
+	mutex_enter(&softnet_lock);
+	error = if_fault_set(spec);
+	mutex_exit(&softnet_lock);
+	rump_unschedule();
+	return error;
+}
