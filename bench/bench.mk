@@ -6,7 +6,7 @@
 # the name to BENCH_PROGS and, if it needs components, bench_<name>_LIBS.
 # Not part of `make check`: no timing here can fail a build.
 
-BENCH_PROGS := base vfs net_tcp
+BENCH_PROGS := base vfs net_tcp net_rr
 BENCH_HOSTS := pthread fiber
 bench_hostlib_pthread := rumpuser
 bench_hostlib_fiber := rumpuser_fiber
@@ -34,6 +34,9 @@ BENCH_NET_ARCHIVES := $(patsubst %,$(L)/lib%.a,\
 bench_net_tcp_LIBS = $(if $(BENCH_NET_ARCHIVES),$$(nm -g --defined-only \
 	$(BENCH_NET_ARCHIVES) | awk '$$3 ~ /^rump_component_link_/ \
 	{ printf " -Wl,-u,%s", $$3 }') $(BENCH_NET_ARCHIVES))
+
+# net_rr (TCP latency and connections over lo0) links the same.
+bench_net_rr_LIBS = $(bench_net_tcp_LIBS)
 
 BD := $(B)/bench
 

@@ -4,6 +4,9 @@
 #				libFuzzer, ASan+UBSan, the whole kernel
 #				instrumented for coverage)
 #	sh fuzz/run-ext2.sh [SECONDS]	build, make the seeds, run (60 s)
+#	make fuzz-net		build-fuzz/fuzz/net_fuzz: frames into the
+#				network input path (with librumpkern_test)
+#	sh fuzz/run-net.sh [SECONDS]	likewise for it
 #
 # The fuzz build is a build directory of its own (FUZZ_BUILD), made by a
 # recursive make with CC=clang SAN=asan and coverage instrumentation in
@@ -27,4 +30,16 @@ $(B)/fuzz/ext2_fuzz: fuzz/ext2_fuzz.c tests/ext2/walk.c $(KERN_ARCHIVES) \
 		$(L)/librumphost.a $(L)/librumpuser.a -Wl,--end-group \
 		$(LDLIBS_HOST)
 
-.PHONY: fuzz-ext2
+fuzz-net:
+	$(MAKE) CC=clang SAN=asan BUILD=$(FUZZ_BUILD) \
+		CFLAGS='$(FUZZ_CFLAGS)' $(FUZZ_BUILD)/fuzz/net_fuzz
+
+$(B)/fuzz/net_fuzz: fuzz/net_fuzz.c tests/net/netfuzz.c $(TEST_KLIB) \
+		$(KERN_ARCHIVES) $(L)/librumphost.a $(L)/librumpuser.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -fsanitize=fuzzer -o $@ fuzz/net_fuzz.c \
+		$(FUZZ_FORCE) -Wl,--start-group $(TEST_KLIB) $(KERN_ARCHIVES) \
+		$(L)/librumphost.a $(L)/librumpuser.a -Wl,--end-group \
+		$(LDLIBS_HOST)
+
+.PHONY: fuzz-ext2 fuzz-net

@@ -52,6 +52,8 @@ static inline void rumpuser__block_end(void)
 /* RUMPUSER_PARAM_NCPU_DEFAULT: "2", weak, so a host may define its own. */
 extern const char rumpuser__ncpu_default[];
 
+int rumpuser__vclock_get(int clock, int64_t *secp, long *nsecp); /* shim */
+int rumpuser__vclock_advance(int64_t to_ns);
 /* For failures a void hypercall cannot report: print and abort. */
 void rumpuser__fatal(const char *what, int host_errno)
 	__attribute__((__noreturn__));

@@ -6,6 +6,7 @@
  * going down and going away through the event hooks (if_event_register).
  */
 #include <net/if.h>
+#include <net/if_fault.h>
 #include <net/netisr.h>
 #include <net/route.h>
 #include <sys/atomic.h>
@@ -117,6 +118,7 @@ void if_detach(struct ifnet *ifp)
 	if_event_run(ifp, IF_EVENT_DETACH);
 	rt_delete_ifp(ifp);
 	netisr_purge_ifp(ifp);
+	if_fault_purge(ifp);
 	list_remove(&ifp->if_list);
 	ifp->if_attached = 0;
 	ifq_destroy(&ifp->if_snd);

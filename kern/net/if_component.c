@@ -7,6 +7,7 @@
  * stopped, it destroys the interfaces that are left.
  */
 #include <net/if.h>
+#include <net/if_fault.h>
 #include <net/netisr.h>
 #include <net/pcap.h>
 #include <net/route.h>
@@ -57,6 +58,7 @@ static void netif_fini(void)
 	pcap_fini();
 	rt_fini();
 	mutex_exit(&softnet_lock);
+	if_fault_fini();
 	netisr_fini();
 }
 

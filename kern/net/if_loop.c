@@ -8,6 +8,7 @@
  * into storage it does not own (M_READONLY).
  */
 #include <net/if.h>
+#include <net/if_fault.h>
 #include <net/netisr.h>
 #include <sys/abi.h>
 #include <sys/errno.h>
@@ -23,19 +24,11 @@
 static KMEM_TYPE_DEFINE(M_LOOP_IF, "loopback");
 struct ifnet *lo0ifp;
 
-static int looutput(struct ifnet *ifp, struct mbuf *m,
-		    const struct sockaddr *dst, struct rtentry *rt)
+/* Counts, captures and queues m for IP input (past fault injection). */
+static int lo_deliver(struct ifnet *ifp, struct mbuf *m)
 {
 	int len = m->m_pkthdr.len;
 
-	if ((ifp->if_flags & IFF_UP) == 0) {
-		m_freem(m);
-		return ENETDOWN;
-	}
-	if (dst->sa_family != AF_INET) {
-		m_freem(m);
-		return EAFNOSUPPORT;
-	}
 	if_tap(ifp, m, IF_TAP_OUT);
 	if_statinc(ifp, ifs_opackets);
 	if_statadd(ifp, ifs_obytes, len);
@@ -47,6 +40,20 @@ static int looutput(struct ifnet *ifp, struct mbuf *m,
 	if_statinc(ifp, ifs_ipackets);
 	if_statadd(ifp, ifs_ibytes, len);
 	return 0;
+}
+
+static int looutput(struct ifnet *ifp, struct mbuf *m,
+		    const struct sockaddr *dst, struct rtentry *rt)
+{
+	if ((ifp->if_flags & IFF_UP) == 0) {
+		m_freem(m);
+		return ENETDOWN;
+	}
+	if (dst->sa_family != AF_INET) {
+		m_freem(m);
+		return EAFNOSUPPORT;
+	}
+	return if_fault_output(ifp, m, lo_deliver);
 }
 
 static int lo_clone_create(struct if_clone *ifc, int unit)

@@ -8,6 +8,7 @@
  * taking it.
  */
 #include <net/if.h>
+#include <net/if_fault.h>
 #include <net/netisr.h>
 #include <sys/atomic.h>
 #include <sys/errno.h>
@@ -126,7 +127,8 @@ void if_input(struct ifnet *ifp, struct mbuf *m)
 	(void)netisr_enqueue(NETISR_LINK, m);
 }
 
-int if_transmit(struct ifnet *ifp, struct mbuf *m)
+/* Queues m for the driver and starts it (past fault injection). */
+static int if_transmit_now(struct ifnet *ifp, struct mbuf *m)
 {
 	int len = m->m_pkthdr.len;
 
@@ -145,6 +147,16 @@ int if_transmit(struct ifnet *ifp, struct mbuf *m)
 	if (ifp->if_ops != NULL && ifp->if_ops->ifo_start != NULL)
 		ifp->if_ops->ifo_start(ifp);
 	return 0;
+}
+
+int if_transmit(struct ifnet *ifp, struct mbuf *m)
+{
+	if ((ifp->if_flags & (IFF_UP | IFF_RUNNING)) !=
+	    (IFF_UP | IFF_RUNNING)) {
+		m_freem(m);
+		return ENETDOWN;
+	}
+	return if_fault_output(ifp, m, if_transmit_now);
 }
 
 struct mbuf *if_dequeue(struct ifnet *ifp)

@@ -148,7 +148,16 @@ static void tcp_ack_rtt(struct tcpcb *tp, const struct tcp_seg *seg)
 		if (ms < TCP_RTO_MAX_US / 1000)
 			tcp_rtt_sample(&tp->t_rtt, ms * 1000);
 	} else if (tp->t_rtttime != 0 && SEQ_GT(seg->ack, tp->t_rtseq)) {
-		tcp_rtt_sample(&tp->t_rtt, (now - tp->t_rtttime) * 1000);
+		/*
+		 * t_rtttime is the send time with its low bit set (0 means
+		 * not timing), so an answer within the same millisecond can
+		 * be 1 ms "before" it: that is a sample of 0, not of 49 days.
+		 */
+		uint32_t ms = now - tp->t_rtttime;
+		if ((int32_t)ms < 0)
+			ms = 0;
+		if (ms < TCP_RTO_MAX_US / 1000)
+			tcp_rtt_sample(&tp->t_rtt, ms * 1000);
 	}
 	if (tp->t_rtttime != 0 && SEQ_GT(seg->ack, tp->t_rtseq))
 		tp->t_rtttime = 0;

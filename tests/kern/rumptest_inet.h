@@ -6,6 +6,7 @@
  */
 #ifndef RUMPTEST_INET_H_
 #define RUMPTEST_INET_H_
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -54,10 +55,32 @@ int rump_test_inet_forward(void);
 int rump_test_inet_malformed(int niters, uint32_t seed);
 
 /*
+ * The packet-input fuzz target (test_inet_fuzz.c; fuzz/net_fuzz.c,
+ * t_inet_fuzz): init makes tif7 with 10.9.0.1/24 and teaches ARP the
+ * peer 10.9.0.2; the host then listens on TCP port 80 and binds UDP
+ * port 53.  Each input's first byte picks the options of a handshake
+ * from the peer to port 80; then records follow, each a flags byte (the
+ * FZ_* fix-ups in test_inet_fuzz.c), a 16-bit little-endian length and
+ * that many bytes of frame, fed through Ethernet input one at a time.
+ * fini destroys the interface (after the host closed its sockets).
+ */
+int rump_test_inet_fuzz_init(void);
+int rump_test_inet_fuzz_input(const uint8_t *data, size_t size);
+void rump_test_inet_fuzz_fini(void);
+
+/*
  * Statistics for host tests: ipstat/udpstat/icmpstat counters by name
- * ("ips_fragments", "udps_noport", "icps_reflect" ...); -1 if unknown.
+ * ("ips_fragments", "udps_noport", "icps_reflect" ...) and the
+ * interface fault injection's ("iff_dropped" ..., net/if_fault.h); -1 if
+ * unknown.
  */
 int64_t rump_test_inet_stat(const char *name);
+
+/*
+ * Replaces the interface fault injection setting (RUMP_NETIF_FAULT's
+ * syntax, docs/faultinj.md; "" for none): 0 or EINVAL.
+ */
+int rump_test_inet_fault_set(const char *spec);
 
 #ifdef __cplusplus
 }

@@ -33,6 +33,14 @@ int rump_test_tcp_synflood(int nsyn);
 int rump_test_tcp_keepalive(void);
 
 /*
+ * TCP's timers on the virtual clock (test_tcp_timers.c; needs the fiber
+ * host with RUMP_VIRTUAL_CLOCK=1): SYN and data retransmission backoff
+ * and drop, persist probes, keepalive, TIME_WAIT, delayed ACK, each at
+ * exact times.
+ */
+int rump_test_tcp_vclock(void);
+
+/*
  * A lossy path (test_tcp_loss.c): per mille of segments dropped,
  * duplicated, delayed behind the next; drop_pm < 0 turns it off (a held
  * segment goes out).  The counters: the filter's and TCP's.

@@ -7,6 +7,7 @@
  * every mbuf comes back.  Also the statistics lookup for host tests.
  */
 #include <net/if_arp.h>
+#include <net/if_fault.h>
 #include <netinet/icmp_var.h>
 #include <netinet/if_inarp.h>
 #include <netinet/in_cksum.h>
@@ -367,6 +368,11 @@ int64_t rump_test_inet_stat(const char *name)
 		{"icps_reflect", &icmpstat.icps_reflect},
 		{"icps_error", &icmpstat.icps_error},
 		{"icps_ratelimited", &icmpstat.icps_ratelimited},
+		{"iff_sendfail", &if_fault_stats.iff_sendfail},
+		{"iff_dropped", &if_fault_stats.iff_dropped},
+		{"iff_duplicated", &if_fault_stats.iff_duplicated},
+		{"iff_reordered", &if_fault_stats.iff_reordered},
+		{"iff_delayed", &if_fault_stats.iff_delayed},
 	};
 	int64_t v = -1;
 
@@ -378,4 +384,16 @@ int64_t rump_test_inet_stat(const char *name)
 	mutex_exit(&softnet_lock);
 	rump_unschedule();
 	return v;
+}
+
+int rump_test_inet_fault_set(const char *spec)
+{
+	int error;
+
+	rump_schedule();
+	mutex_enter(&softnet_lock);
+	error = if_fault_set(spec);
+	mutex_exit(&softnet_lock);
+	rump_unschedule();
+	return error;
 }
