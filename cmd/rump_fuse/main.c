@@ -132,8 +132,8 @@ static int serve(struct fuse_args *args, struct fuse_cmdline_opts *o,
 		 const char *image, bool ro, int *report)
 {
 	struct fuse_loop_config *lc = NULL;
+	struct fuse_session *se;
 	struct fsimage im;
-	struct fuse *f;
 	char why[512], opt[PATH_MAX + 64], *esc = NULL;
 	int error, rc = 0;
 
@@ -145,48 +145,45 @@ static int serve(struct fuse_args *args, struct fuse_cmdline_opts *o,
 	}
 	rump_sys_umask(0); /* the host applied the caller's umask */
 	error = fsimage_attach(&im, image, ro, why, sizeof(why));
+	if (error == 0 && (error = rfuse_start()) != 0)
+		snprintf(why, sizeof(why), "the image's root: %s",
+			 strerror(error));
 	if (error != 0) {
 		fprintf(stderr, "rump_fuse: %s\n", why);
-		rump_sys_reboot(RUMP_RB_HALT);
-		return 1;
+		rc = 1;
+		goto detach;
 	}
 	snprintf(opt, sizeof(opt), "subtype=rump_%s,fsname=", im.fstype);
 	if (fuse_opt_add_opt_escaped(&esc, image) == 0) {
 		strncat(opt, esc, sizeof(opt) - strlen(opt) - 1);
 		free(esc);
 	}
-	/* Correct before fast: the host caches no attribute and no name
-	 * (a link count or ctime changed by another name would be stale);
-	 * the user's own -o attr_timeout=... come later and win. */
-	if (fuse_opt_insert_arg(args, 1,
-				"-oattr_timeout=0,entry_timeout=0,"
-				"negative_timeout=0") != 0 ||
-	    fuse_opt_add_arg(args, "-odefault_permissions") != 0 ||
+	if (fuse_opt_add_arg(args, "-odefault_permissions") != 0 ||
 	    fuse_opt_add_arg(args, "-o") != 0 ||
 	    fuse_opt_add_arg(args, opt) != 0) {
 		fprintf(stderr, "rump_fuse: out of memory\n");
 		rc = 1;
 		goto detach;
 	}
-	f = fuse_new(args, &rfuse_ops, sizeof(rfuse_ops), NULL);
-	if (f == NULL) {
+	se = fuse_session_new(args, &rfuse_ops, sizeof(rfuse_ops), NULL);
+	if (se == NULL) {
 		rc = 1; /* libfuse said why (a bad option) */
 		goto detach;
 	}
-	if (fuse_mount(f, o->mountpoint) != 0) {
+	if (fuse_set_signal_handlers(se) != 0) {
 		rc = 1;
 		goto destroy;
 	}
-	if (fuse_set_signal_handlers(fuse_get_session(f)) != 0) {
+	if (fuse_session_mount(se, o->mountpoint) != 0) {
 		rc = 1;
-		goto unmount;
+		goto signals;
 	}
 	if (*report != -1) {
 		tell_parent(report, 0);
 		go_background();
 	}
 	if (o->singlethread) {
-		rc = fuse_loop(f) != 0;
+		rc = fuse_session_loop(se) != 0;
 	} else if ((lc = fuse_loop_cfg_create()) == NULL) {
 		rc = 1;
 	} else {
@@ -194,14 +191,14 @@ static int serve(struct fuse_args *args, struct fuse_cmdline_opts *o,
 		if (o->max_idle_threads != UINT_MAX)
 			fuse_loop_cfg_set_idle_threads(lc, o->max_idle_threads);
 		fuse_loop_cfg_set_max_threads(lc, o->max_threads);
-		rc = fuse_loop_mt(f, lc) != 0;
+		rc = fuse_session_loop_mt(se, lc) != 0;
 		fuse_loop_cfg_destroy(lc);
 	}
-	fuse_remove_signal_handlers(fuse_get_session(f));
-unmount:
-	fuse_unmount(f);
+	fuse_session_unmount(se);
+      signals:
+	fuse_remove_signal_handlers(se);
 destroy:
-	fuse_destroy(f);
+	fuse_session_destroy(se);
 detach:
 	rfuse_close_all(); /* what the host left open */
 	error = fsimage_detach(&im, why, sizeof(why));

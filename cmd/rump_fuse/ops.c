@@ -1,19 +1,18 @@
 /*
- * ops.c -- the FUSE operations of rump_fuse: each one is the matching
- * rump_sys_* call on the image mounted at FSIMAGE_MNT in the embedded
- * kernel, from libfuse's worker threads (the implicit context of kernel
- * process 1, which runs as root with umask 0).  The host kernel checks
- * permissions (default_permissions) and applies the caller's umask; here
- * a new file is given to the calling user and group afterwards, as Linux
- * would have made it.  Errors are the host's errno values (the kernel's
- * host entry layer translates), returned negated as libfuse wants.
+ * ops.c -- the low-level FUSE operations of rump_fuse: each is the
+ * matching rump_sys_* call on the image mounted at FSIMAGE_MNT in the
+ * embedded kernel, from libfuse's worker threads (the implicit context
+ * of kernel process 1: root, umask 0).  Nodes are reached by the path of
+ * a name (nodes.c), or by a descriptor the host holds open when they
+ * have none left (unlinked, open files and directories).  The host
+ * kernel checks permissions (default_permissions) and applies the
+ * caller's umask; a new file is given to the caller's user and group
+ * afterwards, as Linux makes it.  Errors are the host's errno values (the
+ * kernel's host entry layer translates them).
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <pthread.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,30 +35,68 @@
  * name appears in between (the kernel has no renameat2). */
 static pthread_rwlock_t ns_lock = PTHREAD_RWLOCK_INITIALIZER;
 
-/* The kernel path of a FUSE path ("/a/b" -> "/image/a/b"). */
-struct kpath {
-	char p[PATH_MAX + sizeof(FSIMAGE_MNT)];
-};
+#define NODE(id) rf_node_of(id)
 
-static int kp(struct kpath *k, const char *path)
+int rfuse_start(void)
 {
-	if (path == NULL)
-		return -ENOENT;
-	if (snprintf(k->p, sizeof(k->p), "%s%s", FSIMAGE_MNT, path) >=
-	    (int)sizeof(k->p))
-		return -ENAMETOOLONG;
+	struct stat st;
+
+	if (rump_sys_lstat(FSIMAGE_MNT, &st) == -1)
+		return errno;
+	rf_nodes_init(st.st_ino);
 	return 0;
 }
 
-static bool in_groups(gid_t gid)
+void rfuse_close_all(void)
 {
-	struct fuse_context *ctx = fuse_get_context();
+	for (int fd = 0; fd < 4096; fd++)
+		rump_sys_close(fd);
+}
+
+/* Attributes of a node: through its name, else an open descriptor. */
+static int node_stat(struct rf_node *n, struct stat *st)
+{
+	struct rf_path p;
+	int error, fd;
+
+	error = rf_node_path(n, NULL, &p);
+	if (error == 0 && rump_sys_lstat(p.p, st) == 0)
+		return 0;
+	if (error == 0)
+		error = errno;
+	fd = rf_node_anyfd(n);
+	if (fd != -1 && rump_sys_fstat(fd, st) == 0)
+		return 0;
+	return error;
+}
+
+static void reply_entry(fuse_req_t req, struct rf_node *parent,
+			const char *name, const struct stat *st)
+{
+	struct fuse_entry_param e;
+	struct rf_node *n = rf_node_get(parent, name, st->st_ino);
+
+	if (n == NULL) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	memset(&e, 0, sizeof(e));
+	e.ino = rf_node_id(n);
+	e.generation = rf_node_gen(n);
+	e.attr = *st;
+	if (fuse_reply_entry(req, &e) != 0)
+		rf_node_forget(n, 1); /* the host was interrupted */
+}
+
+static bool in_groups(fuse_req_t req, gid_t gid)
+{
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
 	gid_t groups[64];
 	int n;
 
 	if (ctx->gid == gid)
 		return true;
-	n = fuse_getgroups(64, groups);
+	n = fuse_req_getgroups(req, 64, groups);
 	for (int i = 0; i < n && i < 64; i++)
 		if (groups[i] == gid)
 			return true;
@@ -67,251 +104,392 @@ static bool in_groups(gid_t gid)
 }
 
 /*
- * The kernel made k as root: give it to the caller.  The group is the
- * caller's, or the parent's when the parent is set-group-ID (the kernel
- * already did that); a file of a caller outside that group loses
+ * The kernel made path k as root: give it to the caller.  The group is
+ * the caller's, or the parent's when the parent is set-group-ID (the
+ * kernel did that already); a file of a caller outside that group loses
  * S_ISGID, as Linux's inode_init_owner does.  chown clears set-id bits,
- * so the mode is put back after it.
+ * so the mode is put back after it.  st gets the final attributes.
  */
-static int give_owner(const char *k)
+static int give_owner(fuse_req_t req, struct rf_node *parent, const char *k,
+		      struct stat *st)
 {
-	struct fuse_context *ctx = fuse_get_context();
-	struct kpath parent;
-	struct stat st, pst;
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	struct stat pst;
 	gid_t gid = ctx->gid;
 	mode_t want;
-	char *slash;
 
-	if (rump_sys_lstat(k, &st) == -1)
-		return -errno;
-	snprintf(parent.p, sizeof(parent.p), "%s", k);
-	slash = strrchr(parent.p, '/');
-	if (slash != NULL)
-		*slash = '\0';
-	if (rump_sys_stat(parent.p, &pst) == -1)
-		return -errno;
+	if (rump_sys_lstat(k, st) == -1)
+		return errno;
+	if (node_stat(parent, &pst) != 0)
+		return ENOENT;
 	if (pst.st_mode & S_ISGID)
 		gid = pst.st_gid;
-	want = st.st_mode & 07777;
-	if (!S_ISDIR(st.st_mode) && (want & S_ISGID) && ctx->uid != 0 &&
-	    !in_groups(gid))
+	want = st->st_mode & 07777;
+	if (!S_ISDIR(st->st_mode) && (want & S_ISGID) && ctx->uid != 0 &&
+	    !in_groups(req, gid))
 		want &= ~S_ISGID;
-	if (st.st_uid != ctx->uid || st.st_gid != gid) {
+	if (st->st_uid != ctx->uid || st->st_gid != gid) {
 		if (rump_sys_lchown(k, ctx->uid, gid) == -1)
-			return -errno;
-		if (!S_ISLNK(st.st_mode) && rump_sys_lstat(k, &st) == 0 &&
-		    (st.st_mode & 07777) != want &&
-		    rump_sys_chmod(k, want) == -1)
-			return -errno;
-	} else if (want != (st.st_mode & 07777) &&
-		   rump_sys_chmod(k, want) == -1) {
-		return -errno;
+			return errno;
+		if (rump_sys_lstat(k, st) == -1)
+			return errno;
+	}
+	if (!S_ISLNK(st->st_mode) && (st->st_mode & 07777) != want) {
+		if (rump_sys_chmod(k, want) == -1 ||
+		    rump_sys_lstat(k, st) == -1)
+			return errno;
 	}
 	return 0;
 }
 
-/* give_owner, and on failure take the new name away again. */
-static int finish_create(const char *k, bool dir)
+/* After the kernel made name in parent: owner, then the entry reply;
+ * on failure the name goes again. */
+static void finish_create(fuse_req_t req, struct rf_node *parent,
+			  const char *name, const char *k, bool dir)
 {
-	int error = give_owner(k);
+	struct stat st;
+	int error = give_owner(req, parent, k, &st);
 
 	if (error != 0) {
 		if (dir)
 			rump_sys_rmdir(k);
 		else
 			rump_sys_unlink(k);
+		fuse_reply_err(req, error);
+		return;
 	}
-	return error;
+	reply_entry(req, parent, name, &st);
 }
 
-static void *rf_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
+static void rf_init(void *data, struct fuse_conn_info *conn)
 {
-	(void)conn;
-	cfg->use_ino = 1;
-	cfg->readdir_ino = 1;
-	cfg->hard_remove = 1; /* the kernel keeps unlinked open files */
-	cfg->nullpath_ok = 1;
-	return NULL;
+	(void)data;
+	/* Locks stay with the host kernel (see rfuse_ops below). */
+	conn->want &= ~(unsigned)(FUSE_CAP_POSIX_LOCKS | FUSE_CAP_FLOCK_LOCKS);
 }
 
-static int rf_getattr(const char *path, struct stat *st,
-		      struct fuse_file_info *fi)
+static void rf_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	struct kpath k;
-	int error;
-
-	if (fi != NULL)
-		return rump_sys_fstat((int)fi->fh, st) == -1 ? -errno : 0;
-	if ((error = kp(&k, path)) != 0)
-		return error;
-	return rump_sys_lstat(k.p, st) == -1 ? -errno : 0;
-}
-
-static int rf_readlink(const char *path, char *buf, size_t size)
-{
-	struct kpath k;
-	ssize_t n;
-	int error;
-
-	if ((error = kp(&k, path)) != 0)
-		return error;
-	if (size == 0)
-		return -EINVAL;
-	n = rump_sys_readlink(k.p, buf, size - 1);
-	if (n == -1)
-		return -errno;
-	buf[n] = '\0';
-	return 0;
-}
-
-static int rf_mknod(const char *path, mode_t mode, dev_t rdev)
-{
-	struct kpath k;
-	int error;
-
-	if ((error = kp(&k, path)) != 0)
-		return error;
-	pthread_rwlock_rdlock(&ns_lock);
-	if (rump_sys_mknod(k.p, mode, rdev) == -1)
-		error = -errno;
-	else
-		error = finish_create(k.p, false);
-	pthread_rwlock_unlock(&ns_lock);
-	return error;
-}
-
-static int rf_mkdir(const char *path, mode_t mode)
-{
-	struct kpath k;
-	int error;
-
-	if ((error = kp(&k, path)) != 0)
-		return error;
-	pthread_rwlock_rdlock(&ns_lock);
-	if (rump_sys_mkdir(k.p, mode) == -1)
-		error = -errno;
-	else
-		error = finish_create(k.p, true);
-	pthread_rwlock_unlock(&ns_lock);
-	return error;
-}
-
-static int rf_unlink(const char *path)
-{
-	struct kpath k;
-	int error;
-
-	if ((error = kp(&k, path)) != 0)
-		return error;
-	return rump_sys_unlink(k.p) == -1 ? -errno : 0;
-}
-
-static int rf_rmdir(const char *path)
-{
-	struct kpath k;
-	int error;
-
-	if ((error = kp(&k, path)) != 0)
-		return error;
-	return rump_sys_rmdir(k.p) == -1 ? -errno : 0;
-}
-
-static int rf_symlink(const char *target, const char *path)
-{
-	struct kpath k;
-	int error;
-
-	if ((error = kp(&k, path)) != 0)
-		return error;
-	pthread_rwlock_rdlock(&ns_lock);
-	if (rump_sys_symlink(target, k.p) == -1)
-		error = -errno;
-	else
-		error = finish_create(k.p, false);
-	pthread_rwlock_unlock(&ns_lock);
-	return error;
-}
-
-static int rf_rename(const char *from, const char *to, unsigned int flags)
-{
-	struct kpath kf, kt;
+	struct rf_path p;
 	struct stat st;
 	int error;
 
-	if ((error = kp(&kf, from)) != 0 || (error = kp(&kt, to)) != 0)
+	if ((error = rf_node_path(NODE(parent), name, &p)) != 0)
+		fuse_reply_err(req, error);
+	else if (rump_sys_lstat(p.p, &st) == -1)
+		fuse_reply_err(req, errno);
+	else
+		reply_entry(req, NODE(parent), name, &st);
+}
+
+static void rf_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+	rf_node_forget(NODE(ino), nlookup);
+	fuse_reply_none(req);
+}
+
+static void rf_forget_multi(fuse_req_t req, size_t count,
+			    struct fuse_forget_data *forgets)
+{
+	for (size_t i = 0; i < count; i++)
+		rf_node_forget(NODE(forgets[i].ino), forgets[i].nlookup);
+	fuse_reply_none(req);
+}
+
+static void rf_getattr(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
+{
+	struct stat st;
+	int error;
+
+	if (fi != NULL && rump_sys_fstat((int)fi->fh, &st) == 0)
+		error = 0;
+	else
+		error = node_stat(NODE(ino), &st);
+	if (error != 0)
+		fuse_reply_err(req, error);
+	else
+		fuse_reply_attr(req, &st, 0);
+}
+
+/* One attribute change through the path, or else a descriptor. */
+static int setattr_one(struct rf_node *n, int fd, const struct stat *attr,
+		       int which, const struct timespec *ts)
+{
+	struct rf_path p;
+	int error = rf_node_path(n, NULL, &p), r;
+
+	if (error != 0 && fd == -1)
+		fd = rf_node_anyfd(n);
+	if (error != 0 && fd == -1)
 		return error;
-	/* RENAME_EXCHANGE and RENAME_WHITEOUT need renameat2, which the
-	 * kernel lacks: EINVAL, what Linux says for a file system without
-	 * them. */
-	if ((flags & ~(unsigned)RENAME_NOREPLACE) != 0)
-		return -EINVAL;
-	if (flags & RENAME_NOREPLACE) {
-		pthread_rwlock_wrlock(&ns_lock);
-		if (rump_sys_lstat(kt.p, &st) == 0)
-			error = -EEXIST;
-		else if (errno != ENOENT)
-			error = -errno;
+	if (error == 0) {
+		switch (which) {
+		case FUSE_SET_ATTR_MODE:
+			r = rump_sys_chmod(p.p, attr->st_mode & 07777);
+			break;
+		case FUSE_SET_ATTR_UID:
+			r = rump_sys_lchown(p.p, attr->st_uid, attr->st_gid);
+			break;
+		case FUSE_SET_ATTR_SIZE:
+			r = rump_sys_truncate(p.p, attr->st_size);
+			break;
+		default:
+			r = rump_sys_utimensat(AT_FDCWD, p.p, ts,
+					       AT_SYMLINK_NOFOLLOW);
+			break;
+		}
 	} else {
-		pthread_rwlock_rdlock(&ns_lock);
+		switch (which) {
+		case FUSE_SET_ATTR_MODE:
+			r = rump_sys_fchmod(fd, attr->st_mode & 07777);
+			break;
+		case FUSE_SET_ATTR_UID:
+			r = rump_sys_fchown(fd, attr->st_uid, attr->st_gid);
+			break;
+		case FUSE_SET_ATTR_SIZE:
+			r = rump_sys_ftruncate(fd, attr->st_size);
+			break;
+		default:
+			r = rump_sys_futimens(fd, ts);
+			break;
+		}
 	}
-	if (error == 0 && rump_sys_rename(kf.p, kt.p) == -1)
-		error = -errno;
-	pthread_rwlock_unlock(&ns_lock);
-	return error;
+	return r == -1 ? errno : 0;
 }
 
-static int rf_link(const char *from, const char *to)
+static void rf_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+		       int to_set, struct fuse_file_info *fi)
 {
-	struct kpath kf, kt;
+	struct rf_node *n = NODE(ino);
+	int fd = fi != NULL ? (int)fi->fh : -1, error = 0;
+	struct stat own = *attr, st;
+
+	/* A size change on an open file uses its descriptor (the host may
+	 * truncate a file it opened for writing but may no longer name). */
+	if (to_set & FUSE_SET_ATTR_MODE)
+		error = setattr_one(n, -1, attr, FUSE_SET_ATTR_MODE, NULL);
+	if (error == 0 && (to_set & (FUSE_SET_ATTR_UID | FUSE_SET_ATTR_GID))) {
+		if (!(to_set & FUSE_SET_ATTR_UID))
+			own.st_uid = (uid_t)-1;
+		if (!(to_set & FUSE_SET_ATTR_GID))
+			own.st_gid = (gid_t)-1;
+		error = setattr_one(n, -1, &own, FUSE_SET_ATTR_UID, NULL);
+	}
+	if (error == 0 && (to_set & FUSE_SET_ATTR_SIZE)) {
+		if (fd != -1)
+			error = rump_sys_ftruncate(fd, attr->st_size) == -1
+					? errno
+					: 0;
+		else
+			error = setattr_one(n, -1, attr, FUSE_SET_ATTR_SIZE,
+					    NULL);
+	}
+	if (error == 0 &&
+	    (to_set & (FUSE_SET_ATTR_ATIME | FUSE_SET_ATTR_MTIME |
+		       FUSE_SET_ATTR_ATIME_NOW | FUSE_SET_ATTR_MTIME_NOW))) {
+		struct timespec ts[2];
+
+		ts[0].tv_nsec = UTIME_OMIT;
+		ts[1].tv_nsec = UTIME_OMIT;
+		if (to_set & FUSE_SET_ATTR_ATIME_NOW)
+			ts[0].tv_nsec = UTIME_NOW;
+		else if (to_set & FUSE_SET_ATTR_ATIME)
+			ts[0] = attr->st_atim;
+		if (to_set & FUSE_SET_ATTR_MTIME_NOW)
+			ts[1].tv_nsec = UTIME_NOW;
+		else if (to_set & FUSE_SET_ATTR_MTIME)
+			ts[1] = attr->st_mtim;
+		error = setattr_one(n, -1, attr, 0, ts);
+	}
+	if (error == 0)
+		error = fd != -1 && rump_sys_fstat(fd, &st) == 0
+				? 0
+				: node_stat(n, &st);
+	if (error != 0)
+		fuse_reply_err(req, error);
+	else
+		fuse_reply_attr(req, &st, 0);
+}
+
+static void rf_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+	char buf[PATH_MAX + 1];
+	struct rf_path p;
+	ssize_t n;
 	int error;
 
-	if ((error = kp(&kf, from)) != 0 || (error = kp(&kt, to)) != 0)
-		return error;
+	if ((error = rf_node_path(NODE(ino), NULL, &p)) != 0) {
+		fuse_reply_err(req, error);
+		return;
+	}
+	n = rump_sys_readlink(p.p, buf, sizeof(buf) - 1);
+	if (n == -1) {
+		fuse_reply_err(req, errno);
+		return;
+	}
+	buf[n] = '\0';
+	fuse_reply_readlink(req, buf);
+}
+
+static void rf_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+		     mode_t mode, dev_t rdev)
+{
+	struct rf_path p;
+	int error;
+
+	if ((error = rf_node_path(NODE(parent), name, &p)) != 0) {
+		fuse_reply_err(req, error);
+		return;
+	}
 	pthread_rwlock_rdlock(&ns_lock);
-	error = rump_sys_link(kf.p, kt.p) == -1 ? -errno : 0;
+	if (rump_sys_mknod(p.p, mode, rdev) == -1)
+		fuse_reply_err(req, errno);
+	else
+		finish_create(req, NODE(parent), name, p.p, false);
 	pthread_rwlock_unlock(&ns_lock);
-	return error;
 }
 
-static int rf_chmod(const char *path, mode_t mode, struct fuse_file_info *fi)
+static void rf_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
+		     mode_t mode)
 {
-	struct kpath k;
+	struct rf_path p;
 	int error;
 
-	if (fi != NULL)
-		return rump_sys_fchmod((int)fi->fh, mode) == -1 ? -errno : 0;
-	if ((error = kp(&k, path)) != 0)
-		return error;
-	return rump_sys_chmod(k.p, mode) == -1 ? -errno : 0;
+	if ((error = rf_node_path(NODE(parent), name, &p)) != 0) {
+		fuse_reply_err(req, error);
+		return;
+	}
+	pthread_rwlock_rdlock(&ns_lock);
+	if (rump_sys_mkdir(p.p, mode) == -1)
+		fuse_reply_err(req, errno);
+	else
+		finish_create(req, NODE(parent), name, p.p, true);
+	pthread_rwlock_unlock(&ns_lock);
 }
 
-static int rf_chown(const char *path, uid_t uid, gid_t gid,
-		    struct fuse_file_info *fi)
+static void rf_symlink(fuse_req_t req, const char *target, fuse_ino_t parent,
+		       const char *name)
 {
-	struct kpath k;
+	struct rf_path p;
 	int error;
 
-	if (fi != NULL)
-		return rump_sys_fchown((int)fi->fh, uid, gid) == -1 ? -errno
-								    : 0;
-	if ((error = kp(&k, path)) != 0)
-		return error;
-	return rump_sys_lchown(k.p, uid, gid) == -1 ? -errno : 0;
+	if ((error = rf_node_path(NODE(parent), name, &p)) != 0) {
+		fuse_reply_err(req, error);
+		return;
+	}
+	pthread_rwlock_rdlock(&ns_lock);
+	if (rump_sys_symlink(target, p.p) == -1)
+		fuse_reply_err(req, errno);
+	else
+		finish_create(req, NODE(parent), name, p.p, false);
+	pthread_rwlock_unlock(&ns_lock);
 }
 
-static int rf_truncate(const char *path, off_t size, struct fuse_file_info *fi)
+/* unlink or rmdir name in parent. */
+static void remove_name(fuse_req_t req, fuse_ino_t parent, const char *name,
+			bool dir)
 {
-	struct kpath k;
+	struct rf_path p;
+	struct stat st;
 	int error;
 
-	if (fi != NULL)
-		return rump_sys_ftruncate((int)fi->fh, size) == -1 ? -errno : 0;
-	if ((error = kp(&k, path)) != 0)
-		return error;
-	return rump_sys_truncate(k.p, size) == -1 ? -errno : 0;
+	if ((error = rf_node_path(NODE(parent), name, &p)) != 0) {
+		fuse_reply_err(req, error);
+		return;
+	}
+	if (rump_sys_lstat(p.p, &st) == -1) {
+		fuse_reply_err(req, errno);
+		return;
+	}
+	if ((dir ? rump_sys_rmdir(p.p) : rump_sys_unlink(p.p)) == -1) {
+		fuse_reply_err(req, errno);
+		return;
+	}
+	rf_node_unname(st.st_ino, NODE(parent), name, dir || st.st_nlink <= 1);
+	fuse_reply_err(req, 0);
 }
 
-/* The open(2) flags that reach the kernel: the host kernel already did
+static void rf_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	remove_name(req, parent, name, false);
+}
+
+static void rf_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	remove_name(req, parent, name, true);
+}
+
+static void rf_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+		      fuse_ino_t newparent, const char *newname,
+		      unsigned int flags)
+{
+	struct rf_path from, to;
+	struct stat sst, tst;
+	bool target = false;
+	int error;
+
+	if ((error = rf_node_path(NODE(parent), name, &from)) != 0 ||
+	    (error = rf_node_path(NODE(newparent), newname, &to)) != 0) {
+		fuse_reply_err(req, error);
+		return;
+	}
+	/* RENAME_EXCHANGE and RENAME_WHITEOUT need renameat2, which the
+	 * kernel lacks: EINVAL, Linux's answer for a file system without
+	 * them. */
+	if ((flags & ~(unsigned)RENAME_NOREPLACE) != 0) {
+		fuse_reply_err(req, EINVAL);
+		return;
+	}
+	if (flags & RENAME_NOREPLACE)
+		pthread_rwlock_wrlock(&ns_lock);
+	else
+		pthread_rwlock_rdlock(&ns_lock);
+	if (rump_sys_lstat(from.p, &sst) == -1) {
+		error = errno;
+	} else if (rump_sys_lstat(to.p, &tst) == 0) {
+		target = sst.st_ino != tst.st_ino;
+		if (flags & RENAME_NOREPLACE)
+			error = EEXIST;
+	} else if (errno != ENOENT) {
+		error = errno;
+	}
+	if (error == 0 && rump_sys_rename(from.p, to.p) == -1)
+		error = errno;
+	if (error == 0) {
+		if (target)
+			rf_node_unname(tst.st_ino, NODE(newparent), newname,
+				       S_ISDIR(tst.st_mode) ||
+					       tst.st_nlink <= 1);
+		rf_node_rename(sst.st_ino, NODE(parent), name, NODE(newparent),
+			       newname);
+	}
+	pthread_rwlock_unlock(&ns_lock);
+	fuse_reply_err(req, error);
+}
+
+static void rf_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+		    const char *newname)
+{
+	struct rf_path from, to;
+	struct stat st;
+	int error;
+
+	if ((error = rf_node_path(NODE(ino), NULL, &from)) != 0 ||
+	    (error = rf_node_path(NODE(newparent), newname, &to)) != 0) {
+		fuse_reply_err(req, error);
+		return;
+	}
+	pthread_rwlock_rdlock(&ns_lock);
+	if (rump_sys_link(from.p, to.p) == -1 ||
+	    rump_sys_lstat(to.p, &st) == -1)
+		fuse_reply_err(req, errno);
+	else
+		reply_entry(req, NODE(newparent), newname, &st);
+	pthread_rwlock_unlock(&ns_lock);
+}
+
+/* The open(2) flags that reach the kernel: the host kernel did
  * O_CREAT/O_EXCL/O_NOCTTY, and computes O_APPEND's offsets itself. */
 static int open_flags(int flags)
 {
@@ -319,69 +497,121 @@ static int open_flags(int flags)
 			O_NOATIME);
 }
 
-static int rf_open(const char *path, struct fuse_file_info *fi)
+static void opened(fuse_req_t req, struct rf_node *n, int fd,
+		   struct fuse_file_info *fi, const struct fuse_entry_param *e)
 {
-	struct kpath k;
+	int error = rf_node_addfd(n, fd);
+
+	if (error != 0) {
+		rump_sys_close(fd);
+		fuse_reply_err(req, error);
+		return;
+	}
+	fi->fh = (uint64_t)fd;
+	if ((e != NULL ? fuse_reply_create(req, e, fi)
+		       : fuse_reply_open(req, fi)) != 0) {
+		rf_node_delfd(n, fd);
+		rump_sys_close(fd);
+	}
+}
+
+static void rf_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	struct rf_path p;
 	int error, fd;
 
-	if ((error = kp(&k, path)) != 0)
-		return error;
-	fd = rump_sys_open(k.p, open_flags(fi->flags) | O_NOFOLLOW);
+	if ((error = rf_node_path(NODE(ino), NULL, &p)) != 0) {
+		fuse_reply_err(req, error);
+		return;
+	}
+	fd = rump_sys_open(p.p, open_flags(fi->flags) | O_NOFOLLOW);
 	if (fd == -1)
-		return -errno;
-	fi->fh = (uint64_t)fd;
-	return 0;
+		fuse_reply_err(req, errno);
+	else
+		opened(req, NODE(ino), fd, fi, NULL);
 }
 
-static int rf_create(const char *path, mode_t mode, struct fuse_file_info *fi)
+static void rf_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+		      mode_t mode, struct fuse_file_info *fi)
 {
-	struct kpath k;
-	int error = 0, fd;
+	struct fuse_entry_param e;
+	struct rf_node *n;
+	struct rf_path p;
+	struct stat st;
+	int error, fd;
 
-	if ((error = kp(&k, path)) != 0)
-		return error;
+	if ((error = rf_node_path(NODE(parent), name, &p)) != 0) {
+		fuse_reply_err(req, error);
+		return;
+	}
 	pthread_rwlock_rdlock(&ns_lock);
-	fd = rump_sys_open(k.p, open_flags(fi->flags) | O_CREAT | O_EXCL, mode);
+	fd = rump_sys_open(p.p, open_flags(fi->flags) | O_CREAT | O_EXCL, mode);
 	if (fd != -1) {
-		error = finish_create(k.p, false);
+		error = give_owner(req, NODE(parent), p.p, &st);
 		if (error != 0) {
 			rump_sys_close(fd);
-			fd = -1;
+			rump_sys_unlink(p.p);
 		}
 	} else if (errno == EEXIST && !(fi->flags & O_EXCL)) {
-		/* Made since the host looked it up: open what is there. */
-		fd = rump_sys_open(k.p, open_flags(fi->flags) | O_NOFOLLOW);
-		error = fd == -1 ? -errno : 0;
+		/* Made since the host looked: open what is there. */
+		fd = rump_sys_open(p.p, open_flags(fi->flags) | O_NOFOLLOW);
+		error = fd == -1 || rump_sys_fstat(fd, &st) == -1 ? errno : 0;
 	} else {
-		error = -errno;
+		error = errno;
 	}
 	pthread_rwlock_unlock(&ns_lock);
-	if (fd != -1)
-		fi->fh = (uint64_t)fd;
-	return error;
+	if (error != 0) {
+		if (fd != -1)
+			rump_sys_close(fd);
+		fuse_reply_err(req, error);
+		return;
+	}
+	n = rf_node_get(NODE(parent), name, st.st_ino);
+	if (n == NULL) {
+		rump_sys_close(fd);
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	memset(&e, 0, sizeof(e));
+	e.ino = rf_node_id(n);
+	e.generation = rf_node_gen(n);
+	e.attr = st;
+	opened(req, n, fd, fi, &e);
 }
 
-static int rf_read(const char *path, char *buf, size_t size, off_t off,
-		   struct fuse_file_info *fi)
+static void rf_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		    struct fuse_file_info *fi)
 {
+	char *buf = malloc(size != 0 ? size : 1);
 	size_t done = 0;
 	ssize_t n;
 
+	if (buf == NULL) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
 	/* A short count is end of file to FUSE: read until full or EOF. */
 	while (done < size) {
 		n = rump_sys_pread((int)fi->fh, buf + done, size - done,
 				   off + (off_t)done);
-		if (n == -1)
-			return done > 0 ? (int)done : -errno;
+		if (n == -1) {
+			if (done == 0) {
+				fuse_reply_err(req, errno);
+				free(buf);
+				return;
+			}
+			break;
+		}
 		if (n == 0)
 			break;
 		done += (size_t)n;
 	}
-	return (int)done;
+	fuse_reply_buf(req, buf, done);
+	free(buf);
 }
 
-static int rf_write(const char *path, const char *buf, size_t size, off_t off,
-		    struct fuse_file_info *fi)
+static void rf_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
+		     size_t size, off_t off, struct fuse_file_info *fi)
 {
 	size_t done = 0;
 	ssize_t n;
@@ -389,50 +619,81 @@ static int rf_write(const char *path, const char *buf, size_t size, off_t off,
 	while (done < size) {
 		n = rump_sys_pwrite((int)fi->fh, buf + done, size - done,
 				    off + (off_t)done);
-		if (n == -1)
-			return done > 0 ? (int)done : -errno;
+		if (n == -1) {
+			if (done == 0) {
+				fuse_reply_err(req, errno);
+				return;
+			}
+			break;
+		}
 		done += (size_t)n;
 	}
-	return (int)done;
+	fuse_reply_write(req, done);
 }
 
-static int rf_statfs(const char *path, struct statvfs *sv)
+static void rf_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-	struct kpath k;
-	int error;
-
-	if ((error = kp(&k, path != NULL ? path : "/")) != 0)
-		return error;
-	return rump_sys_statvfs(k.p, sv) == -1 ? -errno : 0;
+	fuse_reply_err(req, 0);
 }
 
-static int rf_release(const char *path, struct fuse_file_info *fi)
-{
-	return rump_sys_close((int)fi->fh) == -1 ? -errno : 0;
-}
-
-static int rf_fsync(const char *path, int datasync, struct fuse_file_info *fi)
+static void rf_release(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
 {
 	int fd = (int)fi->fh;
 
-	return (datasync ? rump_sys_fdatasync(fd) : rump_sys_fsync(fd)) == -1
-		       ? -errno
-		       : 0;
+	rf_node_delfd(NODE(ino), fd);
+	fuse_reply_err(req, rump_sys_close(fd) == -1 ? errno : 0);
 }
 
-static int rf_opendir(const char *path, struct fuse_file_info *fi)
+static void rf_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
+		     struct fuse_file_info *fi)
 {
-	struct kpath k;
-	int error, fd;
+	int fd = (int)fi->fh;
 
-	if ((error = kp(&k, path)) != 0)
-		return error;
-	fd = rump_sys_open(k.p, O_RDONLY | O_DIRECTORY);
-	if (fd == -1)
-		return -errno;
-	fi->fh = (uint64_t)fd;
-	return 0;
+	fuse_reply_err(req, (datasync ? rump_sys_fdatasync(fd)
+				      : rump_sys_fsync(fd)) == -1
+				    ? errno
+				    : 0);
 }
+
+static void rf_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+	struct statvfs sv;
+
+	if (rump_sys_statvfs(FSIMAGE_MNT, &sv) == -1)
+		fuse_reply_err(req, errno);
+	else
+		fuse_reply_statfs(req, &sv);
+}
+
+static void rf_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off,
+			 off_t len, struct fuse_file_info *fi)
+{
+	fuse_reply_err(req,
+		       rump_sys_fallocate((int)fi->fh, mode, off, len) == -1
+			       ? errno
+			       : 0);
+}
+
+static void rf_lseek(fuse_req_t req, fuse_ino_t ino, off_t off, int whence,
+		     struct fuse_file_info *fi)
+{
+	off_t r = rump_sys_lseek((int)fi->fh, off, whence);
+
+	if (r == -1)
+		fuse_reply_err(req, errno);
+	else
+		fuse_reply_lseek(req, r);
+}
+
+/* ---------------------------------------------------------- directories */
+
+/* An open directory: its descriptor and the entries read at offset 0. */
+struct rf_dir {
+	int fd;
+	char *ents; /* struct dirent64 records back to back */
+	size_t len;
+};
 
 struct rf_dirent64 {
 	uint64_t d_ino;
@@ -442,97 +703,139 @@ struct rf_dirent64 {
 	char d_name[];
 };
 
-/* The whole directory at once (offset 0 to the filler): libfuse keeps
- * it for the host's later reads of the same open directory. */
-static int rf_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
-		      off_t off, struct fuse_file_info *fi,
-		      enum fuse_readdir_flags flags)
-{
-	int fd = (int)fi->fh;
-	char *dbuf;
-	ssize_t n;
-	int error = 0;
-
-	if (rump_sys_lseek(fd, 0, SEEK_SET) == -1)
-		return -errno;
-	dbuf = malloc(65536);
-	if (dbuf == NULL)
-		return -ENOMEM;
-	while ((n = rump_sys_getdents64(fd, dbuf, 65536)) > 0) {
-		for (ssize_t at = 0; at < n;) {
-			struct rf_dirent64 *d = (void *)(dbuf + at);
-			struct stat st;
-
-			at += d->d_reclen;
-			memset(&st, 0, sizeof(st));
-			st.st_ino = d->d_ino;
-			st.st_mode = (mode_t)d->d_type << 12;
-			if (filler(buf, d->d_name, &st, 0, 0) != 0)
-				goto out;
-		}
-	}
-	if (n == -1)
-		error = -errno;
-out:
-	free(dbuf);
-	return error;
-}
-
-static int rf_releasedir(const char *path, struct fuse_file_info *fi)
-{
-	return rump_sys_close((int)fi->fh) == -1 ? -errno : 0;
-}
-
-static int rf_fsyncdir(const char *path, int datasync,
+static void rf_opendir(fuse_req_t req, fuse_ino_t ino,
 		       struct fuse_file_info *fi)
 {
-	return rf_fsync(path, datasync, fi);
+	struct rf_path p;
+	struct rf_dir *d;
+	int error, fd;
+
+	if ((error = rf_node_path(NODE(ino), NULL, &p)) != 0) {
+		fuse_reply_err(req, error);
+		return;
+	}
+	d = calloc(1, sizeof(*d));
+	if (d == NULL) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	fd = rump_sys_open(p.p, O_RDONLY | O_DIRECTORY);
+	if (fd == -1 || (error = rf_node_addfd(NODE(ino), fd)) != 0) {
+		error = fd == -1 ? errno : error;
+		if (fd != -1)
+			rump_sys_close(fd);
+		free(d);
+		fuse_reply_err(req, error);
+		return;
+	}
+	d->fd = fd;
+	fi->fh = (uint64_t)(uintptr_t)d;
+	if (fuse_reply_open(req, fi) != 0) {
+		rf_node_delfd(NODE(ino), fd);
+		rump_sys_close(fd);
+		free(d);
+	}
 }
 
-static int rf_utimens(const char *path, const struct timespec ts[2],
-		      struct fuse_file_info *fi)
+/* Read the whole directory (again, at offset 0: a rewinddir). */
+static int dir_fill(struct rf_dir *d)
 {
-	struct kpath k;
+	size_t cap = 65536;
+	ssize_t n;
+
+	free(d->ents);
+	d->ents = NULL;
+	d->len = 0;
+	if (rump_sys_lseek(d->fd, 0, SEEK_SET) == -1)
+		return errno;
+	for (;;) {
+		char *e = realloc(d->ents, d->len + cap);
+
+		if (e == NULL)
+			return ENOMEM;
+		d->ents = e;
+		n = rump_sys_getdents64(d->fd, d->ents + d->len, cap);
+		if (n == -1)
+			return errno;
+		if (n == 0)
+			return 0;
+		d->len += (size_t)n;
+	}
+}
+
+/* Entries from byte offset off of the records (the FUSE offset of an
+ * entry is where the next one starts). */
+static void rf_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		       struct fuse_file_info *fi)
+{
+	struct rf_dir *d = (struct rf_dir *)(uintptr_t)fi->fh;
+	char *buf;
+	size_t used = 0;
 	int error;
 
-	if (fi != NULL)
-		return rump_sys_futimens((int)fi->fh, ts) == -1 ? -errno : 0;
-	if ((error = kp(&k, path)) != 0)
-		return error;
-	return rump_sys_utimensat(AT_FDCWD, k.p, ts, AT_SYMLINK_NOFOLLOW) == -1
-		       ? -errno
-		       : 0;
+	if (off == 0 && (error = dir_fill(d)) != 0) {
+		fuse_reply_err(req, error);
+		return;
+	}
+	buf = malloc(size);
+	if (buf == NULL) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	for (size_t at = (size_t)off; at < d->len;) {
+		struct rf_dirent64 *e = (void *)(d->ents + at);
+		struct stat st;
+		size_t need;
+
+		memset(&st, 0, sizeof(st));
+		st.st_ino = e->d_ino;
+		st.st_mode = (mode_t)e->d_type << 12;
+		need = fuse_add_direntry(req, buf + used, size - used,
+					 e->d_name, &st,
+					 (off_t)(at + e->d_reclen));
+		if (need > size - used)
+			break;
+		used += need;
+		at += e->d_reclen;
+	}
+	fuse_reply_buf(req, buf, used);
+	free(buf);
 }
 
-static int rf_fallocate(const char *path, int mode, off_t off, off_t len,
+static void rf_releasedir(fuse_req_t req, fuse_ino_t ino,
+			  struct fuse_file_info *fi)
+{
+	struct rf_dir *d = (struct rf_dir *)(uintptr_t)fi->fh;
+
+	rf_node_delfd(NODE(ino), d->fd);
+	rump_sys_close(d->fd);
+	free(d->ents);
+	free(d);
+	fuse_reply_err(req, 0);
+}
+
+static void rf_fsyncdir(fuse_req_t req, fuse_ino_t ino, int datasync,
 			struct fuse_file_info *fi)
 {
-	return rump_sys_fallocate((int)fi->fh, mode, off, len) == -1 ? -errno
-								     : 0;
-}
+	struct rf_dir *d = (struct rf_dir *)(uintptr_t)fi->fh;
 
-static off_t rf_lseek(const char *path, off_t off, int whence,
-		      struct fuse_file_info *fi)
-{
-	off_t r = rump_sys_lseek((int)fi->fh, off, whence);
-
-	return r == -1 ? -errno : r;
-}
-
-void rfuse_close_all(void)
-{
-	for (int fd = 0; fd < 4096; fd++)
-		rump_sys_close(fd);
+	fuse_reply_err(req, rump_sys_fsync(d->fd) == -1 ? errno : 0);
 }
 
 /*
  * Record locks and flock are not here on purpose: without them the host
- * kernel keeps the locks of the mountpoint itself, and every process that
- * can lock these files is a process of that one host kernel.
+ * kernel keeps the locks of the mount itself, and every process that can
+ * lock these files is a process of that one host kernel.  Extended
+ * attributes: the kernel has no system calls for them (ENOSYS to the
+ * host, which then stops asking).
  */
-const struct fuse_operations rfuse_ops = {
+const struct fuse_lowlevel_ops rfuse_ops = {
 	.init = rf_init,
+	.lookup = rf_lookup,
+	.forget = rf_forget,
+	.forget_multi = rf_forget_multi,
 	.getattr = rf_getattr,
+	.setattr = rf_setattr,
 	.readlink = rf_readlink,
 	.mknod = rf_mknod,
 	.mkdir = rf_mkdir,
@@ -541,21 +844,18 @@ const struct fuse_operations rfuse_ops = {
 	.symlink = rf_symlink,
 	.rename = rf_rename,
 	.link = rf_link,
-	.chmod = rf_chmod,
-	.chown = rf_chown,
-	.truncate = rf_truncate,
 	.open = rf_open,
 	.read = rf_read,
 	.write = rf_write,
-	.statfs = rf_statfs,
+	.flush = rf_flush,
 	.release = rf_release,
 	.fsync = rf_fsync,
 	.opendir = rf_opendir,
 	.readdir = rf_readdir,
 	.releasedir = rf_releasedir,
 	.fsyncdir = rf_fsyncdir,
+	.statfs = rf_statfs,
 	.create = rf_create,
-	.utimens = rf_utimens,
 	.fallocate = rf_fallocate,
 	.lseek = rf_lseek,
 };
