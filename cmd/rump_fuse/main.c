@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,6 +129,13 @@ static int wait_child(pid_t pid, int fd)
 	return status;
 }
 
+/* The loop's result: 0, or the signal that ended it (SIGTERM,
+ * SIGINT, SIGHUP: a normal end too), or another error. */
+static int loop_failed(int r)
+{
+	return r != 0 && r != SIGTERM && r != SIGINT && r != SIGHUP;
+}
+
 static int serve(struct fuse_args *args, struct fuse_cmdline_opts *o,
 		 const char *image, bool ro, int *report)
 {
@@ -183,7 +191,7 @@ static int serve(struct fuse_args *args, struct fuse_cmdline_opts *o,
 		go_background();
 	}
 	if (o->singlethread) {
-		rc = fuse_session_loop(se) != 0;
+		rc = loop_failed(fuse_session_loop(se));
 	} else if ((lc = fuse_loop_cfg_create()) == NULL) {
 		rc = 1;
 	} else {
@@ -191,7 +199,7 @@ static int serve(struct fuse_args *args, struct fuse_cmdline_opts *o,
 		if (o->max_idle_threads != UINT_MAX)
 			fuse_loop_cfg_set_idle_threads(lc, o->max_idle_threads);
 		fuse_loop_cfg_set_max_threads(lc, o->max_threads);
-		rc = fuse_session_loop_mt(se, lc) != 0;
+		rc = loop_failed(fuse_session_loop_mt(se, lc));
 		fuse_loop_cfg_destroy(lc);
 	}
 	fuse_session_unmount(se);
