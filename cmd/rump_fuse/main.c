@@ -31,11 +31,13 @@ struct rf_args {
 	char *image;
 	bool ro;
 	bool help;
+	double timeout;
 };
 
 enum { KEY_RO, KEY_HELP };
 
 static const struct fuse_opt rf_optspec[] = {
+	{"timeout=%lf", offsetof(struct rf_args, timeout), 0},
 	FUSE_OPT_KEY("ro", KEY_RO),
 	FUSE_OPT_KEY("-h", KEY_HELP),
 	FUSE_OPT_KEY("--help", KEY_HELP),
@@ -81,6 +83,9 @@ static void usage(FILE *f)
 		"  -f               stay in the foreground\n"
 		"  -d               debug: foreground, print every request\n"
 		"  -s               one thread (default: multithreaded)\n"
+		"  -o timeout=SECS  how long the host caches attributes and "
+		"names\n"
+		"                   (default 1; 0: ask for every access)\n"
 		"  -o OPTION        any other FUSE mount option\n\n"
 		"Permissions are checked by the host kernel "
 		"(default_permissions).\nSee docs/rump_fuse.md.\n");
@@ -225,13 +230,18 @@ int main(int argc, char **argv)
 {
 	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
 	struct fuse_cmdline_opts o;
-	struct rf_args a = {NULL, false, false};
+	struct rf_args a = {NULL, false, false, 1.0};
 	char image[PATH_MAX], fstype[8], why[512];
 	int pfd[2] = {-1, -1}, rc;
 	pid_t pid;
 
 	if (fuse_opt_parse(&args, &a, rf_optspec, rf_optproc) != 0)
 		return 2;
+	if (a.timeout < 0) {
+		fprintf(stderr, "rump_fuse: timeout must be 0 or more\n");
+		return 2;
+	}
+	rfuse_timeout = a.timeout;
 	if (a.help) {
 		usage(stdout);
 		return 0;

@@ -37,6 +37,12 @@ static pthread_rwlock_t ns_lock = PTHREAD_RWLOCK_INITIALIZER;
 
 #define NODE(id) rf_node_of(id)
 
+/* How long the host may keep attributes and names (-o timeout=). Every
+ * change goes through this bridge and hard links share one node, so the
+ * host's cache goes stale only for what the driver changes on its own
+ * (the access time of a read). */
+double rfuse_timeout = 1.0;
+
 int rfuse_start(void)
 {
 	struct stat st;
@@ -82,6 +88,7 @@ static void reply_entry(fuse_req_t req, struct rf_node *parent,
 	}
 	memset(&e, 0, sizeof(e));
 	e.ino = rf_node_id(n);
+	e.attr_timeout = e.entry_timeout = rfuse_timeout;
 	e.generation = rf_node_gen(n);
 	e.attr = *st;
 	if (fuse_reply_entry(req, &e) != 0)
@@ -120,6 +127,11 @@ static int give_owner(fuse_req_t req, struct rf_node *parent, const char *k,
 
 	if (rump_sys_lstat(k, st) == -1)
 		return errno;
+	/* The common case (the caller's ids already, no S_ISGID to judge)
+	 * needs no look at the parent. */
+	if (st->st_uid == ctx->uid && st->st_gid == ctx->gid &&
+	    (ctx->uid == 0 || !(st->st_mode & S_ISGID)))
+		return 0;
 	if (node_stat(parent, &pst) != 0)
 		return ENOENT;
 	if (pst.st_mode & S_ISGID)
@@ -209,7 +221,7 @@ static void rf_getattr(fuse_req_t req, fuse_ino_t ino,
 	if (error != 0)
 		fuse_reply_err(req, error);
 	else
-		fuse_reply_attr(req, &st, 0);
+		fuse_reply_attr(req, &st, rfuse_timeout);
 }
 
 /* One attribute change through the path, or else a descriptor. */
@@ -309,7 +321,7 @@ static void rf_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 	if (error != 0)
 		fuse_reply_err(req, error);
 	else
-		fuse_reply_attr(req, &st, 0);
+		fuse_reply_attr(req, &st, rfuse_timeout);
 }
 
 static void rf_readlink(fuse_req_t req, fuse_ino_t ino)
@@ -574,6 +586,7 @@ static void rf_create(fuse_req_t req, fuse_ino_t parent, const char *name,
 	}
 	memset(&e, 0, sizeof(e));
 	e.ino = rf_node_id(n);
+	e.attr_timeout = e.entry_timeout = rfuse_timeout;
 	e.generation = rf_node_gen(n);
 	e.attr = st;
 	opened(req, n, fd, fi, &e);

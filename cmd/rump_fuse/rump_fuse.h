@@ -13,6 +13,8 @@
 
 /* The operations (ops.c). */
 extern const struct fuse_lowlevel_ops rfuse_ops;
+/* Seconds the host may cache attributes and names (-o timeout=). */
+extern double rfuse_timeout;
 
 /* Prepare the operations once the image is mounted (the root's inode);
  * returns 0 or an errno. */

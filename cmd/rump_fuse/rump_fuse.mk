@@ -22,6 +22,7 @@ install-rump_fuse: $(B)/bin/rump_fuse
 	cp $(B)/bin/rump_fuse $(DESTDIR)$(PREFIX)/bin/ && \
 		chmod 755 $(DESTDIR)$(PREFIX)/bin/rump_fuse
 .PHONY: install-rump_fuse
+include bench/fuse/bench-fuse.mk
 else
 $(info rump_fuse is not built: pkg-config does not know fuse3 (libfuse3-dev))
 endif

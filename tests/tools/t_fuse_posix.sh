@@ -4,7 +4,8 @@
 # rump_fuse serves from a 32 MiB ext4 image (small, so the ENOSPC and
 # inode limit tests fill it): once as root, with the permission tests
 # (the suite switches users; -o allow_other lets them in), once as the
-# unprivileged user nobody.  Then the server must exit 0 after the
+# unprivileged user nobody; the 4 KiB image again with the host's cache
+# off (-o timeout=0).  Then the server must exit 0 after the
 # unmount and e2fsck -fn find the image clean.  Needs root and /dev/fuse.
 . "$(dirname "$0")/lib.sh"
 need mkfs.ext4 e2fsck fusermount3 setpriv
@@ -14,10 +15,12 @@ need mkfs.ext4 e2fsck fusermount3 setpriv
 P=$B/tests/posix-fuse
 [ -x "$P" ] || fail "$P is not built"
 
-for bs in 1024 4096; do
+for run in 1024:1 4096:1 4096:0; do
+	bs=${run%:*} timeout=${run#*:}
 	IMG=$WORK/ext4-$bs.img
 	mkimg "$IMG" 32M -b $bs
-	fuse_start "$IMG" "$WORK/mnt" -o allow_other
+	echo "== $bs-byte blocks, -o timeout=$timeout"
+	fuse_start "$IMG" "$WORK/mnt" -o allow_other,timeout="$timeout"
 	mkdir "$WORK/mnt/root" "$WORK/mnt/user" || fail "mkdir in the mount"
 	chown nobody "$WORK/mnt/user" || fail "chown nobody"
 	# The user's run goes first: the root run fills the disk.
