@@ -8,8 +8,10 @@
 #define FUSE_USE_VERSION 312
 #include <fuse_lowlevel.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 /* The operations (ops.c). */
 extern const struct fuse_lowlevel_ops rfuse_ops;
@@ -47,6 +49,39 @@ struct rf_path {
 	char buf[PATH_MAX + 64];
 	char *p;
 };
+
+/* What ops.c shares with ops_io.c: the lock of name-creating operations
+ * (exclusive for RENAME_NOREPLACE), a node's attributes (by name, else
+ * an open descriptor), an entry reply for name in parent, and giving a
+ * new file to the caller (k: its kernel path; st: its attributes). */
+extern pthread_rwlock_t rf_ns_lock;
+struct rf_node;
+int rf_node_stat(struct rf_node *n, struct stat *st);
+void rf_reply_entry(fuse_req_t req, struct rf_node *parent, const char *name,
+		    const struct stat *st);
+int rf_give_owner(fuse_req_t req, struct rf_node *parent, const char *k,
+		  struct stat *st);
+/* The operations of ops.c, for the table in ops_io.c. */
+void rf_init(void *data, struct fuse_conn_info *conn);
+void rf_lookup(fuse_req_t req, fuse_ino_t parent, const char *name);
+void rf_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup);
+void rf_forget_multi(fuse_req_t req, size_t count,
+		     struct fuse_forget_data *forgets);
+void rf_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi);
+void rf_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr, int to_set,
+		struct fuse_file_info *fi);
+void rf_readlink(fuse_req_t req, fuse_ino_t ino);
+void rf_mknod(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
+	      dev_t rdev);
+void rf_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode);
+void rf_unlink(fuse_req_t req, fuse_ino_t parent, const char *name);
+void rf_rmdir(fuse_req_t req, fuse_ino_t parent, const char *name);
+void rf_symlink(fuse_req_t req, const char *target, fuse_ino_t parent,
+		const char *name);
+void rf_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+	       fuse_ino_t newparent, const char *newname, unsigned int flags);
+void rf_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+	     const char *newname);
 
 void rf_nodes_init(uint64_t root_ino);
 struct rf_node *rf_node_of(fuse_ino_t id);
