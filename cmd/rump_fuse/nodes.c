@@ -266,12 +266,31 @@ int rf_node_path(struct rf_node *n, const char *name, struct rf_path *p)
 		*--end = '/';
 	}
 	pthread_mutex_lock(&nodes_lock);
+	p->used = n->names;
 	start = build(n, p->buf, sizeof(p->buf), end);
 	if (start == NULL)
 		error = errno;
 	pthread_mutex_unlock(&nodes_lock);
 	p->p = start;
 	return error;
+}
+
+void rf_node_stale(struct rf_node *n, const struct rf_path *p)
+{
+	struct rf_name **pp;
+
+	pthread_mutex_lock(&nodes_lock);
+	for (pp = &n->names; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == p->used) {
+			struct rf_name *nm = *pp;
+
+			*pp = nm->next;
+			nm->parent->refs--;
+			maybe_free(nm->parent);
+			free(nm);
+			break;
+		}
+	pthread_mutex_unlock(&nodes_lock);
 }
 
 int rf_node_addfd(struct rf_node *n, int fd)

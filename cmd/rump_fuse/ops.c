@@ -60,17 +60,30 @@ void rfuse_close_all(void)
 		rump_sys_close(fd);
 }
 
+int rf_node_path_ino(struct rf_node *n, struct rf_path *p, struct stat *st)
+{
+	int error;
+
+	for (;;) {
+		if ((error = rf_node_path(n, NULL, p)) != 0)
+			return error;
+		if (rump_sys_lstat(p->p, st) == -1)
+			return errno;
+		if (st->st_ino == n->ino)
+			return 0;
+		rf_node_stale(n, p);
+	}
+}
+
 /* Attributes of a node: through its name, else an open descriptor. */
 int rf_node_stat(struct rf_node *n, struct stat *st)
 {
 	struct rf_path p;
 	int error, fd;
 
-	error = rf_node_path(n, NULL, &p);
-	if (error == 0 && rump_sys_lstat(p.p, st) == 0)
-		return 0;
+	error = rf_node_path_ino(n, &p, st);
 	if (error == 0)
-		error = errno;
+		return 0;
 	fd = rf_node_anyfd(n);
 	if (fd != -1 && rump_sys_fstat(fd, st) == 0)
 		return 0;
@@ -229,7 +242,8 @@ static int setattr_one(struct rf_node *n, int fd, const struct stat *attr,
 		       int which, const struct timespec *ts)
 {
 	struct rf_path p;
-	int error = rf_node_path(n, NULL, &p), r;
+	struct stat cur;
+	int error = rf_node_path_ino(n, &p, &cur), r;
 
 	if (error != 0 && fd == -1)
 		fd = rf_node_anyfd(n);
@@ -328,10 +342,11 @@ void rf_readlink(fuse_req_t req, fuse_ino_t ino)
 {
 	char buf[PATH_MAX + 1];
 	struct rf_path p;
+	struct stat st;
 	ssize_t n;
 	int error;
 
-	if ((error = rf_node_path(NODE(ino), NULL, &p)) != 0) {
+	if ((error = rf_node_path_ino(NODE(ino), &p, &st)) != 0) {
 		fuse_reply_err(req, error);
 		return;
 	}
@@ -485,7 +500,7 @@ void rf_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
 	struct stat st;
 	int error;
 
-	if ((error = rf_node_path(NODE(ino), NULL, &from)) != 0 ||
+	if ((error = rf_node_path_ino(NODE(ino), &from, &st)) != 0 ||
 	    (error = rf_node_path(NODE(newparent), newname, &to)) != 0) {
 		fuse_reply_err(req, error);
 		return;

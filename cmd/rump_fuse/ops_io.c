@@ -54,9 +54,10 @@ static void opened(fuse_req_t req, struct rf_node *n, int fd,
 static void rf_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct rf_path p;
+	struct stat st;
 	int error, fd;
 
-	if ((error = rf_node_path(NODE(ino), NULL, &p)) != 0) {
+	if ((error = rf_node_path_ino(NODE(ino), &p, &st)) != 0) {
 		fuse_reply_err(req, error);
 		return;
 	}
@@ -244,10 +245,11 @@ static void rf_opendir(fuse_req_t req, fuse_ino_t ino,
 		       struct fuse_file_info *fi)
 {
 	struct rf_path p;
+	struct stat st;
 	struct rf_dir *d;
 	int error, fd;
 
-	if ((error = rf_node_path(NODE(ino), NULL, &p)) != 0) {
+	if ((error = rf_node_path_ino(NODE(ino), &p, &st)) != 0) {
 		fuse_reply_err(req, error);
 		return;
 	}

@@ -48,6 +48,7 @@ struct rf_node {
 struct rf_path {
 	char buf[PATH_MAX + 64];
 	char *p;
+	const struct rf_name *used; /* the node's name it went through */
 };
 
 /* What ops.c shares with ops_io.c: the lock of name-creating operations
@@ -57,6 +58,9 @@ struct rf_path {
 extern pthread_rwlock_t rf_ns_lock;
 struct rf_node;
 int rf_node_stat(struct rf_node *n, struct stat *st);
+/* The path of one of n's names that leads to n (checked with lstat,
+ * which fills st): 0 or an errno (ENOENT: none). */
+int rf_node_path_ino(struct rf_node *n, struct rf_path *p, struct stat *st);
 void rf_reply_entry(fuse_req_t req, struct rf_node *parent, const char *name,
 		    const struct stat *st);
 int rf_give_owner(fuse_req_t req, struct rf_node *parent, const char *k,
@@ -100,6 +104,9 @@ void rf_node_rename(uint64_t ino, struct rf_node *oldp, const char *oldname,
 		    struct rf_node *newp, const char *newname);
 /* The kernel path of n (+ "/" name if name is not NULL): 0 or errno. */
 int rf_node_path(struct rf_node *n, const char *name, struct rf_path *p);
+/* The name p went through does not lead to n any more (a lookup that
+ * raced with an unlink or rename recorded it): forget it. */
+void rf_node_stale(struct rf_node *n, const struct rf_path *p);
 int rf_node_addfd(struct rf_node *n, int fd);
 void rf_node_delfd(struct rf_node *n, int fd);
 /* A descriptor open on n, or -1. */
