@@ -232,58 +232,63 @@ int main(int argc, char **argv)
 	struct fuse_cmdline_opts o;
 	struct rf_args a = {NULL, false, false, 1.0};
 	char image[PATH_MAX], fstype[8], why[512];
-	int pfd[2] = {-1, -1}, rc;
+	int pfd[2] = {-1, -1}, rc = 2;
 	pid_t pid;
 
+	memset(&o, 0, sizeof(o));
 	if (fuse_opt_parse(&args, &a, rf_optspec, rf_optproc) != 0)
-		return 2;
+		goto out;
 	if (a.timeout < 0) {
 		fprintf(stderr, "rump_fuse: timeout must be 0 or more\n");
-		return 2;
+		goto out;
 	}
 	rfuse_timeout = a.timeout;
 	if (a.help) {
 		usage(stdout);
-		return 0;
+		rc = 0;
+		goto out;
 	}
-	memset(&o, 0, sizeof(o));
 	if (fuse_parse_cmdline(&args, &o) != 0)
-		return 2;
+		goto out;
 	if (o.show_version) {
 		printf("rump_fuse (rumpkit), FUSE library %s\n",
 		       fuse_pkgversion());
-		return 0;
+		rc = 0;
+		goto out;
 	}
 	if (a.image == NULL || o.mountpoint == NULL) {
 		usage(stderr);
-		return 2;
+		goto out;
 	}
+	rc = 1;
 	/* The server runs in "/": keep the image's absolute name. */
 	if (realpath(a.image, image) == NULL) {
 		fprintf(stderr, "rump_fuse: %s: %s\n", a.image,
 			strerror(errno));
-		return 1;
+		goto out;
 	}
 	if (fsimage_detect(image, fstype, sizeof(fstype), why, sizeof(why)) !=
 	    0) {
 		fprintf(stderr, "rump_fuse: %s\n", why);
-		return 1;
+		goto out;
 	}
 	/* Fork before the kernel starts its threads; the parent waits for
 	 * the server to say it is up. */
 	if (!o.foreground) {
 		if (pipe(pfd) == -1 || (pid = fork()) == -1) {
 			perror("rump_fuse: fork");
-			return 1;
+			goto out;
 		}
 		if (pid != 0) {
 			close(pfd[1]);
-			return wait_child(pid, pfd[0]);
+			rc = wait_child(pid, pfd[0]);
+			goto out;
 		}
 		close(pfd[0]);
 	}
 	rc = serve(&args, &o, image, a.ro, &pfd[1]);
 	tell_parent(&pfd[1], 1); /* if it failed before it was up */
+out:
 	free(o.mountpoint);
 	free(a.image);
 	fuse_opt_free_args(&args);

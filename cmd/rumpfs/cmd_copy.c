@@ -87,7 +87,8 @@ static int host_listdir(const char *path, char ***names, size_t *count)
 		free(v);
 		return error;
 	}
-	qsort(v, n, sizeof(char *), cmp_names);
+	if (n > 1)
+		qsort(v, n, sizeof(char *), cmp_names);
 	*names = v;
 	*count = n;
 	return 0;

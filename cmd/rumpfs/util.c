@@ -115,7 +115,8 @@ int rfs_listdir(const char *path, char ***names, size_t *count)
 		v[i] = s;
 		s += strlen(s) + 1;
 	}
-	qsort(v, n, sizeof(char *), cmp_names);
+	if (n > 1)
+		qsort(v, n, sizeof(char *), cmp_names);
 	*names = v;
 	*count = n;
 	return 0;
