@@ -64,30 +64,32 @@ static void unhash(struct rf_node *n)
 	n->hashed = false;
 }
 
-/* Free n if nothing holds it; then its names' parents may go too. */
+/*
+ * Free n if nothing holds it; then its names' parents may go too.  Each
+ * name's reference is dropped just before that parent is judged, so the
+ * parents of the names not yet dropped (n's other names still count on
+ * them) cannot go away under the loop.  Recursion depth is at most the
+ * directory depth.
+ */
 static void maybe_free(struct rf_node *n)
 {
-	while (n != NULL && n != &root_node && n->nlookup == 0 &&
-	       n->nfds == 0 && n->refs == 0) {
-		struct rf_node *parent = NULL;
+	struct rf_name *names;
 
-		unhash(n);
-		while (n->names != NULL) {
-			struct rf_name *nm = n->names;
+	if (n == NULL || n == &root_node || n->nlookup != 0 || n->nfds != 0 ||
+	    n->refs != 0)
+		return;
+	unhash(n);
+	names = n->names;
+	free(n->fds);
+	free(n);
+	while (names != NULL) {
+		struct rf_name *nm = names;
+		struct rf_node *parent = nm->parent;
 
-			n->names = nm->next;
-			nm->parent->refs--;
-			/* One parent at a time (the loop below): a directory
-			 * has one name. */
-			if (parent == NULL)
-				parent = nm->parent;
-			else
-				maybe_free(nm->parent);
-			free(nm);
-		}
-		free(n->fds);
-		free(n);
-		n = parent;
+		names = nm->next;
+		free(nm);
+		parent->refs--;
+		maybe_free(parent);
 	}
 }
 

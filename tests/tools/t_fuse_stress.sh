@@ -6,7 +6,9 @@
 # process checks its own files' contents; at the end the tree is exactly
 # what the processes left (checked through the mount and, after the
 # unmount, with rumpfs and debugfs), the server exits 0 and e2fsck -fn
-# finds the image clean.  Needs root and /dev/fuse.
+# finds the image clean.  Then hard links across directories survive the
+# host forgetting its nodes (drop_caches: FUSE forget requests).  Needs
+# root and /dev/fuse.
 . "$(dirname "$0")/lib.sh"
 need mkfs.ext4 e2fsck fusermount3 debugfs
 [ "$(id -u)" -eq 0 ] || skip "not root"
@@ -72,6 +74,25 @@ while [ $n -lt "$NPROC" ]; do
 	n=$((n + 1))
 done
 [ "$(ls "$M/shared")" = common ] || fail "shared: $(ls "$M/shared")"
+# Hard links across directories, then the host forgets every node it can
+# (dentries and inodes dropped: FUSE forget requests), and everything is
+# still reachable by every name.
+mkdir -p "$M/l1/a" "$M/l2/b" || fail "mkdir l1 l2"
+printf 'linked\n' >"$M/l1/a/x" || fail "write x"
+ln "$M/l1/a/x" "$M/l2/b/y" && ln "$M/l1/a/x" "$M/l1/z" || fail "ln x"
+if [ -w /proc/sys/vm/drop_caches ]; then
+	echo 2 >/proc/sys/vm/drop_caches || fail "drop_caches"
+fi
+for f in l1/a/x l2/b/y l1/z; do
+	[ "$(cat "$M/$f")" = linked ] || fail "$f after the host forgot"
+	[ "$(stat -c %h "$M/$f")" = 3 ] || fail "$f: links after the host forgot"
+done
+rm -r "$M/l1" || fail "rm -r l1"
+[ "$(stat -c %h "$M/l2/b/y")" = 1 ] || fail "l2/b/y: links after rm -r l1"
+if [ -w /proc/sys/vm/drop_caches ]; then
+	echo 2 >/proc/sys/vm/drop_caches || fail "drop_caches"
+fi
+[ "$(cat "$M/l2/b/y")" = linked ] || fail "l2/b/y after rm -r l1"
 (cd "$M" && find . | sort) >"$WORK/tree.fuse"
 fuse_stop
 fsck_clean "$IMG" "after the stress run"
