@@ -345,15 +345,16 @@ int rfs_df(int argc, char **argv)
 	       1024;
 	avail = (unsigned long long)sv.f_bavail * sv.f_frsize / 1024;
 	printf("Filesystem 1K-blocks Used Available Use%% Inodes IUsed IFree "
-	       "BlockSize\n");
-	printf("%s %llu %llu %llu %llu%% %llu %llu %llu %lu\n", rfs_image,
+	       "BlockSize Type\n");
+	printf("%s %llu %llu %llu %llu%% %llu %llu %llu %lu %s\n", rfs_image,
 	       total, used, avail,
 	       used + avail == 0
 		       ? 0
 		       : (used * 100 + used + avail - 1) / (used + avail),
 	       (unsigned long long)sv.f_files,
 	       (unsigned long long)(sv.f_files - sv.f_ffree),
-	       (unsigned long long)sv.f_ffree, (unsigned long)sv.f_frsize);
+	       (unsigned long long)sv.f_ffree, (unsigned long)sv.f_frsize,
+	       rfs_fstype);
 	return 0;
 }
 

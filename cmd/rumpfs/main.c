@@ -20,6 +20,7 @@
 #include "rumpfs.h"
 
 const char *rfs_image;
+const char *rfs_fstype;
 
 const struct rfs_cmd rfs_cmds[] = {
 	{"ls", rfs_ls, true, "ls [-l] [-a] [-R] [-d] [PATH...]",
@@ -155,6 +156,7 @@ int main(int argc, char **argv)
 		rump_sys_reboot(RUMP_RB_HALT);
 		return 1;
 	}
+	rfs_fstype = im.fstype;
 	rc = run_chrooted(cmd, argc - 2, argv + 2);
 	if (fflush(stdout) != 0) {
 		rfs_warn(errno, "writing the output");

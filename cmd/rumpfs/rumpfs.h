@@ -24,6 +24,7 @@ struct rfs_cmd {
 
 extern const struct rfs_cmd rfs_cmds[];
 extern const char *rfs_image;
+extern const char *rfs_fstype; /* "ext2", "ext3", "ext4" */
 
 /* Report "rumpfs: <what>: <strerror(error)>" (error 0: no suffix). */
 void rfs_warn(int error, const char *fmt, ...)

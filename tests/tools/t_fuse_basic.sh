@@ -86,4 +86,17 @@ FUSE_PID=
 grep -q " $M fuse" /proc/mounts && fail "still mounted after SIGTERM"
 fsck_clean "$IMG" "after SIGTERM"
 [ "$(debugfs -R 'cat /t' "$IMG" 2>/dev/null)" = term ] || fail "debugfs: t after SIGTERM"
+# ext2 and ext3 images: the subtype names the type from the superblock.
+for t in ext2 ext3; do
+	rm -f "$WORK/$t.img"
+	truncate -s 32M "$WORK/$t.img" && mkfs.$t -q -F "$WORK/$t.img" >/dev/null 2>&1 ||
+		fail "mkfs.$t"
+	fuse_start "$WORK/$t.img" "$M"
+	grep -q " $M fuse.rump_$t " /proc/mounts || fail "$t: the mount's type"
+	cp "$WORK/big" "$M/big" && mkdir "$M/d" && ln -s big "$M/d/s" || fail "$t: writes"
+	cmp "$WORK/big" "$M/big" || fail "$t: big differs"
+	fuse_stop
+	fsck_clean "$WORK/$t.img" "($t)"
+	debugfs -R 'cat /big' "$WORK/$t.img" 2>/dev/null | cmp - "$WORK/big" || fail "$t: debugfs: big"
+done
 echo ok

@@ -118,7 +118,21 @@ set -- $(cat "$WORK/df")
 [ "$2" = $((blocks * bs / 1024)) ] || fail "df: size $2, dumpe2fs $((blocks * bs / 1024))"
 [ "$3" = $(((blocks - free) * bs / 1024)) ] || fail "df: used $3 KiB, dumpe2fs $(((blocks - free) * bs / 1024))"
 [ "$6" = "$inodes" ] && [ "$8" = "$ifree" ] || fail "df: inodes $6/$8, dumpe2fs $inodes/$ifree"
+[ "${10}" = ext4 ] || fail "df: type ${10}"
 fsck_clean "$IMG" "after the read-only commands"
+
+# ---- ext2 and ext3 images: the type from the superblock, a round trip
+for t in ext2 ext3; do
+	rm -f "$WORK/$t.img"
+	truncate -s 32M "$WORK/$t.img" && mkfs.$t -q -F "$WORK/$t.img" >/dev/null 2>&1 ||
+		fail "mkfs.$t"
+	[ "$($R "$WORK/$t.img" df | tail -n 1 | awk '{ print $10 }')" = $t ] ||
+		fail "df: the type of the $t image"
+	$R "$WORK/$t.img" put "$S/dir" / || fail "put into $t"
+	$R "$WORK/$t.img" get /dir "$WORK/back-$t" || fail "get from $t"
+	diff -r --no-dereference "$S/dir" "$WORK/back-$t" || fail "$t: the tree differs"
+	fsck_clean "$WORK/$t.img" "($t) after put"
+done
 
 # ---- changes, judged by debugfs
 $R "$IMG" mkdir -p /new/a/b || fail "mkdir -p"
