@@ -43,6 +43,9 @@ include mk/rules.mk
 -include demo/demo.mk
 -include fuzz/fuzz.mk
 -include bench/ext2/bench-ext2.mk
+# Image tools (issue 6): rumpfs and rump_fuse, into $(B)/bin.
+-include cmd/rumpfs/rumpfs.mk
+-include cmd/rump_fuse/rump_fuse.mk
 
 libs: $(ALL_LIBS)
 

@@ -99,6 +99,11 @@ if [ -f "$(dirname "$0")/net_tap.results.md" ]; then
 	cat "$(dirname "$0")/net_tap.results.md" >>"$tmp"
 	echo >>"$tmp"
 fi
+# Likewise the image tools' benchmark (root, FUSE): make bench-fuse.
+if [ -f "$(dirname "$0")/fuse/results.md" ]; then
+	cat "$(dirname "$0")/fuse/results.md" >>"$tmp"
+	echo >>"$tmp"
+fi
 rm -f "$tmp.section"
 mv "$tmp" "$outfile"
 trap - EXIT

@@ -24,6 +24,7 @@ KMEM_TYPE_DECLARE(M_PATHBUF);
 #define VS_LOADING 0x01	   /* vfs_loadvnode is filling it in */
 #define VS_RECLAIMING 0x02 /* leaving the cache: lookups wait */
 #define VS_INACTIVE 0x04   /* the last release runs vop_inactive */
+#define VS_REUSED 0x08	   /* referenced again while VS_INACTIVE */
 
 /* The root of the root file system (referenced by the mount) and its mount. */
 extern struct vnode *rootvnode;

@@ -179,15 +179,28 @@ void vrele(struct vnode *vp)
 	 */
 	KASSERT(!(vp->v_cstate & VS_INACTIVE));
 	vp->v_cstate |= VS_INACTIVE;
-	mutex_exit(&vcache_lock);
-	if (atomic_load_relaxed(&vp->v_locks) != NULL)
-		lf_purge(vp);
-	rw_enter(&vp->v_lock, RW_WRITER);
-	if (vp->v_op->vop_inactive != NULL)
-		vp->v_op->vop_inactive(vp);
-	rw_exit(&vp->v_lock);
-	mutex_enter(&vcache_lock);
-	vp->v_cstate &= ~VS_INACTIVE;
+	for (;;) {
+		mutex_exit(&vcache_lock);
+		if (atomic_load_relaxed(&vp->v_locks) != NULL)
+			lf_purge(vp);
+		rw_enter(&vp->v_lock, RW_WRITER);
+		if (vp->v_op->vop_inactive != NULL)
+			vp->v_op->vop_inactive(vp);
+		rw_exit(&vp->v_lock);
+		mutex_enter(&vcache_lock);
+		/*
+		 * A lookup that referenced it meanwhile dropped its
+		 * reference on the fast path above (ours still counted),
+		 * so nobody inactivated what it did (an rmdir or unlink
+		 * of the last name): once more.  If it still holds one,
+		 * its own last vrele comes here.
+		 */
+		if (!(vp->v_cstate & VS_REUSED) ||
+		    atomic_load_relaxed(&vp->v_usecount) != 1)
+			break;
+		vp->v_cstate &= ~VS_REUSED;
+	}
+	vp->v_cstate &= ~(VS_INACTIVE | VS_REUSED);
 	if (atomic_dec_nv(&vp->v_usecount) == 0) {
 		list_push_back(&vnode_lru, &vp->v_lru);
 		numfree++;
@@ -215,6 +228,8 @@ void vn_unlock(struct vnode *vp)
 /* A reference on a cached vnode; vcache_lock held, vp usable. */
 static void vcache_ref_locked(struct vnode *vp)
 {
+	if (vp->v_cstate & VS_INACTIVE)
+		vp->v_cstate |= VS_REUSED;
 	if (atomic_inc_nv(&vp->v_usecount) == 1) {
 		list_remove(&vp->v_lru);
 		numfree--;
