@@ -216,7 +216,9 @@ int getblk(struct vnode *vp, daddr_t blkno, int size, struct buf **bpp)
 	*bpp = NULL;
 	if ((error = bc_checkargs(vp, blkno, size)) != 0)
 		return error;
-	return bc_getblk(vp, blkno, size, bpp);
+	if ((error = bc_getblk(vp, blkno, size, bpp)) == 0)
+		(*bpp)->b_verified = 0; /* the caller fills it */
+	return error;
 }
 
 /*
@@ -314,6 +316,7 @@ int bread(struct vnode *vp, daddr_t blkno, int size, int flags,
 	bp->b_flags &= ~(B_DONE | B_ERROR);
 	bp->b_flags |= B_READ;
 	bp->b_worknext = NULL;
+	bp->b_verified = 0;
 	bp->b_error = 0;
 	bp->b_resid = 0;
 	first = bp;

@@ -32,6 +32,7 @@ void bc_startwrite(struct buf *bp, bool async)
 	}
 	bp->b_flags &= ~(B_DELWRI | B_READ | B_DONE | B_ERROR | B_ASYNC);
 	bp->b_flags |= B_CACHE;
+	bp->b_verified = 0;
 	if (async) {
 		bp->b_flags |= B_ASYNC;
 		bp->b_owner = NULL;
@@ -155,6 +156,7 @@ void bdwrite(struct buf *bp)
 	mutex_enter(&bc_lock);
 	KASSERT(bp->b_flags & B_BUSY);
 	bp->b_flags |= B_DELWRI | B_CACHE;
+	bp->b_verified = 0;
 	bp->b_flags &= ~B_INVAL;
 	if (bp->b_dirty.next == NULL) {
 		bp->b_dirtytime = getnsmono();
