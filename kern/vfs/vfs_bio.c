@@ -234,11 +234,12 @@ static void bc_readahead(struct vnode *vp, daddr_t blkno, int size,
 	daddr_t next = blkno + btodb(size);
 	struct buf *last = bp, *first = bp, *nbp;
 	uint64_t chain = bp != NULL ? (uint64_t)size : 0;
-	int window;
+	int window, ahead = 0;
 
 	if (blkno != vb->vb_lastr || size > MAXPHYS / 2) {
 		vb->vb_raheadlen = 0;
 		vb->vb_lastr = next;
+		vb->vb_ranext = 0;
 		*firstp = first;
 		return;
 	}
@@ -247,11 +248,25 @@ static void bc_readahead(struct vnode *vp, daddr_t blkno, int size,
 	vb->vb_raheadlen = window;
 	vb->vb_lastr = next;
 	/*
+	 * On a hit, the blocks before vb_ranext were read ahead already:
+	 * nothing to look up while that is more than half a window away.
+	 */
+	if (bp == NULL && vb->vb_ranext > next &&
+	    vb->vb_ranext - next < btodb(MAXPHYS)) {
+		if (dbtob(vb->vb_ranext - next) > (uint64_t)window / 2) {
+			*firstp = NULL;
+			return;
+		}
+		ahead = (int)dbtob(vb->vb_ranext - next);
+		ahead -= ahead % size;
+		next += btodb(ahead);
+	}
+	/*
 	 * On a hit, read ahead only when the first missing block is less
 	 * than half a window away, and then a whole window from it: one
 	 * transfer per window, started before the reader gets there.
 	 */
-	for (int ahead = 0, limit = window; ahead + size <= limit;
+	for (int limit = window; ahead + size <= limit;
 	     ahead += size, next += btodb(size)) {
 		if (bc_lookup(vp, next) != NULL) {
 			if (first == NULL)
@@ -285,6 +300,7 @@ static void bc_readahead(struct vnode *vp, daddr_t blkno, int size,
 		}
 		last = nbp;
 	}
+	vb->vb_ranext = next; /* everything before is cached or coming */
 	*firstp = first;
 }
 

@@ -177,6 +177,7 @@ struct vnode_bufs {
 	int vb_barriererr;	  /* ... since bcache_barrier */
 	daddr_t vb_lastr;	  /* the block after the last read */
 	int vb_raheadlen;	  /* read-ahead window, in bytes */
+	daddr_t vb_ranext;	  /* the first block not read ahead yet */
 	bool vb_needflush;	  /* written since the last cache flush */
 	daddr_t vb_raend;	  /* a read-ahead failed here (0: none) */
 	bool vb_mounted;	  /* opened by bdev_open_mount */
