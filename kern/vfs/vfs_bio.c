@@ -510,6 +510,7 @@ int bcache_init(void)
 void bcache_fini(void)
 {
 	(void)bc_flusher_stop();
+	bc_bounce_drain();
 	KASSERTMSG(bc_stats.bs_bufs == 0, "bcache_fini: %llu buffers left",
 		   (unsigned long long)bc_stats.bs_bufs);
 	cv_destroy(&bc_cv);
