@@ -32,6 +32,7 @@ int rump_test_bio_unhold(void);
 int rump_test_bio_flush(int wait);
 int rump_test_bio_barrier(void);
 int rump_test_bio_badargs(void);
+int rump_test_bio_verified(int64_t blkno);
 
 #define IMG_SIZE (1024 * 1024)
 #define BIG_SIZE (4 * 1024 * 1024)
@@ -122,6 +123,9 @@ static void test_main(void)
 	CHECK_EQ(rump_test_bio_read(2048, 512, 0, buf), RUMP_EIO);
 	CHECK_EQ(rump_test_bio_read(2046, 2048, 0, buf), RUMP_EIO);
 	CHECK_KERN(rump_test_bio_badargs());
+	CHECK_KERN(rump_test_bio_verified(1000));
+	CHECK_KERN(rump_test_bio_read(1000, 1024, 0, buf));
+	CHECK(data_is_pattern(buf, 1000 * 512ULL, 1024));
 	/* A cached block at another size is read again at that size. */
 	CHECK_KERN(rump_test_bio_read(0, 1024, 0, buf));
 	CHECK(data_is_pattern(buf, 0, 1024));

@@ -5,7 +5,8 @@
  * descriptor and inode checksums give EIO (descriptors: read-only still
  * mounts); a read-only mount writes nothing; revision 0, 2 KiB and
  * 64 KiB blocks read; blocks and inodes running out give ENOSPC with the
- * image still clean; an orphan left by a crash is freed at mount; a
+ * image still clean; a user's writes stop at the reserved blocks, root's
+ * do not; an orphan left by a crash is freed at mount; a
  * truncated image is refused.  e2fsck -fn judges every image written.
  */
 #include <fcntl.h>
@@ -261,6 +262,43 @@ static void test_enospc(void)
 	fsck_clean(img);
 }
 
+/*
+ * The reserved blocks (mkfs -m): an ordinary user's writes end in ENOSPC
+ * where the reserve starts (statvfs: f_bavail 0, the reserve still
+ * free); root's writes go on into it.  e2fsck calls the image clean.
+ */
+static void test_reserve(void)
+{
+	struct lwp *parent = rump_pub_lwproc_curlwp();
+	const char *img = image("reserve", "mkfs.ext4 -q -F -m 20 %s 8M");
+	struct statvfs sv;
+	uint64_t reserve;
+	bool full;
+
+	CHECK_SYS(rump_sys_mount(disk(img), "/mnt", "ext4", 0, ""));
+	CHECK_SYS(rump_sys_chmod("/mnt", 0777));
+	CHECK_SYS(rump_sys_statvfs("/mnt", &sv));
+	reserve = sv.f_bfree - sv.f_bavail;
+	CHECK(reserve > sv.f_blocks / 10);
+	CHECK_EQ(rump_pub_lwproc_rfork(RUMP_RFFDG), 0);
+	CHECK_SYS(rump_sys_setgid(1000));
+	CHECK_SYS(rump_sys_setuid(1000));
+	fill("/mnt/user", &full);
+	CHECK_SYS(rump_sys_statvfs("/mnt", &sv));
+	CHECK_EQ(sv.f_bavail, 0);
+	CHECK(sv.f_bfree >= reserve);
+	CHECK(sv.f_bfree < reserve + 64);
+	CHECK_ERRNO(rump_sys_mkdir("/mnt/userdir", 0755), ENOSPC);
+	rump_pub_lwproc_releaselwp();
+	rump_pub_lwproc_switch(parent);
+	/* Root takes the reserve. */
+	fill("/mnt/root", &full);
+	CHECK_SYS(rump_sys_statvfs("/mnt", &sv));
+	CHECK(sv.f_bfree < 64);
+	CHECK_SYS(rump_sys_unmount("/mnt", 0));
+	fsck_clean(img);
+}
+
 /* An inode on the orphan list with no links (a crash after unlink). */
 static void test_orphan(void)
 {
@@ -310,6 +348,7 @@ int main(int argc, char **argv)
 	test_checksums();
 	test_readonly_and_geometry();
 	test_enospc();
+	test_reserve();
 	test_orphan();
 	test_halt();
 	test_sh("rm -rf %s", dir);

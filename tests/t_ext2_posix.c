@@ -6,7 +6,12 @@
  * only: with 1 KiB blocks a link target of PATH_MAX - 1 bytes is
  * ENAMETOOLONG, as on Linux.  After each image's run it is unmounted and
  * `e2fsck -fn` must call it clean.  T_EXT2_ONLY=N runs only image N.
+ * It runs on the fiber host only: on the posix host t_ext2_posix_<type>
+ * (tests/ext2/posix_ext2.c) runs the same suite on the same kinds of
+ * images one test per mount, with e2fsck after every test; this program
+ * keeps the fiber host's coverage and that of many tests in one mount.
  */
+/* hosts: fiber */
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/mount.h>

@@ -457,7 +457,7 @@ int main(int argc, char **argv)
 			return child_check();
 		return 2;
 	}
-	test_watchdog(1200);
+	test_watchdog(1200 * (unsigned)test_scale());
 	if (run("command -v debugfs >/dev/null && command -v mkfs.ext4 "
 		">/dev/null") != 0) {
 		printf("SKIP: e2fsprogs not installed\n");

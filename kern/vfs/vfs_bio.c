@@ -17,6 +17,9 @@ KMEM_TYPE_DEFINE(M_BUF, "buf");
 #define BC_DEFAULT_MAX (256ULL << 20) /* without RUMP_MEMLIMIT */
 #define BC_MIN_MAX (64ULL << 10)
 #define BC_BUFOVERHEAD ((uint64_t)sizeof(struct buf))
+/* The largest read-ahead window, issued as transfers of MAXPHYS. */
+#define BC_RAHEAD_MAX (1024ULL * 1024)
+#define BC_RAHEAD_CHAINS ((int)(BC_RAHEAD_MAX / MAXPHYS) + 2)
 
 kmutex_t bc_lock;
 kcondvar_t bc_cv;
@@ -216,80 +219,99 @@ int getblk(struct vnode *vp, daddr_t blkno, int size, struct buf **bpp)
 	*bpp = NULL;
 	if ((error = bc_checkargs(vp, blkno, size)) != 0)
 		return error;
-	return bc_getblk(vp, blkno, size, bpp);
+	if ((error = bc_getblk(vp, blkno, size, bpp)) == 0)
+		(*bpp)->b_verified = 0; /* the caller fills it */
+	return error;
 }
 
 /*
  * With bc_lock: the read-ahead behind a read of [blkno, blkno+size) of
  * vp, chained on bp (the demanded block, busy, or NULL on a hit): new
  * busy buffers for the blocks that follow, up to the vnode's window and
- * up to the first cached one.  Only clean buffers are reused for it.
+ * up to the first cached one, as chains of at most MAXPHYS each.  The
+ * chains' first buffers go to heads (bp's chain first); returns how
+ * many.  Only clean buffers are reused for it.
  */
-static void bc_readahead(struct vnode *vp, daddr_t blkno, int size,
-			 struct buf *bp, struct buf **firstp)
+static int bc_readahead(struct vnode *vp, daddr_t blkno, int size,
+			struct buf *bp, struct buf **heads)
 {
 	struct vnode_bufs *vb = &vp->v_bufs;
 	daddr_t next = blkno + btodb(size);
-	struct buf *last = bp, *first = bp, *nbp;
+	struct buf *last = bp, *nbp;
 	uint64_t chain = bp != NULL ? (uint64_t)size : 0;
-	int window;
+	int window, ahead = 0, n = 0;
 
+	if (bp != NULL)
+		heads[n++] = bp;
 	if (blkno != vb->vb_lastr || size > MAXPHYS / 2) {
 		vb->vb_raheadlen = 0;
 		vb->vb_lastr = next;
-		*firstp = first;
-		return;
+		vb->vb_ranext = 0;
+		return n;
 	}
 	window = vb->vb_raheadlen == 0 ? 2 * size : 2 * vb->vb_raheadlen;
-	window = (int)MIN((uint64_t)window, MIN(MAXPHYS, bc_maxbytes / 8));
+	window =
+		(int)MIN((uint64_t)window, MIN(BC_RAHEAD_MAX, bc_maxbytes / 8));
 	vb->vb_raheadlen = window;
 	vb->vb_lastr = next;
 	/*
-	 * On a hit, read ahead only when the first missing block is less
-	 * than half a window away, and then a whole window from it: one
-	 * transfer per window, started before the reader gets there.
+	 * On a hit, the blocks before vb_ranext were read ahead already:
+	 * nothing to look up while that is more than half a window away.
 	 */
-	for (int ahead = 0, limit = window; ahead + size <= limit;
+	if (bp == NULL && vb->vb_ranext > next &&
+	    vb->vb_ranext - next < btodb(2 * BC_RAHEAD_MAX)) {
+		if (dbtob(vb->vb_ranext - next) > (uint64_t)window / 2)
+			return n;
+		ahead = (int)dbtob(vb->vb_ranext - next);
+		ahead -= ahead % size;
+		next += btodb(ahead);
+	}
+	/*
+	 * On a hit, read ahead only when the first missing block is less
+	 * than half a window away, and then a whole window from it, so
+	 * that the transfers are under way before the reader gets there.
+	 */
+	for (int limit = window; ahead + size <= limit;
 	     ahead += size, next += btodb(size)) {
 		if (bc_lookup(vp, next) != NULL) {
-			if (first == NULL)
+			if (last == NULL)
 				continue;
 			break;
 		}
 		if (vb->vb_raend != 0 && next >= vb->vb_raend)
 			break;
-		if (first == NULL) {
+		if (last == NULL) {
 			if (ahead > window / 2)
 				break;
 			limit = ahead + window;
 		}
-		if (chain + (uint64_t)size > MAXPHYS ||
-		    bc_makeroom(size, false) != 0 ||
+		if (n == BC_RAHEAD_CHAINS && chain + (uint64_t)size > MAXPHYS)
+			break;
+		if (bc_makeroom(size, false) != 0 ||
 		    (nbp = bc_create(vp, next, size)) == NULL)
 			break;
 		nbp->b_owner = NULL;
 		nbp->b_flags |= B_READ | B_ASYNC | B_RAHEAD;
 		bc_stats.bs_raheads++;
-		if (last != NULL &&
-		    last->b_blkno + btodb(last->b_bcount) == nbp->b_blkno) {
+		/* Every block after the first follows the one before. */
+		if (last != NULL && chain + (uint64_t)size <= MAXPHYS) {
 			last->b_worknext = nbp;
 			chain += (uint64_t)size;
 		} else {
-			/* Not contiguous with the chain: its own transfer. */
-			if (first != NULL)
-				break;
-			first = nbp;
+			heads[n++] = nbp;
 			chain = (uint64_t)size;
 		}
 		last = nbp;
 	}
-	*firstp = first;
+	vb->vb_ranext = next; /* everything before is cached or coming */
+	return n;
 }
 
 int bread(struct vnode *vp, daddr_t blkno, int size, int flags,
 	  struct buf **bpp)
 {
-	struct buf *bp, *first = NULL;
+	struct buf *bp, *heads[BC_RAHEAD_CHAINS];
+	int nheads = 0;
 	bool chained;
 	int error;
 
@@ -302,10 +324,10 @@ int bread(struct vnode *vp, daddr_t blkno, int size, int flags,
 	if (bp->b_flags & B_CACHE) {
 		bc_stats.bs_hits++;
 		if (!(flags & B_NORAHEAD))
-			bc_readahead(vp, blkno, size, NULL, &first);
+			nheads = bc_readahead(vp, blkno, size, NULL, heads);
 		mutex_exit(&bc_lock);
-		if (first != NULL)
-			bc_issue_chain(first, true);
+		for (int i = 0; i < nheads; i++)
+			bc_issue_chain(heads[i], true);
 		*bpp = bp;
 		return 0;
 	}
@@ -314,16 +336,17 @@ int bread(struct vnode *vp, daddr_t blkno, int size, int flags,
 	bp->b_flags &= ~(B_DONE | B_ERROR);
 	bp->b_flags |= B_READ;
 	bp->b_worknext = NULL;
+	bp->b_verified = 0;
 	bp->b_error = 0;
 	bp->b_resid = 0;
-	first = bp;
+	heads[0] = bp;
+	nheads = 1;
 	if (!(flags & B_NORAHEAD))
-		bc_readahead(vp, blkno, size, bp, &first);
+		nheads = bc_readahead(vp, blkno, size, bp, heads);
 	chained = bp->b_worknext != NULL;
 	mutex_exit(&bc_lock);
-	bc_issue_chain(bp, true);
-	if (first != bp)
-		bc_issue_chain(first, true);
+	for (int i = 0; i < nheads; i++)
+		bc_issue_chain(heads[i], true);
 	error = bc_biowait(bp);
 	mutex_enter(&bc_lock);
 	if (error == 0 && bp->b_resid != 0)
@@ -487,6 +510,7 @@ int bcache_init(void)
 void bcache_fini(void)
 {
 	(void)bc_flusher_stop();
+	bc_bounce_drain();
 	KASSERTMSG(bc_stats.bs_bufs == 0, "bcache_fini: %llu buffers left",
 		   (unsigned long long)bc_stats.bs_bufs);
 	cv_destroy(&bc_cv);

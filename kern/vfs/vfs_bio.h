@@ -44,6 +44,8 @@ void bc_startwrite(struct buf *bp, bool async);
  * are neither owned nor held.  Returns how many it started.
  */
 int bc_flush_batch(struct vnode *vp, uint64_t olderthan, uint64_t maxbytes);
+/* Frees the bounce buffers kept for reuse (shutdown). */
+void bc_bounce_drain(void);
 /* Issues a chain of contiguous busy buffers (b_worknext) as one transfer. */
 void bc_issue_chain(struct buf *first, bool read);
 /* With bc_lock: wakes the flusher (started on first use). */

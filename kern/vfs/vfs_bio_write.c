@@ -32,6 +32,7 @@ void bc_startwrite(struct buf *bp, bool async)
 	}
 	bp->b_flags &= ~(B_DELWRI | B_READ | B_DONE | B_ERROR | B_ASYNC);
 	bp->b_flags |= B_CACHE;
+	bp->b_verified = 0;
 	if (async) {
 		bp->b_flags |= B_ASYNC;
 		bp->b_owner = NULL;
@@ -155,6 +156,7 @@ void bdwrite(struct buf *bp)
 	mutex_enter(&bc_lock);
 	KASSERT(bp->b_flags & B_BUSY);
 	bp->b_flags |= B_DELWRI | B_CACHE;
+	bp->b_verified = 0;
 	bp->b_flags &= ~B_INVAL;
 	if (bp->b_dirty.next == NULL) {
 		bp->b_dirtytime = getnsmono();
@@ -209,6 +211,54 @@ static struct buf *bc_sort(struct buf *head)
 	return out;
 }
 
+/*
+ * Bounce buffers are MAXPHYS bytes whatever the transfer (at most
+ * MAXPHYS), and up to BC_NBOUNCE of them are kept for reuse, as many as
+ * fit in a sixteenth of the cache's bound (none in a small cache): a
+ * fresh host allocation of that size is mapped and faulted in page by
+ * page every time.  *allocp is the size to give back to bc_bounce_put.
+ */
+#define BC_NBOUNCE 32
+#define BC_BOUNCE_KEEP(n) ((uint64_t)(n)*MAXPHYS <= bc_maxbytes / 16)
+static void *bc_bounce[BC_NBOUNCE];
+static int bc_nbounce;
+
+static void *bc_bounce_get(size_t size, size_t *allocp)
+{
+	void *p = NULL;
+
+	*allocp = size;
+	if (size > MAXPHYS || !BC_BOUNCE_KEEP(1))
+		return kmem_alloc(size, &M_BUF);
+	*allocp = MAXPHYS;
+	mutex_enter(&bc_lock);
+	if (bc_nbounce > 0)
+		p = bc_bounce[--bc_nbounce];
+	mutex_exit(&bc_lock);
+	return p != NULL ? p : kmem_alloc(MAXPHYS, &M_BUF);
+}
+
+static void bc_bounce_put(void *p, size_t alloc)
+{
+	if (alloc == MAXPHYS) {
+		mutex_enter(&bc_lock);
+		if (bc_nbounce < BC_NBOUNCE && BC_BOUNCE_KEEP(bc_nbounce + 1)) {
+			bc_bounce[bc_nbounce++] = p;
+			p = NULL;
+		}
+		mutex_exit(&bc_lock);
+	}
+	if (p != NULL)
+		kmem_free(p, alloc, &M_BUF);
+}
+
+/* At shutdown: the kept bounce buffers go back. */
+void bc_bounce_drain(void)
+{
+	while (bc_nbounce > 0)
+		kmem_free(bc_bounce[--bc_nbounce], MAXPHYS, &M_BUF);
+}
+
 /* A private transfer carrying a chain of cache buffers. */
 struct bc_cluster {
 	struct buf cl_buf;
@@ -238,7 +288,7 @@ static void bc_cluster_done(struct buf *cbp)
 		off += n;
 		biodone(bp); /* bp may belong to another thread after this */
 	}
-	kmem_free(cbp->b_data, (size_t)cbp->b_bcount, &M_BUF);
+	bc_bounce_put(cbp->b_data, (size_t)cbp->b_bufsize);
 	kmem_free(cl, sizeof(*cl), &M_BUF);
 }
 
@@ -247,6 +297,7 @@ void bc_issue_chain(struct buf *first, bool read)
 	struct bc_cluster *cl;
 	struct buf *bp, *next;
 	int64_t total = 0, off = 0;
+	size_t alloc = 0;
 	char *data = NULL;
 
 	if (first->b_worknext == NULL) {
@@ -256,7 +307,7 @@ void bc_issue_chain(struct buf *first, bool read)
 	for (bp = first; bp != NULL; bp = bp->b_worknext)
 		total += bp->b_bcount;
 	if ((cl = kmem_zalloc(sizeof(*cl), &M_BUF)) == NULL ||
-	    (data = kmem_alloc((size_t)total, &M_BUF)) == NULL) {
+	    (data = bc_bounce_get((size_t)total, &alloc)) == NULL) {
 		/* No memory for a bounce buffer: one transfer each. */
 		if (cl != NULL)
 			kmem_free(cl, sizeof(*cl), &M_BUF);
@@ -276,7 +327,8 @@ void bc_issue_chain(struct buf *first, bool read)
 	cl->cl_first = first;
 	cl->cl_buf.b_vp = first->b_vp;
 	cl->cl_buf.b_blkno = first->b_blkno;
-	cl->cl_buf.b_bcount = cl->cl_buf.b_bufsize = (int)total;
+	cl->cl_buf.b_bcount = (int)total;
+	cl->cl_buf.b_bufsize = (int)alloc;
 	cl->cl_buf.b_data = data;
 	cl->cl_buf.b_flags = B_BUSY | B_NOCACHE | B_ASYNC | (read ? B_READ : 0);
 	cl->cl_buf.b_iodone = bc_cluster_done;

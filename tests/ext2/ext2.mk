@@ -23,3 +23,12 @@ $(EXT2_TEST_BINS): private HOST_CFLAGS += \
 $(foreach h,$(TEST_HOSTS),$(B)/tests/$(h)/t_ext2_fault \
 	$(B)/tests/$(h)/t_ext2_compat_seqread): private HOST_CFLAGS += \
 	-Wl,--wrap=rumpuser_bio
+
+# The long crash sweep, not part of `make check` (posix host, e2fsprogs):
+# power cuts at CRASH_SCALE times the points of the CI runs, on ext2
+# without a journal (t_ext2_crash) and through the journal (t_jbd2_mount).
+CRASH_SCALE ?= 20
+crash-sweep: $(B)/tests/posix/t_ext2_crash $(B)/tests/posix/t_jbd2_mount
+	SCALE=$(CRASH_SCALE) RUMP_LEAKCHECK=1 $(B)/tests/posix/t_ext2_crash
+	SCALE=$(CRASH_SCALE) RUMP_LEAKCHECK=1 $(B)/tests/posix/t_jbd2_mount
+.PHONY: crash-sweep

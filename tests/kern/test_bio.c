@@ -44,6 +44,7 @@ int rump_test_bio_unhold(void);
 int rump_test_bio_flush(int wait);
 int rump_test_bio_barrier(void);
 int rump_test_bio_badargs(void);
+int rump_test_bio_verified(int64_t blkno);
 
 static struct vnode *tb_vp;
 static struct buf *tb_held;
@@ -219,6 +220,45 @@ int rump_test_bio_badargs(void)
 	}
 	TCHECK(rumpns_bread(tb_vp, -1, 512, 0, &bp) == EINVAL);
 	TCHECK(rumpns_bread(tb_vp, INT64_MAX, 512, 0, &bp) == EINVAL);
+	rump_unschedule();
+	return TRESULT(start);
+}
+
+/*
+ * b_verified, the owner's note that it checked a buffer: kept while the
+ * buffer stays cached and unchanged, reset by a write, getblk and a read
+ * from the device.  Block blkno (1 KiB) is left as it was.
+ */
+int rump_test_bio_verified(int64_t blkno)
+{
+	struct buf *bp;
+	int start = test_failures;
+
+	rump_schedule();
+	TCHECK(rumpns_bread(tb_vp, blkno, 1024, 0, &bp) == 0);
+	TCHECK(bp->b_verified == 0);
+	bp->b_verified = 42;
+	rumpns_brelse(bp);
+	TCHECK(rumpns_bread(tb_vp, blkno, 1024, 0, &bp) == 0);
+	TCHECK(bp->b_verified == 42); /* cached, unchanged */
+	rumpns_bdwrite(bp);
+	TCHECK(rumpns_bread(tb_vp, blkno, 1024, 0, &bp) == 0);
+	TCHECK(bp->b_verified == 0); /* changed */
+	bp->b_verified = 7;
+	TCHECK(rumpns_bwrite(bp) == 0);
+	TCHECK(rumpns_bread(tb_vp, blkno, 1024, 0, &bp) == 0);
+	TCHECK(bp->b_verified == 0);
+	bp->b_verified = 9;
+	rumpns_brelse(bp);
+	TCHECK(rumpns_getblk(tb_vp, blkno, 1024, &bp) == 0);
+	TCHECK(bp->b_verified == 0); /* the caller fills it */
+	bp->b_verified = 11;
+	bp->b_flags |= B_INVAL; /* dropped: the next read is from disk */
+	rumpns_brelse(bp);
+	TCHECK(rumpns_bread(tb_vp, blkno, 1024, 0, &bp) == 0);
+	TCHECK(bp->b_verified == 0);
+	rumpns_brelse(bp);
+	TCHECK(rumpns_vflushbuf(tb_vp, true) == 0);
 	rump_unschedule();
 	return TRESULT(start);
 }

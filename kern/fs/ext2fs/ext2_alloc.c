@@ -9,6 +9,7 @@
 #include <sys/buf.h>
 #include <sys/cprng.h>
 #include <sys/errno.h>
+#include <sys/proc.h>
 #include <sys/systm.h>
 
 #include "ext2fs.h"
@@ -168,11 +169,30 @@ static int inode_bitmap_put(struct ext2_trans *tp, struct ext2_mount *em,
 	return ext2_gd_write(tp, em, g);
 }
 
+/*
+ * Whether the calling process may take the reserved blocks, as on Linux:
+ * root, the superblock's reserve user, or a member of its reserve group
+ * (unless that is group 0).  Kernel threads run as root.
+ */
+static bool alloc_may_use_reserve(struct ext2_mount *em)
+{
+	kauth_cred_t cred = cred_get(curproc);
+	bool ok = cred_is_root(cred) ||
+		  cred->cr_euid == em->em_sb.s_def_resuid ||
+		  (em->em_sb.s_def_resgid != 0 &&
+		   cred_groupmember(em->em_sb.s_def_resgid, cred));
+
+	cred_free(cred);
+	return ok;
+}
+
 int ext2_blkalloc_n(struct ext2_trans *tp, struct ext2_inode *ip, uint64_t goal,
 		    uint32_t *countp, uint64_t *pblkp)
 {
 	struct ext2_mount *em = tp->t_em;
 	uint32_t want = *countp, g0, k, start, n, bit, run;
+	bool reserve_known = false, reserve_ok = false;
+	uint64_t avail;
 	struct buf *bp;
 	int error = ENOSPC;
 
@@ -183,9 +203,22 @@ int ext2_blkalloc_n(struct ext2_trans *tp, struct ext2_inode *ip, uint64_t goal,
 					    em, (ip->i_number - 1) / em->em_ipg)
 				  : em->em_first_data_block;
 	g0 = (uint32_t)((goal - em->em_first_data_block) / em->em_bpg);
-	mutex_enter(&em->em_lock);
-	if (em->em_free_blocks == 0)
+	for (;;) {
+		mutex_enter(&em->em_lock);
+		avail = em->em_free_blocks;
+		/* Near the reserve: ask who is calling (not under em_lock). */
+		if (reserve_known || avail > em->em_r_blocks + want)
+			break;
+		mutex_exit(&em->em_lock);
+		reserve_ok = alloc_may_use_reserve(em);
+		reserve_known = true;
+	}
+	if (!reserve_ok)
+		avail -= MIN(avail, em->em_r_blocks);
+	if (avail == 0)
 		goto out;
+	if (want > avail)
+		want = (uint32_t)avail;
 	for (k = 0; k <= em->em_ngroups; k++) {
 		uint32_t g = (g0 + k) % em->em_ngroups;
 		struct ext2_gd *gd = ext2_gd(em, g);

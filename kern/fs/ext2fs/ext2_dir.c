@@ -72,6 +72,7 @@ int ext2_dirblk_read(struct ext2_inode *dp, uint64_t lblk,
 {
 	struct ext2_mount *em = dp->i_mount;
 	struct ext2_dir_blockinfo *bi = &db->db_bi;
+	uint64_t vtag;
 	uint8_t *data;
 	int error;
 
@@ -79,14 +80,19 @@ int ext2_dirblk_read(struct ext2_inode *dp, uint64_t lblk,
 		return error;
 	dirblk_setup(dp, lblk, db);
 	data = bi->b_data;
+	vtag = EXT2_VTAG(EXT2_VK_DIRLEAF, 0, dp->i_number);
+	if (em->em_csum && ext2_dir_tail_present(data, bi->b_size)) {
+		db->db_tail = true;
+		bi->b_end = bi->b_size - EXT2_DIR_TAIL_SIZE;
+	}
+	if (db->db_bp->b_verified == vtag)
+		return 0; /* checked since it was read or last changed */
 	/*
 	 * An interior tree block reads as one unused record over the whole
 	 * block (that is its design), without a checksum tail: walks see
 	 * it as empty.  An emptied leaf looks the same without csum.
 	 */
-	if (em->em_csum && ext2_dir_tail_present(data, bi->b_size)) {
-		db->db_tail = true;
-		bi->b_end = bi->b_size - EXT2_DIR_TAIL_SIZE;
+	if (db->db_tail) {
 		if (ext2_dir_get32(data + bi->b_end + 8) !=
 		    ext2_dir_leaf_csum(dp->i_csum_seed, data, bi->b_size)) {
 			printf("ext2fs: directory inode %u block %llu: bad "
@@ -100,6 +106,8 @@ int ext2_dirblk_read(struct ext2_inode *dp, uint64_t lblk,
 	if (error != 0) {
 		brelse(db->db_bp);
 		db->db_bp = NULL;
+	} else {
+		db->db_bp->b_verified = vtag;
 	}
 	return error;
 }

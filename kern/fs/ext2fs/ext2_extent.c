@@ -118,12 +118,16 @@ static int ext_read_node(struct ext2_inode *ip, uint64_t blk, int depth,
 			 struct buf **bpp)
 {
 	struct ext2_mount *em = ip->i_mount;
+	uint64_t vtag;
 	int error;
 
 	if (blk <= em->em_first_data_block || blk >= em->em_nblocks)
 		return ext2_corrupt(em, "extent block of inode", ip->i_number);
 	if ((error = ext2_bread_map(em, blk, bpp)) != 0)
 		return error;
+	vtag = EXT2_VTAG(EXT2_VK_EXTENT, depth, ip->i_number);
+	if ((*bpp)->b_verified == vtag)
+		return 0; /* checked since it was read or last changed */
 	error = hdr_check(ip, (*bpp)->b_data, ext_block_max(em), depth);
 	if (error == 0 && !ext2_extent_csum_ok(ip, (*bpp)->b_data))
 		error = ext2_corrupt(em, "extent block checksum of inode",
@@ -131,6 +135,8 @@ static int ext_read_node(struct ext2_inode *ip, uint64_t blk, int depth,
 	if (error != 0) {
 		brelse(*bpp);
 		*bpp = NULL;
+	} else {
+		(*bpp)->b_verified = vtag;
 	}
 	return error;
 }

@@ -103,6 +103,7 @@ static int dx_read(struct ext2_inode *dp, struct dx_path *p, int level,
 	struct ext2_mount *em = dp->i_mount;
 	struct dx_frame *f = &p->p_f[level];
 	int error, ver, levels;
+	uint64_t vtag;
 	uint8_t *t;
 
 	for (int i = 0; i < level; i++)
@@ -138,7 +139,8 @@ static int dx_read(struct ext2_inode *dp, struct dx_path *p, int level,
 	}
 	if (error != 0)
 		return htree_bad(dp, lblk, "bad index block");
-	if (dx_has_tail(dp, &f->f_xb)) {
+	vtag = EXT2_VTAG(EXT2_VK_DXNODE, level == 0, dp->i_number);
+	if (dx_has_tail(dp, &f->f_xb) && f->f_bp->b_verified != vtag) {
 		t = dx_tail(&f->f_xb);
 		if (ext2_dir_get32(t + 4) !=
 		    ext2_dx_csum(dp->i_csum_seed, f->f_xb.x_data,
@@ -146,6 +148,7 @@ static int dx_read(struct ext2_inode *dp, struct dx_path *p, int level,
 				 f->f_xb.x_limit))
 			return htree_bad(dp, lblk, "bad checksum");
 	}
+	f->f_bp->b_verified = vtag;
 	return 0;
 }
 

@@ -78,6 +78,8 @@ int ext2_trans_begin(struct ext2_mount *em, int credits, struct ext2_trans **tp)
 
 void ext2_trans_dirty(struct ext2_trans *tp, struct buf *bp)
 {
+	/* Changed: a reader checks it again (jbd2_dirty may brelse it). */
+	bp->b_verified = 0;
 	/* jbd2_dirty releases bp as bdwrite does, also when it fails. */
 	if (tp != NULL && tp->t_handle != NULL)
 		(void)jbd2_dirty(tp->t_handle, bp);

@@ -546,6 +546,21 @@ uint64_t ext2_group_first_block(const struct ext2_mount *em, uint32_t g);
 uint32_t ext2_group_nblocks(const struct ext2_mount *em, uint32_t g);
 /* Reports a corrupted structure on the console and returns EIO. */
 int ext2_corrupt(struct ext2_mount *em, const char *what, uint64_t where);
+/*
+ * b_verified tags (sys/buf.h) of metadata blocks that passed their checks
+ * (checksum and structure): the kind, a detail (extent depth, tree level)
+ * and the inode they were reached through, so that a block reached again
+ * the same way is not checked again, and one shared by another inode or
+ * read as another kind (a damaged image) is.
+ */
+enum ext2_vkind {
+	EXT2_VK_DIRLEAF = 1,
+	EXT2_VK_EXTENT,
+	EXT2_VK_DXNODE,
+};
+#define EXT2_VTAG(kind, detail, ino)                                           \
+	((uint64_t)(kind) << 48 | (uint64_t)((detail)&0xffff) << 32 |          \
+	 (uint32_t)(ino))
 
 /* ---- Inodes (ext2_inode.c) ---- */
 /* The referenced vnode of inode ino (unlocked); ESTALE/EIO if bad. */

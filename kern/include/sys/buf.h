@@ -31,6 +31,15 @@
  *   starts the write and returns; bdwrite() marks the buffer dirty
  *   (B_DELWRI) and writes nothing now.  All three give up ownership; the
  *   contents stay cached and valid even when a write fails.
+ * - b_verified is the owner's note that it has checked the contents
+ *   (a checksum, a structure walk): 0, or a nonzero tag of the owner's
+ *   choosing naming what was checked, so a later reader that finds its own
+ *   tag there may skip the check.  Only the owner reads or sets it.  The
+ *   cache resets it to 0 whenever the contents may no longer be what was
+ *   checked: a new buffer, a read from the device into it, getblk() (its
+ *   caller fills the block), and bwrite(), bawrite() and bdwrite() (the
+ *   owner changed it).  An owner that changes the contents and releases
+ *   the buffer some other way (brelse of a held buffer) resets it itself.
  * - bhold()/bunhold(): a held buffer (a count) is never reused, dropped or
  *   written back by the flusher, vflushbuf() or reuse until unheld: the
  *   journal holds buffers changed by a transaction not yet committed, and
@@ -72,9 +81,10 @@ struct buf {
 	daddr_t b_blkno;    /* in DEV_BSIZE units */
 	int b_bcount;	    /* bytes of data (the block size) */
 	void *b_data;
-	int b_resid; /* after I/O: bytes not transferred */
-	int b_error; /* after I/O: 0 or an errno */
-	int b_flags; /* B_* below */
+	int b_resid;	     /* after I/O: bytes not transferred */
+	int b_error;	     /* after I/O: 0 or an errno */
+	int b_flags;	     /* B_* below */
+	uint64_t b_verified; /* the owner's: 0 or what it checked (above) */
 
 	/* The cache's own, under its lock. */
 	int b_bufsize;			/* bytes allocated at b_data */
@@ -167,6 +177,7 @@ struct vnode_bufs {
 	int vb_barriererr;	  /* ... since bcache_barrier */
 	daddr_t vb_lastr;	  /* the block after the last read */
 	int vb_raheadlen;	  /* read-ahead window, in bytes */
+	daddr_t vb_ranext;	  /* the first block not read ahead yet */
 	bool vb_needflush;	  /* written since the last cache flush */
 	daddr_t vb_raend;	  /* a read-ahead failed here (0: none) */
 	bool vb_mounted;	  /* opened by bdev_open_mount */
