@@ -336,9 +336,10 @@ static void *sp_conn_thread(void *arg)
 		pthread_mutex_lock(&conn->mtx);
 		conn->reading = false;
 		if (error != 0) {
+			/* Calls waiting for copies wake and fail; the socket
+			 * closes only after the process is released, so a
+			 * client that waits for the close knows it is. */
 			conn->dead = true;
-			/* Wake calls waiting for copies; they fail. */
-			shutdown(conn->fd, SHUT_RDWR);
 			break;
 		}
 		if (f->sh_type == SP_COPYIN_REPLY) {

@@ -64,6 +64,21 @@ int rumpclient_exec(const char *path, char *const argv[], char *const envp[]);
 int rumpclient__fd(void);
 
 /*
+ * Acting as another process from the same host thread, as
+ * rump_pub_lwproc_rfork()/_releaselwp() do for a local kernel (tests,
+ * tools): push makes a new connection current, either a child of the
+ * current process sharing copies of its descriptors (RUMPCLIENT_PUSH_FORK)
+ * or a new process with none (RUMPCLIENT_PUSH_NEW); pop ends the current
+ * one, waits until the server has released its process, and makes the
+ * previous one current again.  Not for programs with other threads making
+ * calls meanwhile.
+ */
+#define RUMPCLIENT_PUSH_NEW 0
+#define RUMPCLIENT_PUSH_FORK 1
+int rumpclient__push(int how);
+int rumpclient__pop(void);
+
+/*
  * A debug query: what the server holds right now, to check that nothing
  * leaks (tests, rumpctl).  ss_memory is what the server's kernel has from
  * the host, in bytes.

@@ -255,6 +255,74 @@ int rumpclient_fork_init(struct rumpclient_fork *rpf)
 	return 0;
 }
 
+/* The connections under the current one (rumpclient__push). */
+struct rc_saved {
+	int fd;
+	int32_t pid;
+	struct rc_saved *prev;
+};
+static struct rc_saved *rc_stack;
+
+int rumpclient__push(int how)
+{
+	struct rumpclient_fork *rpf = NULL;
+	struct rc_saved *s;
+	int32_t pid;
+	int fd, error;
+
+	if (how != RUMPCLIENT_PUSH_NEW && how != RUMPCLIENT_PUSH_FORK)
+		return rc_fail(EINVAL);
+	if (rc.fd < 0)
+		return rc_fail(ENOTCONN);
+	if (how == RUMPCLIENT_PUSH_FORK && (rpf = rumpclient_prefork()) == NULL)
+		return -1;
+	if ((s = malloc(sizeof(*s))) == NULL) {
+		free(rpf);
+		return -1;
+	}
+	error = rc_connect(rc.url, rpf ? SP_HS_FORK : SP_HS_NEW,
+			   rpf ? rpf->cookie : 0, &fd, &pid);
+	free(rpf);
+	if (error != 0) {
+		free(s);
+		return rc_fail(error);
+	}
+	pthread_mutex_lock(&rc.mtx);
+	*s = (struct rc_saved){rc.fd, rc.pid, rc_stack};
+	rc_stack = s;
+	rc.fd = fd;
+	rc.pid = pid;
+	pthread_mutex_unlock(&rc.mtx);
+	return 0;
+}
+
+int rumpclient__pop(void)
+{
+	struct rc_saved *s;
+	char buf[256];
+	int fd;
+
+	pthread_mutex_lock(&rc.mtx);
+	if ((s = rc_stack) == NULL) {
+		pthread_mutex_unlock(&rc.mtx);
+		return rc_fail(EINVAL);
+	}
+	fd = rc.fd;
+	rc_stack = s->prev;
+	rc.fd = s->fd;
+	rc.pid = s->pid;
+	pthread_mutex_unlock(&rc.mtx);
+	free(s);
+	if (fd >= 0) {
+		/* The server closes its end after releasing the process. */
+		shutdown(fd, SHUT_WR);
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
+		close(fd);
+	}
+	return 0;
+}
+
 void rumpclient_fork_cancel(struct rumpclient_fork *rpf)
 {
 	/* The server drops a prepared child with the parent's connection. */
