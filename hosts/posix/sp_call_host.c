@@ -354,7 +354,7 @@ static void sp_reply(struct sp_conn *conn, uint64_t reqid, int error,
 	free(m);
 }
 
-void sp_syscall(struct sp_conn *conn, struct sp_hdr *f)
+bool sp_syscall(struct sp_conn *conn, struct sp_hdr *f)
 {
 	struct sp_syscall *sc = (struct sp_syscall *)(f + 1);
 	struct sp_call call = {.conn = conn, .reqid = f->sh_reqid};
@@ -365,13 +365,15 @@ void sp_syscall(struct sp_conn *conn, struct sp_hdr *f)
 	bool reboot;
 	int error;
 
-	if (f->sh_len < sizeof(*f) + sizeof(*sc)) {
-		sp_reply_error(conn, f->sh_reqid, RUMP_EPROTO);
-		return;
-	}
+	if (f->sh_len < sizeof(*f) + sizeof(*sc))
+		return false;
 	if ((error = sp_unpack(f, &call, slots, bufs, &arena)) != 0) {
+		/* A malformed request ends the connection; ENOMEM only the
+		 * call. */
+		if (error == RUMP_EPROTO)
+			return false;
 		sp_reply_error(conn, f->sh_reqid, error);
-		return;
+		return true;
 	}
 	reboot = sc->sc_num == RUMP_SYS_REBOOT;
 	__atomic_add_fetch(&sp_stat_requests, 1, __ATOMIC_RELAXED);
@@ -400,4 +402,5 @@ void sp_syscall(struct sp_conn *conn, struct sp_hdr *f)
 		/* The kernel has halted: the hosting process ends with it. */
 		sp_exit_halted();
 	}
+	return true;
 }

@@ -248,8 +248,7 @@ static bool sp_dispatch(struct sp_conn *conn, struct sp_hdr *f)
 {
 	switch (f->sh_type) {
 	case SP_SYSCALL:
-		sp_syscall(conn, f);
-		return true;
+		return sp_syscall(conn, f);
 	case SP_PREFORK:
 		sp_prefork(conn, f->sh_reqid);
 		return true;

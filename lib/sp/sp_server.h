@@ -55,8 +55,9 @@ extern pthread_mutex_t sp_lock;
 extern int64_t sp_stat_lwps, sp_stat_requests, sp_stat_threads;
 
 /* sp_call_host.c */
-/* Serve an SP_SYSCALL frame f of conn; sends the reply. */
-void sp_syscall(struct sp_conn *conn, struct sp_hdr *f);
+/* Serve an SP_SYSCALL frame f of conn and send the reply; false for a
+ * malformed request (the connection ends). */
+bool sp_syscall(struct sp_conn *conn, struct sp_hdr *f);
 int sp_send(struct sp_conn *conn, const void *frame, size_t len);
 /* Stop new calls, wait a little for running ones: a halt is coming. */
 bool sp_halting(void);
