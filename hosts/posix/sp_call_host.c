@@ -119,11 +119,12 @@ int rumpuser_sp_copyin(void *priv, const void *raddr, void *laddr, size_t len)
 							  : len - done;
 		struct sp_hdr *r = sp_ask(c, SP_COPYIN,
 					  (uintptr_t)raddr + done, chunk);
-		struct sp_status *st = (struct sp_status *)(r + 1);
+		struct sp_status *st;
 		int error = 0;
 
 		if (r == NULL)
 			return RUMP_EFAULT;
+		st = (struct sp_status *)(r + 1);
 		if (r->sh_len < sizeof(*r) + sizeof(*st))
 			error = RUMP_EFAULT;
 		else if (st->st_error != 0)
