@@ -99,6 +99,11 @@ if [ -f "$(dirname "$0")/net_tap.results.md" ]; then
 	cat "$(dirname "$0")/net_tap.results.md" >>"$tmp"
 	echo >>"$tmp"
 fi
+# And the remote-call benchmark (server processes): bench/remote.sh.
+if [ -f "$(dirname "$0")/remote.results.md" ]; then
+	cat "$(dirname "$0")/remote.results.md" >>"$tmp"
+	echo >>"$tmp"
+fi
 rm -f "$tmp.section"
 mv "$tmp" "$outfile"
 trap - EXIT
