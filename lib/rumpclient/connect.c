@@ -201,6 +201,25 @@ int rumpclient__fd(void)
 	return __atomic_load_n(&rc.fd, __ATOMIC_ACQUIRE);
 }
 
+int rumpclient__movefd(int minfd)
+{
+	int fd, old;
+
+	pthread_mutex_lock(&rc.mtx);
+	if ((old = rc.fd) < 0) {
+		pthread_mutex_unlock(&rc.mtx);
+		return rc_fail(ENOTCONN);
+	}
+	if ((fd = fcntl(old, F_DUPFD_CLOEXEC, minfd)) < 0) {
+		pthread_mutex_unlock(&rc.mtx);
+		return -1;
+	}
+	rc_setfd(fd);
+	close(old);
+	pthread_mutex_unlock(&rc.mtx);
+	return fd;
+}
+
 struct rumpclient_fork *rumpclient_prefork(void)
 {
 	struct sp_hdr f = {0, SP_PREFORK, 0, 0}, *reply;
