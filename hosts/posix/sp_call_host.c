@@ -72,6 +72,7 @@ static struct sp_hdr *sp_ask(struct sp_call *c, int type, uint64_t addr,
 	} m = {{sizeof(m), (uint16_t)type, 0, c->reqid}, {addr, len}};
 	struct sp_hdr *reply;
 
+	rumpuser__sp_willblock(); /* the reply comes through the reader */
 	rumpuser__block_begin();
 	pthread_mutex_lock(&conn->mtx);
 	c->copyreply = NULL;

@@ -312,55 +312,94 @@ static void *sp_conn_leave(struct sp_conn *conn)
 	return NULL;
 }
 
+/* The connection whose reading turn this thread kept while it runs a
+ * request: the turn passes on only if the request blocks. */
+static __thread struct sp_conn *sp_turn;
+
+/* Let another thread read (start one if none is idle); conn->mtx held. */
+static void sp_pass_turn(struct sp_conn *conn)
+{
+	conn->reading = false;
+	if (conn->nidle == 0 && conn->nthreads < SP_CONN_THREADS &&
+	    rumpuser__spawn(NULL, sp_conn_thread, conn) == 0) {
+		conn->nthreads++;
+		sp_stat_add(&sp_stat_threads, 1);
+	}
+	/* Broadcast: calls waiting for copy replies share the condvar. */
+	pthread_cond_broadcast(&conn->cv);
+}
+
+void rumpuser__sp_willblock(void)
+{
+	struct sp_conn *conn = sp_turn;
+
+	if (conn == NULL)
+		return;
+	sp_turn = NULL;
+	pthread_mutex_lock(&conn->mtx);
+	sp_pass_turn(conn);
+	pthread_mutex_unlock(&conn->mtx);
+}
+
+/*
+ * A connection's thread.  It reads a request and runs it keeping the
+ * reading turn, so a call that does not block costs no thread switch;
+ * the host calls rumpuser__sp_willblock() before any wait (condition
+ * variables, sleeps, fallback copies), which passes the turn on.
+ */
 static void *sp_conn_thread(void *arg)
 {
 	struct sp_conn *conn = arg;
+	bool have = false;
 
 	pthread_mutex_lock(&conn->mtx);
 	for (;;) {
 		struct sp_hdr *f = NULL;
+		bool ok;
 		int error;
 
-		while (conn->reading && !conn->dead) {
-			conn->nidle++;
-			pthread_cond_wait(&conn->cv, &conn->mtx);
-			conn->nidle--;
+		if (!have) {
+			while (conn->reading && !conn->dead) {
+				conn->nidle++;
+				pthread_cond_wait(&conn->cv, &conn->mtx);
+				conn->nidle--;
+			}
+			if (conn->dead)
+				break;
+			conn->reading = true;
 		}
-		if (conn->dead)
-			break;
-		conn->reading = true;
+		have = false;
 		pthread_mutex_unlock(&conn->mtx);
 		error = sp_read_frame(conn->fd, &f);
 		pthread_mutex_lock(&conn->mtx);
-		conn->reading = false;
 		if (error != 0) {
 			/* Calls waiting for copies wake and fail; the socket
 			 * closes only after the process is released, so a
 			 * client that waits for the close knows it is. */
+			conn->reading = false;
 			__atomic_store_n(&conn->dead, true, __ATOMIC_RELEASE);
 			break;
 		}
 		if (f->sh_type == SP_COPYIN_REPLY) {
 			sp_deliver(conn, f);
+			have = true;
 			continue;
 		}
-		/* Pass the reading turn on before running the request. */
-		if (conn->nidle == 0 && conn->nthreads < SP_CONN_THREADS &&
-		    rumpuser__spawn(NULL, sp_conn_thread, conn) == 0) {
-			conn->nthreads++;
-			sp_stat_add(&sp_stat_threads, 1);
-		}
-		pthread_cond_signal(&conn->cv);
+		sp_turn = conn;
 		pthread_mutex_unlock(&conn->mtx);
-		if (!sp_dispatch(conn, f)) {
-			pthread_mutex_lock(&conn->mtx);
-			__atomic_store_n(&conn->dead, true, __ATOMIC_RELEASE);
-			shutdown(conn->fd, SHUT_RDWR);
-			free(f);
-			break;
-		}
+		ok = sp_dispatch(conn, f);
 		free(f);
 		pthread_mutex_lock(&conn->mtx);
+		if (sp_turn == conn) {
+			sp_turn = NULL;
+			have = true; /* never blocked: read on */
+		}
+		if (!ok) {
+			conn->reading = false;
+			__atomic_store_n(&conn->dead, true, __ATOMIC_RELEASE);
+			shutdown(conn->fd, SHUT_RDWR);
+			break;
+		}
 	}
 	pthread_cond_broadcast(&conn->cv);
 	return sp_conn_leave(conn);
