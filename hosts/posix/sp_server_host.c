@@ -149,13 +149,46 @@ static void sp_stats(struct sp_conn *conn, uint64_t reqid)
 	(void)sp_send(conn, &m, sizeof(m));
 }
 
-/* Read one frame, checking its header; 0 or a host errno. */
-static int sp_read_frame(int fd, struct sp_hdr **fp)
+/* Up to len bytes into buf from conn's read-ahead, else from the socket
+ * (what a small read brings beyond the frame is kept for the next one). */
+static int sp_read_some(struct sp_conn *conn, char *buf, size_t len)
+{
+	while (len > 0) {
+		size_t n;
+		if (conn->rahead_off == conn->rahead_len) {
+			ssize_t r;
+			if (len >= sizeof(conn->rahead))
+				return sp_read_all(conn->fd, buf, len);
+			r = read(conn->fd, conn->rahead, sizeof(conn->rahead));
+			if (r == 0)
+				return ECONNRESET;
+			if (r < 0) {
+				if (errno == EINTR)
+					continue;
+				return errno;
+			}
+			conn->rahead_off = 0;
+			conn->rahead_len = (size_t)r;
+		}
+		n = conn->rahead_len - conn->rahead_off;
+		if (n > len)
+			n = len;
+		memcpy(buf, conn->rahead + conn->rahead_off, n);
+		conn->rahead_off += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Read one frame, checking its header; 0 or a host errno.  Only the
+ * thread with the reading turn calls it. */
+static int sp_read_frame(struct sp_conn *conn, struct sp_hdr **fp)
 {
 	struct sp_hdr h, *f;
 	int error;
 
-	if ((error = sp_read_all(fd, &h, sizeof(h))) != 0)
+	if ((error = sp_read_some(conn, (char *)&h, sizeof(h))) != 0)
 		return error;
 	if (h.sh_len < sizeof(h) || h.sh_len > SP_FRAME_MAX || h.sh_type == 0 ||
 	    h.sh_type >= SP_TYPE_MAX || h.sh_spare != 0)
@@ -163,7 +196,8 @@ static int sp_read_frame(int fd, struct sp_hdr **fp)
 	if ((f = malloc(h.sh_len)) == NULL)
 		return ENOMEM;
 	*f = h;
-	if ((error = sp_read_all(fd, f + 1, h.sh_len - sizeof(h))) != 0) {
+	if ((error = sp_read_some(conn, (char *)(f + 1),
+				  h.sh_len - sizeof(h))) != 0) {
 		free(f);
 		return error;
 	}
@@ -181,7 +215,7 @@ static int sp_handshake(struct sp_conn *conn)
 
 	if ((error = sp_write_all(conn->fd, SP_BANNER, strlen(SP_BANNER))) !=
 		    0 ||
-	    (error = sp_read_frame(conn->fd, &f)) != 0)
+	    (error = sp_read_frame(conn, &f)) != 0)
 		return error;
 	hs = (struct sp_handshake *)(f + 1);
 	if (f->sh_type != SP_HANDSHAKE ||
@@ -370,7 +404,7 @@ static void *sp_conn_thread(void *arg)
 		}
 		have = false;
 		pthread_mutex_unlock(&conn->mtx);
-		error = sp_read_frame(conn->fd, &f);
+		error = sp_read_frame(conn, &f);
 		pthread_mutex_lock(&conn->mtx);
 		if (error != 0) {
 			/* Calls waiting for copies wake and fail; the socket

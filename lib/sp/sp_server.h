@@ -50,6 +50,9 @@ struct sp_conn {
 	struct sp_proc *proc;
 	struct sp_call *calls;
 	struct sp_conn *next; /* sp_conns */
+	/* Bytes read beyond the last frame, for the next reader. */
+	size_t rahead_off, rahead_len;
+	char rahead[4096];
 };
 
 extern pthread_mutex_t sp_lock;
