@@ -45,6 +45,13 @@ struct rc_conn rc = {
 };
 static struct rc_waiter *rc_waiters;
 static bool rc_reading;
+/*
+ * Bytes read from the current connection beyond the last frame, for the
+ * next reader: only the thread with the reading turn uses them, and they
+ * are dropped when the connection changes (rc_setfd) while nobody reads.
+ */
+static char rc_rahead[4096];
+static size_t rc_rahead_off, rc_rahead_len;
 
 /* Wake every waiter of a lost connection with error; rc.mtx held. */
 static void rc_fail_waiters(int error)
@@ -62,6 +69,8 @@ void rc_setfd(int fd)
 {
 	pthread_mutex_lock(&rc.sendmtx);
 	__atomic_store_n(&rc.fd, fd, __ATOMIC_RELEASE);
+	if (!rc_reading)
+		rc_rahead_off = rc_rahead_len = 0;
 	pthread_mutex_unlock(&rc.sendmtx);
 }
 
@@ -77,24 +86,63 @@ static void rc_lost(void)
 	rc_fail_waiters(RUMP_ENOTCONN);
 }
 
-int rc_read_frame(int fd, struct sp_hdr **framep)
+/* len bytes from fd; with ahead, through the read-ahead. */
+static int rc_read_some(int fd, bool ahead, char *buf, size_t len)
+{
+	if (!ahead)
+		return sp_read_all(fd, buf, len);
+	while (len > 0) {
+		size_t n;
+		if (rc_rahead_off == rc_rahead_len) {
+			ssize_t r;
+			if (len >= sizeof(rc_rahead))
+				return sp_read_all(fd, buf, len);
+			r = read(fd, rc_rahead, sizeof(rc_rahead));
+			if (r == 0)
+				return ECONNRESET;
+			if (r < 0) {
+				if (errno == EINTR)
+					continue;
+				return errno;
+			}
+			rc_rahead_off = 0;
+			rc_rahead_len = (size_t)r;
+		}
+		n = rc_rahead_len - rc_rahead_off;
+		if (n > len)
+			n = len;
+		memcpy(buf, rc_rahead + rc_rahead_off, n);
+		rc_rahead_off += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int rc_read_frame_from(int fd, bool ahead, struct sp_hdr **framep)
 {
 	struct sp_hdr h, *f;
 	int error;
 
-	if ((error = sp_read_all(fd, &h, sizeof(h))) != 0)
+	if ((error = rc_read_some(fd, ahead, (char *)&h, sizeof(h))) != 0)
 		return error;
 	if (h.sh_len < sizeof(h) || h.sh_len > SP_FRAME_MAX)
 		return EPROTO;
 	if ((f = malloc(h.sh_len)) == NULL)
 		return ENOMEM;
 	*f = h;
-	if ((error = sp_read_all(fd, f + 1, h.sh_len - sizeof(h))) != 0) {
+	if ((error = rc_read_some(fd, ahead, (char *)(f + 1),
+				  h.sh_len - sizeof(h))) != 0) {
 		free(f);
 		return error;
 	}
 	*framep = f;
 	return 0;
+}
+
+int rc_read_frame(int fd, struct sp_hdr **framep)
+{
+	return rc_read_frame_from(fd, false, framep);
 }
 
 int rc_send(const void *frame, size_t len)
@@ -236,7 +284,7 @@ static void rc_wait(struct rc_waiter *w)
 		}
 		rc_reading = true;
 		pthread_mutex_unlock(&rc.mtx);
-		error = rc_read_frame(fd, &f);
+		error = rc_read_frame_from(fd, true, &f);
 		if (error == 0 &&
 		    (f->sh_type == SP_COPYIN || f->sh_type == SP_COPYINSTR ||
 		     f->sh_type == SP_COPYOUT)) {
@@ -522,4 +570,5 @@ void rc_reset_state(void)
 {
 	rc_waiters = NULL;
 	rc_reading = false;
+	rc_rahead_off = rc_rahead_len = 0;
 }

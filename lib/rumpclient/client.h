@@ -27,7 +27,8 @@ extern struct rc_conn rc;
  * frame (malloc'd, the caller frees it); 0 or a kernel errno. */
 int rc_request(struct sp_hdr *frame, size_t len, struct sp_hdr **replyp);
 int rc_send(const void *frame, size_t len);
-/* Read one frame from fd (malloc'd); 0 or a host errno. */
+/* Read one frame from fd (malloc'd), not the current connection's
+ * read-ahead: for handshakes; 0 or a host errno. */
 int rc_read_frame(int fd, struct sp_hdr **framep);
 /* With rc.mtx held and no connection: reconnect as the policy says. */
 int rc_reconnect_locked(void);
