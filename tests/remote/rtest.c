@@ -24,6 +24,14 @@
 #endif
 
 static const char *test_name = "test";
+/* The server rserver_start() made, killed if the test fails. */
+static volatile pid_t rtest_server;
+
+static void rtest_kill_server(void)
+{
+	if (rtest_server > 0)
+		kill(rtest_server, SIGKILL);
+}
 
 void test_fail(const char *file, int line, const char *fmt, ...)
 {
@@ -34,6 +42,7 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	rtest_kill_server();
 	exit(1);
 }
 
@@ -75,6 +84,7 @@ static void watchdog_fire(int sig)
 	(void)sig;
 	static const char msg[] = "FAIL: watchdog: the test took too long\n";
 	(void)!write(2, msg, sizeof(msg) - 1);
+	rtest_kill_server();
 	_exit(2);
 }
 
@@ -110,6 +120,7 @@ void rserver_start(struct rserver *s, const char *const *extra)
 		perror(RTEST_SERVER);
 		_exit(127);
 	}
+	rtest_server = s->pid;
 	setenv("RUMP_SERVER", s->url, 1);
 	/* Ready when it accepts; give up only if it died. */
 	for (;;) {
@@ -131,6 +142,7 @@ void rserver_halt(struct rserver *s)
 
 	CHECK_SYS(rump_sys_reboot(RUMP_RB_HALT));
 	CHECK(waitpid(s->pid, &status, 0) == s->pid);
+	rtest_server = 0;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		test_fail(__FILE__, __LINE__,
 			  "rump_server did not exit cleanly after the halt "
