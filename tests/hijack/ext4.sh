@@ -14,7 +14,7 @@ command -v mkfs.ext4 >/dev/null && command -v e2fsck >/dev/null ||
 
 python3 "$ROOT/bench/ext2/gentree.py" "$T/tree" 5 || fail "gentree.py"
 tar cf "$T/tree.tar" -C "$T" tree || fail "host tar cf"
-mkfs.ext4 -q -F "$T/img" 256M || fail "mkfs.ext4"
+truncate -s 256M "$T/img" && mkfs.ext4 -q -F "$T/img" || fail "mkfs.ext4"
 hj_server -d "key=/dev/disk0,hostpath=$T/img"
 hj_ctl mount ext4 /dev/disk0 /mnt || fail "mount ext4"
 K=/rump/mnt

@@ -2,8 +2,9 @@
 # net.sh ROOT BUILD -- sockets through librumphijack: nc (netcat-openbsd)
 # listens inside the kernel, another nc connects to it over the kernel's
 # lo0, both unmodified and in separate processes (separate kernel
-# processes); the bytes must arrive intact both ways.  Then a UDP
-# exchange, and socket=none leaves sockets on the host.  No client is
+# processes); the bytes must arrive intact.  Then a UDP
+# exchange, curl fetching a page from a responder in the kernel, and
+# socket=none leaves sockets on the host.  No client is
 # killed while the server holds it in a call (see docs/hijack.md).
 set -u
 ROOT=$1
@@ -40,6 +41,25 @@ done
 wait $LPID || fail "nc -u -l -W 1 exited with $?"
 [ "$(head -n 1 "$T/udp")" = datagram ] || fail "UDP: '$(cat "$T/udp")'"
 say "UDP: a datagram through the kernel"
+
+# curl, unmodified, fetching from an HTTP responder (nc) inside the kernel
+command -v curl >/dev/null || fail "curl is needed"
+body="hello from inside the kernel"
+printf 'HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n%s' ${#body} "$body" \
+	>"$T/resp"
+hj_exec nc -l -N 127.0.0.1 8080 <"$T/resp" >"$T/req" &
+LPID=$!
+i=0
+until hj curl -sS --max-time 20 http://127.0.0.1:8080/x >"$T/page" \
+	2>"$T/curl.err"; do
+	i=$((i + 1))
+	[ $i -lt 200 ] || fail "curl: $(cat "$T/curl.err")"
+	sleep 0.05
+done
+wait $LPID || fail "the HTTP responder exited with $?"
+[ "$(cat "$T/page")" = "$body" ] || fail "curl got '$(cat "$T/page")'"
+grep -q '^GET /x HTTP/1.1' "$T/req" || fail "request: $(head -n 1 "$T/req")"
+say "curl: a page from a server inside the kernel"
 
 # socket=none: a listener under the library is the host's own, which a
 # plain host nc (no library) reaches
