@@ -42,24 +42,30 @@ wait $LPID || fail "nc -u -l -W 1 exited with $?"
 [ "$(head -n 1 "$T/udp")" = datagram ] || fail "UDP: '$(cat "$T/udp")'"
 say "UDP: a datagram through the kernel"
 
-# curl, unmodified, fetching from an HTTP responder (nc) inside the kernel
+# curl, unmodified, fetching from an HTTP responder (nc) inside the kernel.
+# Not in a sanitizer build: Debian's curl hangs in setlocale at start with
+# the sanitizer runtime preloaded, with or without librumphijack.
 command -v curl >/dev/null || fail "curl is needed"
-body="hello from inside the kernel"
-printf 'HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n%s' ${#body} "$body" \
-	>"$T/resp"
-hj_exec nc -l -N 127.0.0.1 8080 <"$T/resp" >"$T/req" &
-LPID=$!
-i=0
-until hj curl -sS --max-time 20 http://127.0.0.1:8080/x >"$T/page" \
-	2>"$T/curl.err"; do
-	i=$((i + 1))
-	[ $i -lt 200 ] || fail "curl: $(cat "$T/curl.err")"
-	sleep 0.05
-done
-wait $LPID || fail "the HTTP responder exited with $?"
-[ "$(cat "$T/page")" = "$body" ] || fail "curl got '$(cat "$T/page")'"
-grep -q '^GET /x HTTP/1.1' "$T/req" || fail "request: $(head -n 1 "$T/req")"
-say "curl: a page from a server inside the kernel"
+if [ -n "$(sed -n 's/^san //p' "$B/libs.txt")" ]; then
+	say "curl: not run in a sanitizer build (curl hangs under its runtime)"
+else
+	body="hello from inside the kernel"
+	printf 'HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n%s' ${#body} "$body" \
+		>"$T/resp"
+	hj_exec nc -l -N 127.0.0.1 8080 <"$T/resp" >"$T/req" &
+	LPID=$!
+	i=0
+	until hj curl -sS --max-time 20 http://127.0.0.1:8080/x >"$T/page" \
+		2>"$T/curl.err"; do
+		i=$((i + 1))
+		[ $i -lt 200 ] || fail "curl: $(cat "$T/curl.err")"
+		sleep 0.05
+	done
+	wait $LPID || fail "the HTTP responder exited with $?"
+	[ "$(cat "$T/page")" = "$body" ] || fail "curl got '$(cat "$T/page")'"
+	grep -q '^GET /x HTTP/1.1' "$T/req" || fail "request: $(head -n 1 "$T/req")"
+	say "curl: a page from a server inside the kernel"
+fi
 
 # socket=none: a listener under the library is the host's own, which a
 # plain host nc (no library) reaches
