@@ -57,7 +57,7 @@ static void hijack_die(const char *what, const char *detail)
 		     detail != NULL ? ": " : "", detail != NULL ? detail : "");
 	if (n > 0)
 		HOST(write)
-		(2, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+	(2, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
 	_exit(1);
 }
 

@@ -81,10 +81,15 @@ off_t lseek(int fd, off_t off, int whence)
 }
 HIJACK_ALIAS(lseek64, lseek);
 
-int fstat(int fd, struct stat *st)
+int hijack_fstat(int fd, struct stat *st)
 {
 	HIJACK_FDCALL(fstat, fd, st);
 	return KCALL(rump_sys_fstat(kfd_, st));
+}
+
+int fstat(int fd, struct stat *st)
+{
+	return hijack_fstat(fd, st);
 }
 HIJACK_ALIAS(fstat64, fstat);
 

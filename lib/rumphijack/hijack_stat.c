@@ -21,7 +21,7 @@ static int hijack_fstatat_kernel(int kd, const char *kp, struct stat *st,
 	return KCALL(rump_sys_fstatat(kd, kp, st, flags & ~AT_NO_AUTOMOUNT));
 }
 
-int fstatat(int dirfd, const char *path, struct stat *st, int flags)
+int hijack_fstatat(int dirfd, const char *path, struct stat *st, int flags)
 {
 	const char *kp;
 	int kd;
@@ -31,18 +31,23 @@ int fstatat(int dirfd, const char *path, struct stat *st, int flags)
 		return HOST(fstatat)(dirfd, path, st, flags);
 	return hijack_fstatat_kernel(kd, kp, st, flags);
 }
+
+int fstatat(int dirfd, const char *path, struct stat *st, int flags)
+{
+	return hijack_fstatat(dirfd, path, st, flags);
+}
 HIJACK_ALIAS(fstatat64, fstatat);
 HIJACK_ALIAS(newfstatat, fstatat);
 
 int stat(const char *path, struct stat *st)
 {
-	return fstatat(AT_FDCWD, path, st, 0);
+	return hijack_fstatat(AT_FDCWD, path, st, 0);
 }
 HIJACK_ALIAS(stat64, stat);
 
 int lstat(const char *path, struct stat *st)
 {
-	return fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+	return hijack_fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
 }
 HIJACK_ALIAS(lstat64, lstat);
 
@@ -54,19 +59,19 @@ int __fxstatat(int ver, int dirfd, const char *path, struct stat *st,
 	       int flags);
 int __xstat(int ver, const char *path, struct stat *st)
 {
-	return stat(path, st);
+	return hijack_fstatat(AT_FDCWD, path, st, 0);
 }
 int __lxstat(int ver, const char *path, struct stat *st)
 {
-	return lstat(path, st);
+	return hijack_fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
 }
 int __fxstat(int ver, int fd, struct stat *st)
 {
-	return fstat(fd, st);
+	return hijack_fstat(fd, st);
 }
 int __fxstatat(int ver, int dirfd, const char *path, struct stat *st, int flags)
 {
-	return fstatat(dirfd, path, st, flags);
+	return hijack_fstatat(dirfd, path, st, flags);
 }
 HIJACK_ALIAS(__xstat64, __xstat);
 HIJACK_ALIAS(__lxstat64, __lxstat);
