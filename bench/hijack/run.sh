@@ -35,7 +35,8 @@ hostside=loop
 
 run_rump() {
 	rm -f "$W/img"
-	mkfs.ext4 -q -F "$W/img" $SIZE
+	truncate -s $SIZE "$W/img"
+	mkfs.ext4 -q -F "$W/img" >/dev/null 2>&1
 	sock=$W/sock
 	"$B/bin/rump_server" -s -d "key=/dev/disk0,hostpath=$W/img" \
 		"unix://$sock" >"$W/server.log" 2>&1 &
@@ -57,7 +58,8 @@ run_rump() {
 run_host() {
 	if [ $hostside = loop ]; then
 		rm -f "$W/img"
-		mkfs.ext4 -q -F "$W/img" $SIZE
+		truncate -s $SIZE "$W/img"
+	mkfs.ext4 -q -F "$W/img" >/dev/null 2>&1
 		mkdir -p "$MNT"
 		mount -o loop "$W/img" "$MNT"
 		t0=$(now)
