@@ -99,6 +99,11 @@ if [ -f "$(dirname "$0")/net_tap.results.md" ]; then
 	cat "$(dirname "$0")/net_tap.results.md" >>"$tmp"
 	echo >>"$tmp"
 fi
+# And the remote-call benchmark (server processes): bench/remote.sh.
+if [ -f "$(dirname "$0")/remote.results.md" ]; then
+	cat "$(dirname "$0")/remote.results.md" >>"$tmp"
+	echo >>"$tmp"
+fi
 # Likewise the hijack benchmark (rump_server, root for the loop mount):
 # bench/hijack/run.sh.
 if [ -f "$(dirname "$0")/hijack/results.md" ]; then

@@ -65,20 +65,18 @@ static void fuzz_seeds(const char *dir)
 		uint64_t slots[3];
 		struct sp_buf b;
 		char data[8];
-	} __attribute__((packed)) w = {
-		0,
-		{sizeof(w) - 1, SP_SYSCALL, 0, 9},
-		{RUMP_SYS_WRITE, 24, 1, 0},
-		{0, 0, 8},
-		{1, SP_BUF_IN, 8, 0},
-		"abcdefg"};
+	} __attribute__((packed)) w = {0,
+				       {sizeof(w) - 1, SP_SYSCALL, 0, 9},
+				       {RUMP_SYS_WRITE, 24, 1, 0},
+				       {0, 0, 8},
+				       {1, SP_BUF_IN, 8, 0},
+				       "abcdefg"};
 	struct {
 		uint8_t mode;
 		struct sp_hdr h;
 		struct sp_syscall sc;
-	} __attribute__((packed)) g = {0,
-				       {sizeof(g) - 1, SP_SYSCALL, 0, 3},
-				       {RUMP_SYS_GETPID, 0, 0, 0}};
+	} __attribute__((packed))
+	g = {0, {sizeof(g) - 1, SP_SYSCALL, 0, 3}, {RUMP_SYS_GETPID, 0, 0, 0}};
 	struct {
 		uint8_t mode;
 		struct sp_hdr h;
@@ -110,7 +108,7 @@ static void fuzz_seeds(const char *dir)
 		uint8_t mode;
 		struct sp_hdr h;
 	} __attribute__((packed)) pf = {0, {sizeof(pf) - 1, SP_PREFORK, 0, 2}},
-				      ss = {0, {sizeof(ss) - 1, SP_STATS, 0, 2}};
+				  ss = {0, {sizeof(ss) - 1, SP_STATS, 0, 2}};
 
 	fuzz_put(dir, "write", &w, sizeof(w), NULL, 0);
 	fuzz_put(dir, "getpid", &g, sizeof(g), NULL, 0);
@@ -137,8 +135,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		perror("mkdtemp");
 		exit(1);
 	}
-	snprintf(fuzz_sun.sun_path, sizeof(fuzz_sun.sun_path), "%s/sock",
-		 dir);
+	snprintf(fuzz_sun.sun_path, sizeof(fuzz_sun.sun_path), "%s/sock", dir);
 	snprintf(url, sizeof(url), "unix://%s", fuzz_sun.sun_path);
 	if (rump_init_server(url) != 0) {
 		fprintf(stderr, "remote_fuzz: cannot serve %s\n", url);
@@ -175,7 +172,8 @@ static void fuzz_login(int fd)
 		struct sp_hdr h;
 		struct sp_syscall sc;
 		uint64_t uid;
-	} su = {{sizeof(su), SP_SYSCALL, 0, 2}, {RUMP_SYS_SETUID, 8, 0, 0},
+	} su = {{sizeof(su), SP_SYSCALL, 0, 2},
+		{RUMP_SYS_SETUID, 8, 0, 0},
 		1000};
 	struct {
 		struct sp_hdr h;

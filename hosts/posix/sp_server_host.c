@@ -117,8 +117,8 @@ static void sp_prefork(struct sp_conn *conn, uint64_t reqid)
 		rumpuser__hyp.hyp_lwproc_switch(NULL);
 		pthread_mutex_lock(&sp_lock);
 		child->parent = conn;
-		child->cookie = ++sp_cookie_seq ^
-				((uint64_t)(uintptr_t)child << 20);
+		child->cookie =
+			++sp_cookie_seq ^ ((uint64_t)(uintptr_t)child << 20);
 		child->next = sp_pending;
 		sp_pending = child;
 		pthread_mutex_unlock(&sp_lock);
@@ -142,8 +142,7 @@ static void sp_stats(struct sp_conn *conn, uint64_t reqid)
 	m.ss.ss_lwps = __atomic_load_n(&sp_stat_lwps, __ATOMIC_RELAXED);
 	m.ss.ss_threads = __atomic_load_n(&sp_stat_threads, __ATOMIC_RELAXED);
 	m.ss.ss_memory = k[2];
-	m.ss.ss_requests =
-		__atomic_load_n(&sp_stat_requests, __ATOMIC_RELAXED);
+	m.ss.ss_requests = __atomic_load_n(&sp_stat_requests, __ATOMIC_RELAXED);
 	/* The kernel's own counts ride in the spare fields of the reply. */
 	m.ss.ss_kprocs = k[0];
 	m.ss.ss_kfiles = k[1];
@@ -158,8 +157,8 @@ static int sp_read_frame(int fd, struct sp_hdr **fp)
 
 	if ((error = sp_read_all(fd, &h, sizeof(h))) != 0)
 		return error;
-	if (h.sh_len < sizeof(h) || h.sh_len > SP_FRAME_MAX ||
-	    h.sh_type == 0 || h.sh_type >= SP_TYPE_MAX || h.sh_spare != 0)
+	if (h.sh_len < sizeof(h) || h.sh_len > SP_FRAME_MAX || h.sh_type == 0 ||
+	    h.sh_type >= SP_TYPE_MAX || h.sh_spare != 0)
 		return EPROTO;
 	if ((f = malloc(h.sh_len)) == NULL)
 		return ENOMEM;
@@ -338,7 +337,7 @@ static void *sp_conn_thread(void *arg)
 			/* Calls waiting for copies wake and fail; the socket
 			 * closes only after the process is released, so a
 			 * client that waits for the close knows it is. */
-			conn->dead = true;
+			__atomic_store_n(&conn->dead, true, __ATOMIC_RELEASE);
 			break;
 		}
 		if (f->sh_type == SP_COPYIN_REPLY) {
@@ -355,7 +354,7 @@ static void *sp_conn_thread(void *arg)
 		pthread_mutex_unlock(&conn->mtx);
 		if (!sp_dispatch(conn, f)) {
 			pthread_mutex_lock(&conn->mtx);
-			conn->dead = true;
+			__atomic_store_n(&conn->dead, true, __ATOMIC_RELEASE);
 			shutdown(conn->fd, SHUT_RDWR);
 			free(f);
 			break;
@@ -374,7 +373,7 @@ static void *sp_conn_start(void *arg)
 
 	if (sp_handshake(conn) != 0) {
 		pthread_mutex_lock(&conn->mtx);
-		conn->dead = true;
+		__atomic_store_n(&conn->dead, true, __ATOMIC_RELEASE);
 		return sp_conn_leave(conn);
 	}
 	return sp_conn_thread(conn);
@@ -384,7 +383,8 @@ static void *sp_accept_thread(void *arg)
 {
 	(void)arg;
 	for (;;) {
-		int fd = accept4(sp_listenfd, NULL, NULL, SOCK_CLOEXEC), one = 1;
+		int fd = accept4(sp_listenfd, NULL, NULL, SOCK_CLOEXEC),
+		    one = 1;
 		struct sp_conn *conn;
 
 		if (fd < 0) {
@@ -445,7 +445,7 @@ int rumpuser_sp_init(const char *url, int flags)
 		/* Whoever reaches the socket is root in the kernel. */
 		old = umask(0077);
 		error = bind(fd, (struct sockaddr *)&a.sa, a.salen) < 0 ? errno
-									 : 0;
+									: 0;
 		umask(old);
 		if (error == 0 && chmod(sun->sun_path, 0600) < 0)
 			error = errno;
@@ -455,7 +455,7 @@ int rumpuser_sp_init(const char *url, int flags)
 		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
 				 sizeof(one));
 		error = bind(fd, (struct sockaddr *)&a.sa, a.salen) < 0 ? errno
-									 : 0;
+									: 0;
 	}
 	if (error == 0 && listen(fd, 64) < 0)
 		error = errno;
