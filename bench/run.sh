@@ -109,6 +109,12 @@ if [ -f "$(dirname "$0")/remote.results.md" ]; then
 	cat "$(dirname "$0")/remote.results.md" >>"$tmp"
 	echo >>"$tmp"
 fi
+# Likewise the hijack benchmark (rump_server, root for the loop mount):
+# bench/hijack/run.sh.
+if [ -f "$(dirname "$0")/hijack/results.md" ]; then
+	cat "$(dirname "$0")/hijack/results.md" >>"$tmp"
+	echo >>"$tmp"
+fi
 rm -f "$tmp.section"
 mv "$tmp" "$outfile"
 trap - EXIT

@@ -105,6 +105,14 @@ rumpclient_SOLIBS := -lrumphost -lpthread
 rumpclient_PC_REQUIRES := rumphost
 rumpclient_PC_DESC := remote system calls: rump_sys_* served by rump_server
 rumpclient_EXPORT := rump_sys_[a-z]* rumpclient_[a-z_]*
+# librumphijack (docs/hijack.md): LD_PRELOAD into unmodified programs,
+# routing their system calls to a rump_server through librumpclient.  It
+# exports the libc names it replaces; its own helpers are hidden.
+HOSTLIBS += rumphijack
+rumphijack_SRC := $(wildcard lib/rumphijack/*.c)
+rumphijack_SOLIBS := -lrumpclient -lrumphost -ldl -lpthread
+rumphijack_PC_REQUIRES := rumpclient
+rumphijack_PC_DESC := LD_PRELOAD library: unmodified programs on a remote rump kernel
 
 rumphost_SRC := $(wildcard lib/rumphost/*.c)
 rumphost_PC_DESC := host-ABI translation between a Linux host and the kernel

@@ -45,7 +45,7 @@ define anylib
 $(L)/lib$(1).a: $(O)/$(1).o
 	@mkdir -p $$(@D)
 	rm -f $$@ && $$(AR) rcs $$@ $$<
-$(L)/lib$(1).so: $(O)/$(1).o $$(patsubst -l%,$(L)/lib%.so,$$(filter-out -lpthread,$$($(1)_SOLIBS)))
+$(L)/lib$(1).so: $(O)/$(1).o $$(patsubst -l%,$(L)/lib%.so,$$(filter-out -lpthread -ldl,$$($(1)_SOLIBS)))
 	@mkdir -p $$(@D)
 	$$(CC) -shared $$(SANFLAGS) -Wl,-soname,lib$(1).so -o $$@ $(O)/$(1).o -L$(L) $$($(1)_SOLIBS)
 ALL_LIBS += $(L)/lib$(1).a $(L)/lib$(1).so

@@ -79,3 +79,5 @@ $(B)/tests/posix/t_abi_sock: tests/abi/t_abi_sock.c tests/abi/abitest.h \
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -o $@ tests/abi/t_abi_sock.c $(L)/librumphost.a
 tests: $(B)/tests/posix/t_abi_sock
+# The hijack tests: helpers and librumphijack (tests/hijack/).
+include tests/hijack/hijack.mk

@@ -1,0 +1,106 @@
+# tests/hijack/lib.sh -- sourced by the hijack test scripts, with ROOT (the
+# source tree) and B (the build directory) set.  hj_setup makes a scratch
+# directory $T and names a server socket in it; hj_server starts
+# $B/bin/rump_server in the foreground (-s) in the background and waits for
+# its socket; `hj CMD...` runs CMD with LD_PRELOAD=librumphijack.so (plus
+# the sanitizer runtime of a sanitizer build, which must come first);
+# hj_ctl runs the helper hj_mount; hj_stop halts the kernel through a
+# client and waits for the server to exit.  fail prints and exits 1.
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+say() {
+	echo "-- $*"
+}
+
+hj_cleanup() {
+	if [ -n "${SERVER_PID:-}" ]; then
+		kill "$SERVER_PID" 2>/dev/null
+		wait "$SERVER_PID" 2>/dev/null
+	fi
+	[ -n "${T:-}" ] && rm -rf "$T"
+}
+
+# The sanitizer runtime a sanitized librumphijack.so needs in front of it
+# (the programs it goes into are not sanitized themselves).
+hj_sanruntime() {
+	san=$(sed -n 's/^san //p' "$B/libs.txt")
+	cc=$(sed -n 's/^cc //p' "$B/libs.txt")
+	[ -n "$san" ] || return 0
+	case $($cc --version 2>/dev/null | head -n 1) in
+	*clang*) lib=libclang_rt.$san-$(uname -m).so ;;
+	*) lib=lib$san.so ;;
+	esac
+	path=$($cc -print-file-name="$lib")
+	[ -f "$path" ] || fail "no $lib for the $san build ($cc)"
+	echo "$path"
+}
+
+hj_setup() {
+	T=$(mktemp -d "${TMPDIR:-/tmp}/rk-hijack.XXXXXX") || exit 1
+	trap hj_cleanup EXIT
+	trap 'exit 1' INT TERM
+	SOCK=$T/sock
+	RUMP_SERVER=unix://$SOCK
+	export RUMP_SERVER
+	LIBDIR=$(cd "$B/lib" && pwd)
+	HIJACK=$LIBDIR/librumphijack.so
+	[ -f "$HIJACK" ] || fail "$HIJACK is missing"
+	[ -x "$B/bin/rump_server" ] || fail "$B/bin/rump_server is missing"
+	PRELOAD=$(hj_sanruntime)
+	PRELOAD="${PRELOAD:+$PRELOAD }$HIJACK"
+	# sanitizers in unmodified programs: their own leaks are not ours
+	ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0
+	export ASAN_OPTIONS
+	# TSan: reports are printed (and kept in the log) but do not change
+	# exit statuses: the programs run here are not instrumented, and the
+	# known reports are librumpclient's (two threads in calls at once;
+	# docs/hijack.md), which t_remote_* judge, not these tests
+	TSAN_OPTIONS=exitcode=0${TSAN_OPTIONS:+:$TSAN_OPTIONS}
+	export TSAN_OPTIONS
+	unset RUMPHIJACK
+}
+
+# hj_server [rump_server options]
+hj_server() {
+	"$B/bin/rump_server" -s "$@" "$RUMP_SERVER" >"$T/server.log" 2>&1 &
+	SERVER_PID=$!
+	i=0
+	while [ ! -S "$SOCK" ]; do
+		if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+			cat "$T/server.log" >&2
+			fail "rump_server exited at start"
+		fi
+		i=$((i + 1))
+		[ $i -lt 400 ] || fail "rump_server did not listen within 20 s"
+		sleep 0.05
+	done
+}
+
+# librumphijack.so finds librumpclient.so in $B/lib (installed, in the
+# system's library path)
+hj() {
+	LD_LIBRARY_PATH=$LIBDIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
+		LD_PRELOAD=$PRELOAD "$@"
+}
+
+# the same, replacing the shell: for `hj_exec CMD &`, so that $! is CMD's
+hj_exec() {
+	LD_LIBRARY_PATH=$LIBDIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
+		LD_PRELOAD=$PRELOAD exec "$@"
+}
+
+hj_ctl() {
+	"$B/tests/hijack/hj_mount" "$@"
+}
+
+hj_stop() {
+	hj_ctl halt || fail "halt"
+	wait "$SERVER_PID"
+	rc=$?
+	SERVER_PID=
+	[ $rc -eq 0 ] || fail "rump_server exited with $rc"
+}
