@@ -59,6 +59,15 @@ int rump_test_inet_malformed(int niters, uint32_t seed);
  */
 int64_t rump_test_inet_stat(const char *name);
 
+/*
+ * Interface drivers' host tests (test_if_stat.c): a counter of the
+ * interface's struct if_stats by name ("ipackets", "ierrors",
+ * "opackets", "oerrors", "iqdrops", "oqdrops"); -1 for an unknown
+ * interface or name.  setforwarding sets ip_forwarding.
+ */
+int64_t rump_test_if_stat(const char *ifname, const char *name);
+void rump_test_inet_setforwarding(int on);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,137 @@
+/*
+ * t_shmif.c -- rump kernels in separate processes on shmif buses.  Two
+ * kernels on one bus (one interface made by ifcreate + linkstr, with the
+ * errors of that path, the other by rump_pub_shmif_create) ping each
+ * other and move 256 MiB (times SCALE) over TCP with a CRC-32; then three
+ * kernels on two buses, the middle one forwarding, ping and move data
+ * through the router; the first bus is dumped to pcap and the dump
+ * checked.  This program boots no kernel itself: each kernel is a forked
+ * process whose exit status is its verdict.
+ */
+/* hosts: posix */
+#include "net/shmif_util.h"
+
+static char dir[64], bus1[96], bus2[96];
+
+/* Kernel A: the interface by the cloning path, ping, bulk TCP. */
+static void client_pair(void *arg)
+{
+	uint64_t bytes = (uint64_t)256 * test_scale() << 20;
+	struct timespec t0, t1;
+	double sec;
+
+	kern_boot();
+	CHECK_EQ(rump_pub_netconfig_ifup("shmif0"), ENXIO);
+	CHECK_EQ(rump_pub_netconfig_ifcreate("shmif0"), 0);
+	CHECK_EQ(rump_pub_netconfig_ifcreate("shmif0"), EEXIST);
+	CHECK_EQ(rump_pub_netconfig_ifup("shmif0"), ENXIO); /* no bus yet */
+	CHECK_EQ(rump_pub_netconfig_ifsetlinkstr("shmif0", ""), EINVAL);
+	CHECK_EQ(rump_pub_netconfig_ifsetlinkstr("shmif0", "/nonexistent/b"),
+		 ENOENT);
+	CHECK_EQ(rump_pub_netconfig_ifsetlinkstr("shmif0", "/dev/null"),
+		 EINVAL);
+	CHECK_EQ(rump_pub_netconfig_ifsetlinkstr("shmif0", bus1), 0);
+	CHECK_EQ(rump_pub_netconfig_ifsetlinkstr("shmif0", bus1), EBUSY);
+	CHECK_EQ(rump_pub_netconfig_ipv4_ifaddr_cidr("shmif0", "10.93.0.1", 24),
+		 0);
+	ping_until("10.93.0.2", 30);
+	test_log("ping over the bus answered");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	bulk_to_sink("10.93.0.2", bytes, 0x12345678);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	sec = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	test_log("%llu MiB over TCP intact, %.0f MB/s",
+		 (unsigned long long)(bytes >> 20), (double)bytes / sec / 1e6);
+	test_log("stats: ipackets %lld opackets %lld iqdrops %lld oerrors %lld",
+		 (long long)rump_test_if_stat("shmif0", "ipackets"),
+		 (long long)rump_test_if_stat("shmif0", "opackets"),
+		 (long long)rump_test_if_stat("shmif0", "iqdrops"),
+		 (long long)rump_test_if_stat("shmif0", "oerrors"));
+	CHECK(rump_test_if_stat("shmif0", "opackets") > 0);
+	CHECK(rump_test_if_stat("shmif0", "ipackets") > 0);
+	CHECK_EQ(rump_test_if_stat("shmif0", "ierrors"), 0);
+	sink_quit("10.93.0.2");
+	CHECK_EQ(rump_pub_netconfig_ifdestroy("shmif0"), 0);
+	kern_halt();
+}
+
+/* Kernel A behind the router: ping B on the other bus, then data. */
+static void client_routed(void *arg)
+{
+	kern_boot();
+	role_attach(bus1, "10.93.1.1");
+	CHECK_EQ(rump_pub_netconfig_ipv4_gw("10.93.1.254"), 0);
+	ping_until("10.93.2.2", 30);
+	test_log("ping through the router answered");
+	bulk_to_sink("10.93.2.2", (uint64_t)32 << 20, 99);
+	test_log("32 MiB through the router intact");
+	sink_quit("10.93.2.2");
+	kern_halt();
+}
+
+/* The pcap dump of bus1: a valid file whose frames are Ethernet. */
+static void check_dump(void)
+{
+	char pcap[128];
+	uint64_t n = 0;
+	uint32_t magic;
+	uint16_t linktype;
+	uint8_t hdr[24];
+	FILE *f;
+
+	snprintf(pcap, sizeof(pcap), "%s/bus1.pcap", dir);
+	CHECK_EQ(rump_pub_shmif_dump(bus1, pcap, &n), 0);
+	CHECK(n > 0);
+	CHECK((f = fopen(pcap, "r")) != NULL);
+	CHECK_EQ(fread(hdr, 1, sizeof(hdr), f), 24);
+	memcpy(&magic, hdr, 4);
+	memcpy(&linktype, hdr + 20, 2);
+	CHECK_EQ(magic, 0xa1b23c4du);
+	CHECK_EQ(linktype, 1);
+	fclose(f);
+	CHECK_EQ(rump_pub_shmif_dump("/dev/null", pcap, NULL), EINVAL);
+	CHECK_EQ(rump_pub_shmif_dump("/nonexistent", pcap, NULL), ENOENT);
+	test_log("dump: %llu frames", (unsigned long long)n);
+}
+
+int main(int argc, char **argv)
+{
+	struct shmif_role sink = {.bus = bus1, .addr = "10.93.0.2"};
+	struct shmif_role sink2 = {
+		.bus = bus2, .addr = "10.93.2.2", .gw = "10.93.2.254"};
+	struct shmif_role router = {.bus = bus1,
+				    .addr = "10.93.1.254",
+				    .bus2 = bus2,
+				    .addr2 = "10.93.2.254"};
+	int quit[2];
+	pid_t a, b, r;
+
+	test_init(argc, argv);
+	test_watchdog(110);
+	snprintf(dir, sizeof(dir), "/tmp/t_shmif.XXXXXX");
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(bus1, sizeof(bus1), "%s/bus1", dir);
+	snprintf(bus2, sizeof(bus2), "%s/bus2", dir);
+
+	b = kern_fork(role_sink, &sink);
+	a = kern_fork(client_pair, NULL);
+	kern_wait(a, "kernel A (pair)");
+	kern_wait(b, "kernel B (sink)");
+
+	CHECK_EQ(pipe(quit), 0);
+	router.quitfd = quit[0];
+	router.otherfd = quit[1];
+	r = kern_fork(role_router, &router);
+	close(quit[0]);
+	b = kern_fork(role_sink, &sink2);
+	a = kern_fork(client_routed, NULL);
+	kern_wait(a, "kernel A (routed)");
+	kern_wait(b, "kernel B (sink behind the router)");
+	close(quit[1]);
+	kern_wait(r, "the router");
+
+	check_dump();
+	CHECK_EQ(test_sh("rm -rf %s", dir), 0);
+	test_log("ok");
+	return 0;
+}
