@@ -34,13 +34,14 @@ KERN_CFLAGS := $(COMMON_CFLAGS) -ffreestanding -nostdinc -fno-stack-protector \
 HOST_CFLAGS := $(COMMON_CFLAGS) -D_GNU_SOURCE -Iinclude -Ilib/rumphost/gen $(CFLAGS)
 LDLIBS_HOST := -lpthread
 
-all: libs tests demo
+all: libs tests demo cmds
 
 include mk/libs.mk
 include mk/rules.mk
 -include tests/tests.mk
 -include bench/bench.mk
 -include demo/demo.mk
+-include cmd/cmd.mk
 -include fuzz/fuzz.mk
 -include bench/ext2/bench-ext2.mk
 

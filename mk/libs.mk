@@ -103,6 +103,19 @@ rumpnet_shmif_SOLIBS := -lrumpnet_net -lrumpnet -lrump -lrumphost
 rumpnet_shmif_PC_REQUIRES := rumpnet_netinet rumpnet_config
 rumpnet_shmif_PC_DESC := rump kernel shmif interface: shmifN on a shared-memory bus file
 
+# librumpclient (docs/remote.md): the rump_sys_* calls of a kernel in
+# another process.  It builds the same host entry points as librump
+# (generated and custom, kern/entry) over its own rump_kern_syscall(),
+# the transport, with the marshalling table generated from the master list.
+HOSTLIBS += rumpclient
+rumpclient_SRC := $(wildcard lib/rumpclient/*.c lib/rumpclient/gen/*.c) \
+	$(filter-out kern/entry/init_host.c,\
+	$(wildcard kern/entry/*_host.c kern/entry/gen/*_host.c))
+rumpclient_SOLIBS := -lrumphost -lpthread
+rumpclient_PC_REQUIRES := rumphost
+rumpclient_PC_DESC := remote system calls: rump_sys_* served by rump_server
+rumpclient_EXPORT := rump_sys_[a-z]* rumpclient_[a-z_]*
+
 rumphost_SRC := $(wildcard lib/rumphost/*.c)
 rumphost_PC_DESC := host-ABI translation between a Linux host and the kernel
 rumphost_EXPORT := rumphost_[a-z]*

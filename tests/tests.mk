@@ -51,6 +51,7 @@ test: tests
 include tests/abi/abi.mk
 include tests/posix/posix.mk
 include tests/ext2/ext2.mk
+include tests/remote/remote.mk
 
 # The net faction without the VFS: t_sock_novfs links only librumpnet,
 # librumpnet_local, librump and the host libraries (no librumpvfs, no

@@ -12,6 +12,7 @@ whose text changes, and prints nothing unless the list has an error:
   kern/<faction>/gen/syscalls_<faction>.c   a faction's binding table
   lib/rumphost/gen/sysargs_host.h    the argument structures, host view
   kern/entry/gen/syscalls_host.c     host-side rump_sys_* entry points
+  lib/rumpclient/gen/marshal.c       the remote client's marshalling table
 
 The output is already in the tree's clang-format style."""
 import os
@@ -997,6 +998,91 @@ def gen_host_entries(calls):
     return "".join(out)
 
 
+# ------------------------------------------------------ remote marshalling
+
+
+def marshal_elsize(a):
+    """The C expression for the size of one element a points to, in the
+    kernel's layout (what travels on the wire)."""
+    if "bytes" in a.notes or a.base in ("void", "char"):
+        return "1"
+    if a.xlate:
+        return f"sizeof(struct rump_{a.xlate})"
+    if a.base in SCALARS:
+        size = SCALARS[a.base][1]
+        return str(size) if size else f"sizeof({a.base})"
+    raise ListError(f"{a.name}: no wire size for '{a.base}'")
+
+
+def marshal_arg(c, a):
+    """One struct sp_argdesc initialiser for argument a of call c."""
+    raw = "{SP_ARG_RAW, 0, 0, 0, 0, 0, 0, 0}"
+    if not a.pointer or a.variadic:
+        return raw
+    d = {"in": "SP_DIR_IN", "out": "SP_DIR_OUT",
+         "inout": "SP_DIR_IN | SP_DIR_OUT"}[a.direction]
+    if "str" in a.notes:
+        return f"{{SP_ARG_STR, {d}, 0, 0, 0, 0, 0, 1}}"
+    ref = a.notes.get("count") or a.notes.get("bytes")
+    flags = "SP_RETCOUNT" if "retcount" in a.notes else "0"
+    el = marshal_elsize(a)
+    if ref is None:
+        if a.base == "void":
+            return raw
+        how, idx, width, n = "SP_COUNT_ONE", 0, "0", 1
+    elif ref.isdigit():
+        how, idx, width, n = "SP_COUNT_CONST", 0, "0", int(ref)
+    else:
+        names = [b.name for b in c.args]
+        other = c.args[names.index(ref.lstrip("*"))]
+        idx, n = names.index(other.name), 0
+        if ref.startswith("*"):
+            how = "SP_COUNT_PTR"
+            size = SCALARS[other.base][1]
+            width = str(size) if size else f"sizeof({other.base})"
+        else:
+            how, width = "SP_COUNT_SLOT", "0"
+    return f"{{SP_ARG_BUF, {d}, {how}, {flags}, {idx}, {width}, {n}, {el}}}"
+
+
+def gen_marshal(calls):
+    kcalls = kernel_calls(calls)
+    out = [BANNER, comment(
+        "marshal.c -- how the remote client packs each system call's "
+        "arguments (lib/rumpclient/sp_marshal.h): for every argument "
+        "slot, whether it is a value passed as it is or a buffer copied "
+        "with the request (in), with the reply (out) or both, and how its "
+        "size follows from the other arguments, per the annotations of "
+        "sys/syscalls.master.  Sizes are those of the kernel's layouts, "
+        "which the host entry points have already translated to."),
+        "#include <stdint.h>\n"]
+    out += [f"#include <{h}>\n" for h in host_headers(kcalls)]
+    out += ["\n#include <rump/rumpabi.h>\n#include <rump/rumpdefs.h>\n\n",
+            '#include "../sp_marshal.h"\n']
+    for c in kcalls:
+        if not c.args:
+            continue
+        out.append(f"\nstatic const struct sp_argdesc sp_args_{c.name}[] = {{\n")
+        for a in c.args:
+            item = marshal_arg(c, a)
+            line = f"\t{item}, /* {a.name} */"
+            if width(line) > 80:
+                line = f"\t/* {a.name} */\n\t{item},"
+                if width(line.split(chr(10))[1]) > 80:
+                    parts = item[1:-1].split(", ")
+                    line = (f"\t/* {a.name} */\n\t{{" + parts[0] + ", " +
+                            parts[1] + ",\n\t " + ", ".join(parts[2:]) + "},")
+            out.append(line + "\n")
+        out.append("};\n")
+    out.append("\nconst struct sp_calldesc sp_calls[] = {\n")
+    for c in kcalls:
+        if c.args:
+            out.append(f"\t[{c.num}] = {{{len(c.args)}, sp_args_{c.name}}},\n")
+    out.append("};\n")
+    out.append("const int sp_ncalls = sizeof(sp_calls) / sizeof(sp_calls[0]);\n")
+    return "".join(out)
+
+
 def main(top):
     try:
         calls = parse_master(os.path.join(top, MASTER))
@@ -1007,6 +1093,7 @@ def main(top):
             "kern/base/gen/sysent.c": gen_sysent(calls),
             "lib/rumphost/gen/sysargs_host.h": gen_sysargs_host(calls),
             "kern/entry/gen/syscalls_host.c": gen_host_entries(calls),
+            "lib/rumpclient/gen/marshal.c": gen_marshal(calls),
         }
         for faction, path in FACTION_DIRS.items():
             mine = [c for c in kernel_calls(calls) if c.faction == faction]

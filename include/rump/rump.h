@@ -38,6 +38,19 @@ enum rump_etfs_type {
  */
 int rump_init(void);
 
+/*
+ * Boot (if not yet booted) and serve the kernel to remote clients at url:
+ * unix://relative/path, unix:///absolute/path (created mode 0600) or
+ * tcp://addr:port.  A TCP address that is not a loopback address needs
+ * RUMP_SERVER_ANYADDR.  Whoever can reach the socket is root inside the
+ * kernel.  A client's rump_sys_reboot() halts the kernel and ends the
+ * hosting process (status 0).  Only the pthread host serves; the fiber
+ * host returns EOPNOTSUPP.  docs/remote.md.
+ */
+#define RUMP_SERVER_ANYADDR 0x01
+int rump_init_server(const char *url);
+int rump_init_server_flags(const char *url, int flags);
+
 /* Bind the calling host thread to a virtual CPU, and release it. */
 void rump_schedule(void);
 void rump_unschedule(void);

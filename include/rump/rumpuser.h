@@ -43,7 +43,10 @@ struct rumpuser_hyperup {
 			   int64_t retval[2]);
 	void (*hyp_lwpexit)(void);
 	int32_t (*hyp_getpid)(void);
-	void *hyp_extra[8]; /* spare slots, NULL today */
+	/* What the kernel holds, for the server's leak query: processes,
+	 * open files, bytes of live kernel objects, bytes from the host. */
+	void (*hyp_stats)(int64_t stats[4]);
+	void *hyp_extra[7]; /* spare slots, NULL today */
 };
 
 int rumpuser_init(int version, const struct rumpuser_hyperup *hyp);
@@ -234,6 +237,28 @@ void rumpuser_seterrno(int kernel_errno);
 #define RUMPUSER_FAULT_SEND 2
 #define RUMPUSER_FAULT_NKINDS 3
 int rumpuser_fault_check(int kind);
+
+/*
+ * Remote system calls (optional group; a host without a transport returns
+ * EOPNOTSUPP from rumpuser_sp_init and EFAULT from the copies).
+ * rumpuser_sp_init starts serving clients at url (unix://path or
+ * tcp://addr:port; flags RUMPUSER_SP_ANYADDR allows a non-loopback TCP
+ * address); each connection is a process made with hyp_lwproc_rfork(priv,
+ * ...), and the kernel reaches that process's memory through the copy
+ * calls with its priv: raddr is an address in the client (or in a buffer
+ * the server received with the request).  The copies may block: the host
+ * releases the virtual CPU while waiting for the client.
+ */
+#define RUMPUSER_SP_ANYADDR 0x01
+int rumpuser_sp_init(const char *url, int flags);
+int rumpuser_sp_copyin(void *priv, const void *raddr, void *laddr,
+		       size_t len);
+int rumpuser_sp_copyout(void *priv, const void *laddr, void *raddr,
+			size_t len);
+/* A NUL-terminated string of at most *lenp bytes; *lenp: its length with
+ * the NUL; ENAMETOOLONG when none within *lenp. */
+int rumpuser_sp_copyinstr(void *priv, const void *raddr, void *laddr,
+			  size_t *lenp);
 
 #ifdef __cplusplus
 }

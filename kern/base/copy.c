@@ -5,6 +5,7 @@
  * reached over its connection.  Addresses in the first page are rejected
  * with EFAULT, so a NULL argument is an error and never a crash.
  */
+#include <rump/rumpuser.h>
 #include <sys/proc.h>
 #include <sys/systm.h>
 
@@ -56,6 +57,47 @@ const struct vmspace_ops vmspace_local = {
 	local_copyin,
 	local_copyout,
 	local_copyinstr,
+};
+
+/* A remote client's memory: the host's transport asks the client. */
+static int remote_copyin(void *priv, const void *uaddr, void *kaddr,
+			 size_t len)
+{
+	if (len == 0)
+		return 0;
+	if (bad_range(uaddr, len))
+		return EFAULT;
+	return rumpuser_sp_copyin(priv, uaddr, kaddr, len);
+}
+
+static int remote_copyout(void *priv, const void *kaddr, void *uaddr,
+			  size_t len)
+{
+	if (len == 0)
+		return 0;
+	if (bad_range(uaddr, len))
+		return EFAULT;
+	return rumpuser_sp_copyout(priv, kaddr, uaddr, len);
+}
+
+static int remote_copyinstr(void *priv, const void *uaddr, void *kaddr,
+			    size_t len, size_t *done)
+{
+	size_t got = len;
+	int error;
+
+	if (bad_range(uaddr, 1))
+		return EFAULT;
+	error = rumpuser_sp_copyinstr(priv, uaddr, kaddr, &got);
+	if (error == 0 && done != NULL)
+		*done = got;
+	return error;
+}
+
+const struct vmspace_ops vmspace_remote = {
+	remote_copyin,
+	remote_copyout,
+	remote_copyinstr,
 };
 
 int copyin(const void *uaddr, void *kaddr, size_t len)

@@ -35,6 +35,9 @@ static int hyp_rfork(void *priv, int flags, const char *comm)
 
 	if (error == 0) {
 		struct lwp *l = rumpuser_curlwp();
+		/* A process of a remote client: its memory is the client's. */
+		if (priv != NULL)
+			l->l_proc->p_vmspace = &vmspace_remote;
 		l->l_proc->p_vmspace_priv = priv;
 		strlcpy(l->l_proc->p_comm, comm, sizeof(l->l_proc->p_comm));
 	}
@@ -46,6 +49,16 @@ static int32_t hyp_getpid(void)
 	struct lwp *l = rumpuser_curlwp();
 
 	return l != NULL ? l->l_proc->p_pid : 1;
+}
+
+static void hyp_stats(int64_t stats[4])
+{
+	rump_schedule();
+	stats[0] = lwproc_nprocs();
+	stats[1] = atomic_load_relaxed(&files_live);
+	stats[2] = kmem_live_bytes();
+	stats[3] = (int64_t)kmem_host_bytes();
+	rump_unschedule();
 }
 
 static int default_ncpu(void)
@@ -132,6 +145,7 @@ int rump_kern_init(void)
 	hyp.hyp_syscall = rump_kern_syscall;
 	hyp.hyp_lwpexit = rump_pub_lwproc_releaselwp;
 	hyp.hyp_getpid = hyp_getpid;
+	hyp.hyp_stats = hyp_stats;
 	if ((error = rumpuser_init(RUMPUSER_VERSION, &hyp)) != 0) {
 		printf("rump kernel: the hypercall library refused interface "
 		       "version %d\n",

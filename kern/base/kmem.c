@@ -258,6 +258,16 @@ void kmem_strfree(char *s, struct kmem_type *type)
 	kmem_free(s, strlen(s) + 1, type);
 }
 
+int64_t kmem_live_bytes(void)
+{
+	int64_t n = 0;
+
+	for (struct kmem_type *t = atomic_load_acquire(&types); t != NULL;
+	     t = t->kt_next)
+		n += atomic_load_relaxed(&t->kt_bytes);
+	return n;
+}
+
 uint64_t kmem_host_bytes(void)
 {
 	return (uint64_t)atomic_load_relaxed(&host_bytes);

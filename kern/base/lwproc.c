@@ -142,6 +142,16 @@ static void proc_free(struct proc *p)
 	kmem_free(p, sizeof(*p), &M_PROC);
 }
 
+int lwproc_nprocs(void)
+{
+	int n = 0;
+
+	mutex_enter(&proc_lock);
+	list_foreach(it, &allproc) n++;
+	mutex_exit(&proc_lock);
+	return n;
+}
+
 int lwproc_rfork(struct proc *parent, int flags, const char *comm,
 		 struct proc **childp)
 {

@@ -29,6 +29,8 @@ void kmem_strfree(char *s, struct kmem_type *type);
 
 /* Bytes the kernel holds from the host now, and the limit (0: none). */
 uint64_t kmem_host_bytes(void);
+/* Bytes of the objects allocated and not freed, over every type. */
+int64_t kmem_live_bytes(void);
 uint64_t kmem_limit(void);
 
 /* A virtual CPU's allocator caches (sched.c creates one per CPU). */

@@ -99,6 +99,7 @@ void sched_upcalls(struct rumpuser_hyperup *hyp);
 int lwproc_init(void);
 void lwproc_fini(void);
 struct proc *proc_find(pid_t pid); /* with proc_lock held */
+int lwproc_nprocs(void);		   /* processes that exist now */
 extern kmutex_t proc_lock;
 /* Allocate an lwp in p (not running, not bound); NULL on ENOMEM. */
 struct lwp *lwp_alloc(struct proc *p, int flags, const char *name);
@@ -123,4 +124,5 @@ kauth_cred_t cred_get(struct proc *p); /* a held reference */
 bool cred_is_root(kauth_cred_t cred);
 int cred_groupmember(gid_t gid, kauth_cred_t cred);
 extern const struct vmspace_ops vmspace_local;
+extern const struct vmspace_ops vmspace_remote; /* rumpuser_sp_copy* */
 #endif

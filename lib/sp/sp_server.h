@@ -1,0 +1,67 @@
+/*
+ * sp_server.h -- private to the remote-syscall server of the pthread host
+ * (hosts/posix/sp_*_host.c): a connection, the kernel process it is, and
+ * one system call in progress.  Locking: sp_lock guards the server-wide
+ * lists and counters; a connection's mtx its reading turn, thread counts
+ * and calls waiting for copy replies; sendmtx one frame at a time.
+ */
+#ifndef LIB_SP_SP_SERVER_H_
+#define LIB_SP_SP_SERVER_H_
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sp_proto.h"
+
+struct lwp;
+struct sp_conn;
+
+/* A kernel process of a client: the priv of its vmspace.  holder is an
+ * lwp that keeps the process alive between calls. */
+struct sp_proc {
+	int32_t pid;
+	struct lwp *holder;
+	struct sp_conn *conn; /* NULL while a prepared fork child waits */
+	uint64_t cookie;      /* a prepared fork child's, else 0 */
+	struct sp_conn *parent; /* whose SP_PREFORK made it */
+	struct sp_proc *next;	/* sp_pending */
+};
+
+struct sp_call {
+	struct sp_conn *conn;
+	uint64_t reqid;
+	int nwin;
+	struct {
+		char *base;
+		size_t len;
+	} win[SP_MAXSLOTS]; /* server copies of the client's buffers */
+	struct sp_hdr *copyreply; /* delivered by the reading thread */
+	bool waiting;
+	struct sp_call *next; /* conn->calls, while waiting */
+};
+
+struct sp_conn {
+	int fd;
+	pthread_mutex_t mtx, sendmtx;
+	pthread_cond_t cv;
+	bool reading, dead;
+	int nthreads, nidle;
+	struct sp_proc *proc;
+	struct sp_call *calls;
+	struct sp_conn *next; /* sp_conns */
+};
+
+extern pthread_mutex_t sp_lock;
+extern int64_t sp_stat_lwps, sp_stat_requests, sp_stat_threads;
+
+/* sp_call_host.c */
+/* Serve an SP_SYSCALL frame f of conn and send the reply; false for a
+ * malformed request (the connection ends). */
+bool sp_syscall(struct sp_conn *conn, struct sp_hdr *f);
+int sp_send(struct sp_conn *conn, const void *frame, size_t len);
+/* Stop new calls, wait a little for running ones: a halt is coming. */
+bool sp_halting(void);
+/* sp_server_host.c: after a client's halt, end the hosting process. */
+void sp_exit_halted(void) __attribute__((__noreturn__));
+
+#endif
