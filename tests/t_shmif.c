@@ -69,6 +69,51 @@ static void client_routed(void *arg)
 	kern_halt();
 }
 
+/*
+ * The shmifdump program (build/bin, beside the tests' directory) writes
+ * the same file, and tcpdump reads it: one line per frame, the routed
+ * TCP segments among them.  CI installs tcpdump; elsewhere its absence
+ * skips that part.
+ */
+static void check_tools(const char *pcap, uint64_t n)
+{
+	char self[512], out[128], cmd[256], line[1024];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	FILE *f;
+	char *slash;
+	unsigned long lines = 0, tcp = 0;
+
+	CHECK(len > 0);
+	self[len] = '\0';
+	for (int i = 0; i < 3; i++) { /* build/tests/posix/t_shmif -> build */
+		CHECK((slash = strrchr(self, '/')) != NULL);
+		*slash = '\0';
+	}
+	snprintf(out, sizeof(out), "%s/tool.pcap", dir);
+	CHECK_EQ(test_sh("%s/bin/shmifdump -q %s %s", self, bus1, out), 0);
+	CHECK_EQ(test_sh("cmp -s %s %s", pcap, out), 0);
+	CHECK(test_sh("%s/bin/shmifdump %s/nobus %s 2>/dev/null", self, dir,
+		      out) != 0);
+	if (test_sh("command -v tcpdump >/dev/null") != 0) {
+		CHECK(getenv("CI") == NULL);
+		test_log("no tcpdump: the pcap file is not read back");
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "tcpdump -nn -r %s 2>/dev/null", out);
+	CHECK((f = popen(cmd, "r")) != NULL);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lines += strchr(line, '\n') != NULL;
+		if (strstr(line, "10.93.1.1.") != NULL &&
+		    strstr(line, "> 10.93.2.2.7000: Flags") != NULL)
+			tcp++;
+	}
+	CHECK_EQ(pclose(f), 0);
+	CHECK_EQ(lines, n);
+	CHECK(tcp > 0);
+	test_log("tcpdump read %lu frames, %lu TCP segments to the sink", lines,
+		 tcp);
+}
+
 /* The pcap dump of bus1: a valid file whose frames are Ethernet. */
 static void check_dump(void)
 {
@@ -89,6 +134,7 @@ static void check_dump(void)
 	CHECK_EQ(magic, 0xa1b23c4du);
 	CHECK_EQ(linktype, 1);
 	fclose(f);
+	check_tools(pcap, n);
 	CHECK_EQ(rump_pub_shmif_dump("/dev/null", pcap, NULL), EINVAL);
 	CHECK_EQ(rump_pub_shmif_dump("/nonexistent", pcap, NULL), ENOENT);
 	test_log("dump: %llu frames", (unsigned long long)n);
