@@ -9,9 +9,27 @@
  * process whose exit status is its verdict.
  */
 /* hosts: posix */
+#include <rump/sysctl.h>
+
 #include "net/shmif_util.h"
 
 static char dir[64], bus1[96], bus2[96];
+
+/* The ARP cache (sysctl net.inet.arp) has addr, resolved, on ifname. */
+static void check_arp(const char *ifname, const char *addr)
+{
+	struct rump_sysctl_arp arp[64];
+	size_t len = sizeof(arp);
+	bool found = false;
+
+	CHECK_SYS(rump_sys_sysctlbyname("net.inet.arp", arp, &len, NULL, 0));
+	for (size_t i = 0; i < len / sizeof(arp[0]); i++)
+		found |= arp[i].sar_addr == inet_addr(addr) &&
+			 arp[i].sar_complete &&
+			 strcmp(arp[i].sar_ifname, ifname) == 0 &&
+			 (arp[i].sar_lladdr[0] & 0x02) != 0;
+	CHECK(found);
+}
 
 /* Kernel A: the interface by the cloning path, ping, bulk TCP. */
 static void client_pair(void *arg)
@@ -36,6 +54,7 @@ static void client_pair(void *arg)
 		 0);
 	ping_until("10.93.0.2", 30);
 	test_log("ping over the bus answered");
+	check_arp("shmif0", "10.93.0.2");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	bulk_to_sink("10.93.0.2", bytes, 0x12345678);
 	clock_gettime(CLOCK_MONOTONIC, &t1);

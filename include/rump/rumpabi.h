@@ -218,6 +218,22 @@ struct rump_in_aliasreq {
 };
 
 /*
+ * SIOCADDRT, SIOCDELRT (rumpkit's requests; on an AF_INET socket): the
+ * route to rtr_dst/rtr_mask through rtr_gateway (RUMP_RTF_GATEWAY, on a
+ * directly connected network) or out of rtr_ifname directly.  Delete
+ * names the route by destination and mask only.  The host layer also
+ * takes Linux's SIOCADDRT/SIOCDELRT with its struct rtentry.
+ */
+struct rump_rtreq {
+	char rtr_ifname[16]; /* "" : the gateway's interface */
+	struct rump_sockaddr_in rtr_dst;
+	struct rump_sockaddr_in rtr_gateway;
+	struct rump_sockaddr_in rtr_mask;
+	uint32_t rtr_flags; /* RUMP_RTF_* of <rump/sysctl.h> */
+	uint32_t rtr_pad;
+};
+
+/*
  * SIOCGIFCONF: ifc_len bytes at ifc_buf receive struct rump_ifreq
  * records (name and address, 32 bytes each); ifc_len comes back as the
  * bytes used.  A NULL buffer asks for the bytes needed.

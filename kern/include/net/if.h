@@ -256,6 +256,10 @@ int ifioctl_common(unsigned long cmd, void *data);
 /* The interface a request names (NUL within IFNAMSIZ), or NULL. */
 struct ifnet *ifreq_ifp(const char *name);
 
+/* The sysctl node net.link.ifs (if_sysctl.c), at component init/fini. */
+int if_sysctl_init(void);
+void if_sysctl_fini(void);
+
 /* The loopback interface made at boot (lo0). */
 extern struct ifnet *lo0ifp;
 #endif

@@ -295,4 +295,6 @@
 /* inetioctl: more interface ioctls (NetBSD's encodings) */
 #define SIOCSIFNETMASK 0x80206916
 #define SIOCGIFCONF 0xc0106926
+#define SIOCADDRT 0x8048720a
+#define SIOCDELRT 0x8048720b
 #endif
