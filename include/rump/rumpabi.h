@@ -234,6 +234,16 @@ struct rump_rtreq {
 };
 
 /*
+ * SIOCSLINKSTR (rumpkit's layout, passed through by the host layer): the
+ * driver's link string, as rump_pub_netconfig_ifsetlinkstr sets it (a
+ * tap name, a shmif bus file), NUL-terminated within ifl_str.
+ */
+struct rump_iflinkstr {
+	char ifl_name[16];
+	char ifl_str[1024];
+};
+
+/*
  * SIOCGIFCONF: ifc_len bytes at ifc_buf receive struct rump_ifreq
  * records (name and address, 32 bytes each); ifc_len comes back as the
  * bytes used.  A NULL buffer asks for the bytes needed.

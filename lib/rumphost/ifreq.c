@@ -79,6 +79,7 @@ int rumphost_ifioctl_to_kernel(unsigned long host, uint64_t *kernel, int *kindp)
 		*kernel = host == SIOCADDRT ? RUMP_SIOCADDRT : RUMP_SIOCDELRT;
 		*kindp = RUMPHOST_IFIO_RTENTRY;
 		return 0;
+	case RUMP_SIOCSLINKSTR:
 	case RUMP_SIOCADDRT:
 	case RUMP_SIOCDELRT:
 	case RUMP_SIOCAIFADDR:

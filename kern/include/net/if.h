@@ -249,7 +249,7 @@ int if_clone_destroy(const char *name);
 
 /*
  * Interface ioctls common to every family (struct rump_ifreq):
- * SIOC[GS]IFFLAGS, SIOC[GS]IFMTU, SIOCGIFINDEX, SIOCIFCREATE,
+ * SIOC[GS]IFFLAGS, SIOC[GS]IFMTU, SIOCGIFINDEX, SIOCIFCREATE, SIOCSLINKSTR,
  * SIOCIFDESTROY.  ENOTTY for others, ENXIO for an unknown interface.
  */
 int ifioctl_common(unsigned long cmd, void *data);
