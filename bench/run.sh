@@ -99,6 +99,11 @@ if [ -f "$(dirname "$0")/net_tap.results.md" ]; then
 	cat "$(dirname "$0")/net_tap.results.md" >>"$tmp"
 	echo >>"$tmp"
 fi
+# Likewise the shmif benchmark (two processes): bench/net_shmif.sh.
+if [ -f "$(dirname "$0")/net_shmif.results.md" ]; then
+	cat "$(dirname "$0")/net_shmif.results.md" >>"$tmp"
+	echo >>"$tmp"
+fi
 rm -f "$tmp.section"
 mv "$tmp" "$outfile"
 trap - EXIT
