@@ -4,8 +4,9 @@
  * two-kernel network over a shmif bus with ifconfig (create, linkstr,
  * inet, up), pings across, adds and shows a default route, reads the ARP
  * cache, netstat, ifconfig -a with statistics and sysctl (reading and
- * setting forwarding), dumps the bus with shmifdump, and halts both
- * servers.  The test program boots no kernel itself.
+ * setting forwarding), dumps the bus with shmifdump, mounts an ext4
+ * image read-only and reads its size with df, and halts both servers.  The test
+ * program boots no kernel itself.
  */
 /* hosts: posix */
 #include <signal.h>
@@ -57,7 +58,7 @@ static void show_out(void)
  * A rump_server in the foreground (-s) as a child that dies with this
  * program, whatever way it ends; returns once the socket exists.
  */
-static pid_t server_start(char srv)
+static pid_t server_start(char srv, const char *disk)
 {
 	char url[128], path[128], prog[600];
 	struct stat st;
@@ -71,7 +72,10 @@ static pid_t server_start(char srv)
 	CHECK(pid >= 0);
 	if (pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		execl(prog, prog, "-s", url, (char *)NULL);
+		if (disk != NULL)
+			execl(prog, prog, "-s", "-d", disk, url, (char *)NULL);
+		else
+			execl(prog, prog, "-s", url, (char *)NULL);
 		_exit(127);
 	}
 	for (int i = 0; i < 200 && stat(path, &st) != 0; i++)
@@ -90,6 +94,7 @@ static void server_wait(pid_t pid)
 
 int main(int argc, char **argv)
 {
+	bool have_ext4;
 	pid_t a, b;
 	char cmd[1024];
 	ssize_t len;
@@ -108,8 +113,14 @@ int main(int argc, char **argv)
 	snprintf(dir, sizeof(dir), "/tmp/t_rumpctl.XXXXXX");
 	CHECK(mkdtemp(dir) != NULL);
 
-	a = server_start('a');
-	b = server_start('b');
+	/* Server a has an ext4 image as /dev/disk0 (CI has mkfs.ext4). */
+	snprintf(cmd, sizeof(cmd), "key=/dev/disk0,hostpath=%s/img", dir);
+	have_ext4 = test_sh("truncate -s 8M %s/img && mkfs.ext4 -q -F %s/img "
+			    ">/dev/null 2>&1",
+			    dir, dir) == 0;
+	CHECK(have_ext4 || getenv("CI") == NULL);
+	a = server_start('a', have_ext4 ? cmd : NULL);
+	b = server_start('b', NULL);
 
 	CHECK_EQ(test_sh("%s/rumpctl --help | grep -q ifconfig", bin), 0);
 	CHECK(ctl('a', "frobnicate") != 0);
@@ -157,6 +168,18 @@ int main(int argc, char **argv)
 	snprintf(cmd, sizeof(cmd), "shmifdump %s/bus %s/bus.pcap", dir, dir);
 	CTL('a', cmd);
 	HAS("^[1-9][0-9]* frames$");
+
+	CTL('a', "df");
+	HAS("^/  *[0-9]");
+	if (have_ext4) {
+		/* The root has only /dev: mount over it, read-only. */
+		CTL('a', "mount -t ext4 -o ro /dev/disk0 /dev");
+		CTL('a', "df /dev");
+		HAS("^/dev  *8192  *[0-9]* ");
+		CHECK(ctl('a', "mount -t ext4 /dev/disk0 /nonexistent") != 0);
+		CTL('a', "umount /dev");
+		CHECK(ctl('a', "umount /dev") != 0);
+	}
 
 	CTL('a', "halt");
 	CTL('b', "halt");

@@ -34,6 +34,10 @@ static const char usage[] =
 	"  netstat                        TCP and UDP sockets\n"
 	"  arp -a                         the ARP cache\n"
 	"  sysctl -a | NAME | NAME=VALUE  kernel values (docs/sysctl.md)\n"
+	"  mount -t TYPE [-o ro,OPTS] SOURCE TARGET\n"
+	"  umount [-f] TARGET\n"
+	"  df [PATH...]                   sizes of the file systems (default "
+	"/)\n"
 	"  halt                           halt the kernel (the server exits)\n"
 	"  shmifdump BUS FILE.pcap        a shmif bus to pcap (no server)\n";
 
@@ -165,9 +169,15 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} cmds[] = {
-		{"ifconfig", rumpctl_ifconfig}, {"route", rumpctl_route},
-		{"ping", rumpctl_ping},		{"netstat", rumpctl_netstat},
-		{"arp", rumpctl_arp},		{"sysctl", rumpctl_sysctl},
+		{"ifconfig", rumpctl_ifconfig},
+		{"route", rumpctl_route},
+		{"ping", rumpctl_ping},
+		{"netstat", rumpctl_netstat},
+		{"arp", rumpctl_arp},
+		{"sysctl", rumpctl_sysctl},
+		{"mount", rumpctl_mount},
+		{"umount", rumpctl_umount},
+		{"df", rumpctl_df},
 	};
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||

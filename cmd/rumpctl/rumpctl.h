@@ -13,6 +13,9 @@ int rumpctl_ping(int argc, char **argv);
 int rumpctl_netstat(int argc, char **argv);
 int rumpctl_arp(int argc, char **argv);
 int rumpctl_sysctl(int argc, char **argv);
+int rumpctl_mount(int argc, char **argv);
+int rumpctl_umount(int argc, char **argv);
+int rumpctl_df(int argc, char **argv);
 
 /* The node's value in a malloc'd buffer (*lenp bytes), or NULL + message. */
 void *rumpctl_table(const char *name, size_t *lenp);
