@@ -54,7 +54,7 @@ gen:
 check: all
 	sh scripts/check-all.sh $(B)
 
-install: libs
+install: libs cmds
 	sh scripts/install.sh $(B) $(DESTDIR)$(PREFIX)
 
 clean:

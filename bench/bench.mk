@@ -66,4 +66,9 @@ bench: $(BENCH_BINS)
 		sh bench/run.sh $(BD) $(BENCH_OUT) "$(BENCH_CMD)" \
 		"$(BENCH_HOSTS)" $(BENCH_PROGS)
 
-.PHONY: bench bench-progs
+# The remote null call against a plain socket round trip (bench/remote.sh;
+# writes bench/remote.results.md, which bench/run.sh keeps).
+bench-remote: libs cmds
+	BUILD=$(B) sh bench/remote.sh
+
+.PHONY: bench bench-progs bench-remote

@@ -104,6 +104,11 @@ if [ -f "$(dirname "$0")/net_shmif.results.md" ]; then
 	cat "$(dirname "$0")/net_shmif.results.md" >>"$tmp"
 	echo >>"$tmp"
 fi
+# And the remote-call benchmark (server processes): bench/remote.sh.
+if [ -f "$(dirname "$0")/remote.results.md" ]; then
+	cat "$(dirname "$0")/remote.results.md" >>"$tmp"
+	echo >>"$tmp"
+fi
 rm -f "$tmp.section"
 mv "$tmp" "$outfile"
 trap - EXIT

@@ -28,3 +28,19 @@ $(B)/fuzz/ext2_fuzz: fuzz/ext2_fuzz.c tests/ext2/walk.c $(KERN_ARCHIVES) \
 		$(LDLIBS_HOST)
 
 .PHONY: fuzz-ext2
+
+# The remote-syscall protocol (fuzz/remote_fuzz.c): the kernel serves
+# itself and the target is its client.  sh fuzz/run-remote.sh [SECONDS].
+fuzz-remote:
+	$(MAKE) CC=clang SAN=asan BUILD=$(FUZZ_BUILD) \
+		CFLAGS='$(FUZZ_CFLAGS)' $(FUZZ_BUILD)/fuzz/remote_fuzz
+
+$(B)/fuzz/remote_fuzz: fuzz/remote_fuzz.c lib/sp/sp_proto.h $(KERN_ARCHIVES) \
+		$(L)/librumphost.a $(L)/librumpuser.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -fsanitize=fuzzer -o $@ fuzz/remote_fuzz.c \
+		$(FUZZ_FORCE) -Wl,--start-group $(KERN_ARCHIVES) \
+		$(L)/librumphost.a $(L)/librumpuser.a -Wl,--end-group \
+		$(LDLIBS_HOST)
+
+.PHONY: fuzz-remote

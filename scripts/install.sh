@@ -1,6 +1,7 @@
 #!/bin/sh
 # install.sh BUILD PREFIX -- what `make install` runs: copy the public
-# headers to PREFIX/include/rump, every library (.a and .so) to PREFIX/lib,
+# headers to PREFIX/include/rump, the programs of BUILD/bin to PREFIX/bin,
+# every library (.a and .so) to PREFIX/lib,
 # and write one pkg-config file per library (and per extra module such as
 # rump_fiber) to PREFIX/lib/pkgconfig.  Everything comes from the data make
 # writes to BUILD/libs.txt (mk/libs.mk), never from a list kept here.
@@ -111,6 +112,16 @@ pcfile() {
 for m in $kernlibs $hostlibs $pcmodules; do
 	pcfile "$m"
 done
+
+# The programs of cmd/ (BUILD/bin), which find the libraries through
+# their run path $ORIGIN/../lib.
+if [ -d "$B/bin" ]; then
+	mkdir -p "$P/bin"
+	for f in "$B"/bin/*; do
+		[ -f "$f" ] && [ -x "$f" ] || continue
+		cp "$f" "$P/bin/" && chmod 755 "$P/bin/${f##*/}"
+	done
+fi
 
 # shellcheck disable=SC2086 # counting words
 echo "installed $(echo $kernlibs $hostlibs | wc -w) libraries," \

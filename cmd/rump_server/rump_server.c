@@ -5,7 +5,7 @@
  * the boot (every one that was built unless -l names some); -d attaches
  * host files as devices (etfs).  Without -s it detaches into the
  * background, but only after the kernel booted and the socket listens, so
- * the shell sees a boot failure as the exit status.  docs/rump_server.md.
+ * the shell sees a boot failure as the exit status.  docs/remote.md.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -34,22 +34,28 @@ struct disk {
 };
 
 static const char usage[] =
-	"usage: rump_server [-s] [-v] [-c ncpu] [-r memlimit] [-l component]...\n"
-	"                   [-d key=/dev/xxx,hostpath=FILE[,size=N][,type=blk|chr|reg]]...\n"
+	"usage: rump_server [-s] [-v] [-c ncpu] [-r memlimit] [-l "
+	"component]...\n"
+	"                   [-d "
+	"key=/dev/xxx,hostpath=FILE[,size=N][,type=blk|chr|reg]]...\n"
 	"                   [-A] URL\n"
 	"\n"
-	"  URL      unix://relative/path, unix:///absolute/path or tcp://addr:port\n"
+	"  URL      unix://relative/path, unix:///absolute/path or "
+	"tcp://addr:port\n"
 	"  -c N     virtual CPUs (RUMP_NCPU)\n"
 	"  -r SIZE  memory limit with k/m/g suffix (RUMP_MEMLIMIT)\n"
-	"  -l LIB   load component library LIB (e.g. rumpfs_ext2fs); repeatable;\n"
+	"  -l LIB   load component library LIB (e.g. rumpfs_ext2fs); "
+	"repeatable;\n"
 	"           without -l every built component is loaded\n"
-	"  -d SPEC  attach host file FILE as device KEY (size in bytes, k/m/g;\n"
+	"  -d SPEC  attach host file FILE as device KEY (size in bytes, "
+	"k/m/g;\n"
 	"           type blk by default)\n"
 	"  -A       allow a TCP address that is not loopback (anyone who can\n"
 	"           connect is root inside the kernel)\n"
 	"  -s       stay in the foreground\n"
 	"  -v       verbose boot messages (RUMP_VERBOSE=1)\n"
-	"Halt the server with a client's rump_sys_reboot() (rumpctl halt).\n";
+	"Halt the server with a client's rump_sys_reboot() (rumpctl halt);\n"
+	"SIGTERM ends it at once, without a clean shutdown.\n";
 
 static int parse_size(const char *s, uint64_t *out)
 {
@@ -61,9 +67,21 @@ static int parse_size(const char *s, uint64_t *out)
 	if (errno != 0 || end == s || *s == '-')
 		return -1;
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
+	case 'k':
+	case 'K':
+		v <<= 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		v <<= 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		v <<= 30;
+		end++;
+		break;
 	}
 	if (*end != '\0')
 		return -1;
@@ -135,8 +153,9 @@ static int serve(const char *url, int flags, struct disk *disks, int ndisks,
 		return -1;
 	}
 	reg = (int (*)(const char *, const char *, enum rump_etfs_type,
-		       uint64_t, uint64_t))dlsym(RTLD_DEFAULT,
-						 "rump_pub_etfs_register_withsize");
+		       uint64_t,
+		       uint64_t))dlsym(RTLD_DEFAULT,
+				       "rump_pub_etfs_register_withsize");
 	for (int i = 0; i < ndisks; i++) {
 		if (reg == NULL) {
 			snprintf(msg, msglen, "-d needs the VFS (rumpvfs)");
@@ -163,12 +182,13 @@ int main(int argc, char **argv)
 	struct disk disks[MAXDISKS];
 	const char *comps[MAXCOMPS];
 	int ndisks = 0, ncomps = 0, flags = 0, foreground = 0, ch;
-	int pfd[2] = {-1, -1};
+	int pfd[2] = {-1, -1}, sig;
 	char msg[512] = "";
+	sigset_t stop;
 	uint64_t v;
 
-	if (argc == 2 && (strcmp(argv[1], "--help") == 0 ||
-			  strcmp(argv[1], "-h") == 0)) {
+	if (argc == 2 &&
+	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		fputs(usage, stdout);
 		return 0;
 	}
@@ -186,7 +206,8 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			if (parse_size(optarg, &v) != 0) {
-				fprintf(stderr, "rump_server: bad -r size '%s'\n",
+				fprintf(stderr,
+					"rump_server: bad -r size '%s'\n",
 					optarg);
 				return 1;
 			}
@@ -263,6 +284,13 @@ int main(int argc, char **argv)
 		(void)c;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* SIGTERM, SIGINT and SIGHUP end the server in main (below); every
+	 * thread started from here on inherits the mask. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
 	if (serve(argv[optind], flags, disks, ndisks, msg, sizeof(msg)) != 0) {
 		if (foreground) {
 			fprintf(stderr, "rump_server: %s\n", msg);
@@ -283,6 +311,11 @@ int main(int argc, char **argv)
 		(void)!write(pfd[1], "", 1);
 		close(pfd[1]);
 	}
-	for (;;)
-		pause();
+	/* A signal ends the server without a clean shutdown of the kernel
+	 * (a client's halt is the clean way); the socket goes with it. */
+	while (sigwait(&stop, &sig) != 0)
+		;
+	if (strncmp(argv[optind], "unix://", 7) == 0)
+		unlink(argv[optind] + 7);
+	_exit(0);
 }

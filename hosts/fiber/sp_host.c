@@ -18,8 +18,7 @@ int rumpuser_sp_copyin(void *priv, const void *raddr, void *laddr, size_t len)
 	return RUMP_EFAULT;
 }
 
-int rumpuser_sp_copyout(void *priv, const void *laddr, void *raddr,
-			size_t len)
+int rumpuser_sp_copyout(void *priv, const void *laddr, void *raddr, size_t len)
 {
 	return RUMP_EFAULT;
 }

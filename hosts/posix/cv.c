@@ -35,6 +35,7 @@ void rumpuser_cv_destroy(struct rumpuser_cv *cv)
 static void cv_sleep_begin(struct rumpuser_cv *cv, struct rumpuser_mtx *mtx,
 			   int wrap)
 {
+	rumpuser__sp_willblock();
 	__atomic_add_fetch(&cv->nwaiters, 1, __ATOMIC_RELAXED);
 	posix_mtx_owner(mtx, NULL);
 	if (wrap)

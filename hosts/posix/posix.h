@@ -23,6 +23,9 @@ static inline void posix_mtx_owner(struct rumpuser_mtx *mtx, struct lwp *l)
 		__atomic_store_n(&mtx->owner, l, __ATOMIC_RELAXED);
 }
 
+/* Before a wait: a remote-syscall thread passes its reading turn on. */
+void rumpuser__sp_willblock(void);
+
 /* Start a host thread with all signals blocked; detached if ptp is NULL. */
 int rumpuser__spawn(pthread_t *ptp, void *(*fn)(void *), void *arg);
 

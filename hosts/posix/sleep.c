@@ -18,6 +18,7 @@ int rumpuser_clock_sleep(int clock, int64_t sec, long nsec)
 		return RUMP_EINVAL;
 	if (sec < 0)
 		return 0; /* already past */
+	rumpuser__sp_willblock();
 	rumpuser__block_begin();
 	if (clock == RUMPUSER_CLOCK_RELWALL) {
 		while ((rv = nanosleep(&ts, &ts)) == -1 && errno == EINTR)

@@ -26,7 +26,9 @@ int sp_send(struct sp_conn *conn, const void *frame, size_t len)
 	int error;
 
 	pthread_mutex_lock(&conn->sendmtx);
-	error = conn->dead ? ECONNRESET : sp_write_all(conn->fd, frame, len);
+	error = __atomic_load_n(&conn->dead, __ATOMIC_ACQUIRE)
+			? ECONNRESET
+			: sp_write_all(conn->fd, frame, len);
 	pthread_mutex_unlock(&conn->sendmtx);
 	return error;
 }
@@ -70,6 +72,7 @@ static struct sp_hdr *sp_ask(struct sp_call *c, int type, uint64_t addr,
 	} m = {{sizeof(m), (uint16_t)type, 0, c->reqid}, {addr, len}};
 	struct sp_hdr *reply;
 
+	rumpuser__sp_willblock(); /* the reply comes through the reader */
 	rumpuser__block_begin();
 	pthread_mutex_lock(&conn->mtx);
 	c->copyreply = NULL;
@@ -79,7 +82,7 @@ static struct sp_hdr *sp_ask(struct sp_call *c, int type, uint64_t addr,
 	pthread_mutex_unlock(&conn->mtx);
 	if (sp_send(conn, &m, sizeof(m)) != 0) {
 		pthread_mutex_lock(&conn->mtx);
-		conn->dead = true;
+		__atomic_store_n(&conn->dead, true, __ATOMIC_RELEASE);
 		pthread_cond_broadcast(&conn->cv);
 		pthread_mutex_unlock(&conn->mtx);
 	}
@@ -115,15 +118,16 @@ int rumpuser_sp_copyin(void *priv, const void *raddr, void *laddr, size_t len)
 		return 0;
 	}
 	while (done < len) {
-		size_t chunk = len - done > SP_COPY_CHUNK ? SP_COPY_CHUNK
-							  : len - done;
-		struct sp_hdr *r = sp_ask(c, SP_COPYIN,
-					  (uintptr_t)raddr + done, chunk);
-		struct sp_status *st = (struct sp_status *)(r + 1);
+		size_t chunk =
+			len - done > SP_COPY_CHUNK ? SP_COPY_CHUNK : len - done;
+		struct sp_hdr *r =
+			sp_ask(c, SP_COPYIN, (uintptr_t)raddr + done, chunk);
+		struct sp_status *st;
 		int error = 0;
 
 		if (r == NULL)
 			return RUMP_EFAULT;
+		st = (struct sp_status *)(r + 1);
 		if (r->sh_len < sizeof(*r) + sizeof(*st))
 			error = RUMP_EFAULT;
 		else if (st->st_error != 0)
@@ -141,8 +145,7 @@ int rumpuser_sp_copyin(void *priv, const void *raddr, void *laddr, size_t len)
 	return 0;
 }
 
-int rumpuser_sp_copyout(void *priv, const void *laddr, void *raddr,
-			size_t len)
+int rumpuser_sp_copyout(void *priv, const void *laddr, void *raddr, size_t len)
 {
 	struct sp_call *c = sp_curcall;
 	size_t done = 0;
@@ -159,10 +162,10 @@ int rumpuser_sp_copyout(void *priv, const void *laddr, void *raddr,
 	/* Sent without a reply: the client applies the copies before it
 	 * reads the call's reply, which comes later on the same stream. */
 	while (done < len) {
-		size_t chunk = len - done > SP_COPY_CHUNK ? SP_COPY_CHUNK
-							  : len - done;
-		size_t flen = sizeof(struct sp_hdr) + sizeof(struct sp_copy) +
-			      chunk;
+		size_t chunk =
+			len - done > SP_COPY_CHUNK ? SP_COPY_CHUNK : len - done;
+		size_t flen =
+			sizeof(struct sp_hdr) + sizeof(struct sp_copy) + chunk;
 		struct sp_hdr *m = malloc(flen);
 		struct sp_copy *cp = (struct sp_copy *)(m + 1);
 		int error;
@@ -198,8 +201,8 @@ int rumpuser_sp_copyinstr(void *priv, const void *raddr, void *laddr,
 		for (int i = 0; i < c->nwin; i++)
 			if (s >= c->win[i].base &&
 			    s < c->win[i].base + c->win[i].len)
-				room = (size_t)(c->win[i].base +
-						c->win[i].len - s);
+				room = (size_t)(c->win[i].base + c->win[i].len -
+						s);
 		if ((nul = memchr(s, '\0', room < max ? room : max)) == NULL)
 			return room < max ? RUMP_EFAULT : RUMP_ENAMETOOLONG;
 		*lenp = (size_t)(nul - s) + 1;
@@ -216,7 +219,7 @@ int rumpuser_sp_copyinstr(void *priv, const void *raddr, void *laddr,
 		      : 0;
 	if (got == 0 || (size_t)st->st_a0 != got || got > max)
 		error = st->st_error != 0 && got == 0 ? st->st_error
-						       : RUMP_EFAULT;
+						      : RUMP_EFAULT;
 	else if (st->st_error != 0)
 		error = st->st_error;
 	else if (((char *)(st + 1))[got - 1] != '\0')

@@ -117,8 +117,8 @@ static void sp_prefork(struct sp_conn *conn, uint64_t reqid)
 		rumpuser__hyp.hyp_lwproc_switch(NULL);
 		pthread_mutex_lock(&sp_lock);
 		child->parent = conn;
-		child->cookie = ++sp_cookie_seq ^
-				((uint64_t)(uintptr_t)child << 20);
+		child->cookie =
+			++sp_cookie_seq ^ ((uint64_t)(uintptr_t)child << 20);
 		child->next = sp_pending;
 		sp_pending = child;
 		pthread_mutex_unlock(&sp_lock);
@@ -142,29 +142,62 @@ static void sp_stats(struct sp_conn *conn, uint64_t reqid)
 	m.ss.ss_lwps = __atomic_load_n(&sp_stat_lwps, __ATOMIC_RELAXED);
 	m.ss.ss_threads = __atomic_load_n(&sp_stat_threads, __ATOMIC_RELAXED);
 	m.ss.ss_memory = k[2];
-	m.ss.ss_requests =
-		__atomic_load_n(&sp_stat_requests, __ATOMIC_RELAXED);
+	m.ss.ss_requests = __atomic_load_n(&sp_stat_requests, __ATOMIC_RELAXED);
 	/* The kernel's own counts ride in the spare fields of the reply. */
 	m.ss.ss_kprocs = k[0];
 	m.ss.ss_kfiles = k[1];
 	(void)sp_send(conn, &m, sizeof(m));
 }
 
-/* Read one frame, checking its header; 0 or a host errno. */
-static int sp_read_frame(int fd, struct sp_hdr **fp)
+/* Up to len bytes into buf from conn's read-ahead, else from the socket
+ * (what a small read brings beyond the frame is kept for the next one). */
+static int sp_read_some(struct sp_conn *conn, char *buf, size_t len)
+{
+	while (len > 0) {
+		size_t n;
+		if (conn->rahead_off == conn->rahead_len) {
+			ssize_t r;
+			if (len >= sizeof(conn->rahead))
+				return sp_read_all(conn->fd, buf, len);
+			r = read(conn->fd, conn->rahead, sizeof(conn->rahead));
+			if (r == 0)
+				return ECONNRESET;
+			if (r < 0) {
+				if (errno == EINTR)
+					continue;
+				return errno;
+			}
+			conn->rahead_off = 0;
+			conn->rahead_len = (size_t)r;
+		}
+		n = conn->rahead_len - conn->rahead_off;
+		if (n > len)
+			n = len;
+		memcpy(buf, conn->rahead + conn->rahead_off, n);
+		conn->rahead_off += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Read one frame, checking its header; 0 or a host errno.  Only the
+ * thread with the reading turn calls it. */
+static int sp_read_frame(struct sp_conn *conn, struct sp_hdr **fp)
 {
 	struct sp_hdr h, *f;
 	int error;
 
-	if ((error = sp_read_all(fd, &h, sizeof(h))) != 0)
+	if ((error = sp_read_some(conn, (char *)&h, sizeof(h))) != 0)
 		return error;
-	if (h.sh_len < sizeof(h) || h.sh_len > SP_FRAME_MAX ||
-	    h.sh_type == 0 || h.sh_type >= SP_TYPE_MAX || h.sh_spare != 0)
+	if (h.sh_len < sizeof(h) || h.sh_len > SP_FRAME_MAX || h.sh_type == 0 ||
+	    h.sh_type >= SP_TYPE_MAX || h.sh_spare != 0)
 		return EPROTO;
 	if ((f = malloc(h.sh_len)) == NULL)
 		return ENOMEM;
 	*f = h;
-	if ((error = sp_read_all(fd, f + 1, h.sh_len - sizeof(h))) != 0) {
+	if ((error = sp_read_some(conn, (char *)(f + 1),
+				  h.sh_len - sizeof(h))) != 0) {
 		free(f);
 		return error;
 	}
@@ -182,7 +215,7 @@ static int sp_handshake(struct sp_conn *conn)
 
 	if ((error = sp_write_all(conn->fd, SP_BANNER, strlen(SP_BANNER))) !=
 		    0 ||
-	    (error = sp_read_frame(conn->fd, &f)) != 0)
+	    (error = sp_read_frame(conn, &f)) != 0)
 		return error;
 	hs = (struct sp_handshake *)(f + 1);
 	if (f->sh_type != SP_HANDSHAKE ||
@@ -313,55 +346,94 @@ static void *sp_conn_leave(struct sp_conn *conn)
 	return NULL;
 }
 
+/* The connection whose reading turn this thread kept while it runs a
+ * request: the turn passes on only if the request blocks. */
+static __thread struct sp_conn *sp_turn;
+
+/* Let another thread read (start one if none is idle); conn->mtx held. */
+static void sp_pass_turn(struct sp_conn *conn)
+{
+	conn->reading = false;
+	if (conn->nidle == 0 && conn->nthreads < SP_CONN_THREADS &&
+	    rumpuser__spawn(NULL, sp_conn_thread, conn) == 0) {
+		conn->nthreads++;
+		sp_stat_add(&sp_stat_threads, 1);
+	}
+	/* Broadcast: calls waiting for copy replies share the condvar. */
+	pthread_cond_broadcast(&conn->cv);
+}
+
+void rumpuser__sp_willblock(void)
+{
+	struct sp_conn *conn = sp_turn;
+
+	if (conn == NULL)
+		return;
+	sp_turn = NULL;
+	pthread_mutex_lock(&conn->mtx);
+	sp_pass_turn(conn);
+	pthread_mutex_unlock(&conn->mtx);
+}
+
+/*
+ * A connection's thread.  It reads a request and runs it keeping the
+ * reading turn, so a call that does not block costs no thread switch;
+ * the host calls rumpuser__sp_willblock() before any wait (condition
+ * variables, sleeps, fallback copies), which passes the turn on.
+ */
 static void *sp_conn_thread(void *arg)
 {
 	struct sp_conn *conn = arg;
+	bool have = false;
 
 	pthread_mutex_lock(&conn->mtx);
 	for (;;) {
 		struct sp_hdr *f = NULL;
+		bool ok;
 		int error;
 
-		while (conn->reading && !conn->dead) {
-			conn->nidle++;
-			pthread_cond_wait(&conn->cv, &conn->mtx);
-			conn->nidle--;
+		if (!have) {
+			while (conn->reading && !conn->dead) {
+				conn->nidle++;
+				pthread_cond_wait(&conn->cv, &conn->mtx);
+				conn->nidle--;
+			}
+			if (conn->dead)
+				break;
+			conn->reading = true;
 		}
-		if (conn->dead)
-			break;
-		conn->reading = true;
+		have = false;
 		pthread_mutex_unlock(&conn->mtx);
-		error = sp_read_frame(conn->fd, &f);
+		error = sp_read_frame(conn, &f);
 		pthread_mutex_lock(&conn->mtx);
-		conn->reading = false;
 		if (error != 0) {
 			/* Calls waiting for copies wake and fail; the socket
 			 * closes only after the process is released, so a
 			 * client that waits for the close knows it is. */
-			conn->dead = true;
+			conn->reading = false;
+			__atomic_store_n(&conn->dead, true, __ATOMIC_RELEASE);
 			break;
 		}
 		if (f->sh_type == SP_COPYIN_REPLY) {
 			sp_deliver(conn, f);
+			have = true;
 			continue;
 		}
-		/* Pass the reading turn on before running the request. */
-		if (conn->nidle == 0 && conn->nthreads < SP_CONN_THREADS &&
-		    rumpuser__spawn(NULL, sp_conn_thread, conn) == 0) {
-			conn->nthreads++;
-			sp_stat_add(&sp_stat_threads, 1);
-		}
-		pthread_cond_signal(&conn->cv);
+		sp_turn = conn;
 		pthread_mutex_unlock(&conn->mtx);
-		if (!sp_dispatch(conn, f)) {
-			pthread_mutex_lock(&conn->mtx);
-			conn->dead = true;
-			shutdown(conn->fd, SHUT_RDWR);
-			free(f);
-			break;
-		}
+		ok = sp_dispatch(conn, f);
 		free(f);
 		pthread_mutex_lock(&conn->mtx);
+		if (sp_turn == conn) {
+			sp_turn = NULL;
+			have = true; /* never blocked: read on */
+		}
+		if (!ok) {
+			conn->reading = false;
+			__atomic_store_n(&conn->dead, true, __ATOMIC_RELEASE);
+			shutdown(conn->fd, SHUT_RDWR);
+			break;
+		}
 	}
 	pthread_cond_broadcast(&conn->cv);
 	return sp_conn_leave(conn);
@@ -374,7 +446,7 @@ static void *sp_conn_start(void *arg)
 
 	if (sp_handshake(conn) != 0) {
 		pthread_mutex_lock(&conn->mtx);
-		conn->dead = true;
+		__atomic_store_n(&conn->dead, true, __ATOMIC_RELEASE);
 		return sp_conn_leave(conn);
 	}
 	return sp_conn_thread(conn);
@@ -384,7 +456,8 @@ static void *sp_accept_thread(void *arg)
 {
 	(void)arg;
 	for (;;) {
-		int fd = accept4(sp_listenfd, NULL, NULL, SOCK_CLOEXEC), one = 1;
+		int fd = accept4(sp_listenfd, NULL, NULL, SOCK_CLOEXEC),
+		    one = 1;
 		struct sp_conn *conn;
 
 		if (fd < 0) {
@@ -445,7 +518,7 @@ int rumpuser_sp_init(const char *url, int flags)
 		/* Whoever reaches the socket is root in the kernel. */
 		old = umask(0077);
 		error = bind(fd, (struct sockaddr *)&a.sa, a.salen) < 0 ? errno
-									 : 0;
+									: 0;
 		umask(old);
 		if (error == 0 && chmod(sun->sun_path, 0600) < 0)
 			error = errno;
@@ -455,7 +528,7 @@ int rumpuser_sp_init(const char *url, int flags)
 		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
 				 sizeof(one));
 		error = bind(fd, (struct sockaddr *)&a.sa, a.salen) < 0 ? errno
-									 : 0;
+									: 0;
 	}
 	if (error == 0 && listen(fd, 64) < 0)
 		error = errno;

@@ -62,6 +62,10 @@ int rumpclient_exec(const char *path, char *const argv[], char *const envp[]);
 /* The descriptor of the connection, -1 when not connected (hijack uses
  * it to keep its own descriptors apart). */
 int rumpclient__fd(void);
+/* Move the connection to the lowest free descriptor >= minfd (before the
+ * program closes or dup2()s over the one it has); the new descriptor or
+ * -1.  Only while no call is under way. */
+int rumpclient__movefd(int minfd);
 
 /*
  * Acting as another process from the same host thread, as

@@ -45,6 +45,13 @@ struct rc_conn rc = {
 };
 static struct rc_waiter *rc_waiters;
 static bool rc_reading;
+/*
+ * Bytes read from the current connection beyond the last frame, for the
+ * next reader: only the thread with the reading turn uses them, and they
+ * are dropped when the connection changes (rc_setfd) while nobody reads.
+ */
+static char rc_rahead[4096];
+static size_t rc_rahead_off, rc_rahead_len;
 
 /* Wake every waiter of a lost connection with error; rc.mtx held. */
 static void rc_fail_waiters(int error)
@@ -58,34 +65,84 @@ static void rc_fail_waiters(int error)
 	pthread_cond_broadcast(&rc.cv);
 }
 
+void rc_setfd(int fd)
+{
+	pthread_mutex_lock(&rc.sendmtx);
+	__atomic_store_n(&rc.fd, fd, __ATOMIC_RELEASE);
+	if (!rc_reading)
+		rc_rahead_off = rc_rahead_len = 0;
+	pthread_mutex_unlock(&rc.sendmtx);
+}
+
 /* The connection broke; rc.mtx held. */
 static void rc_lost(void)
 {
-	if (rc.fd >= 0) {
-		close(rc.fd);
-		rc.fd = -1;
+	int fd = rc.fd;
+
+	if (fd >= 0) {
+		rc_setfd(-1);
+		close(fd);
 	}
 	rc_fail_waiters(RUMP_ENOTCONN);
 }
 
-int rc_read_frame(int fd, struct sp_hdr **framep)
+/* len bytes from fd; with ahead, through the read-ahead. */
+static int rc_read_some(int fd, bool ahead, char *buf, size_t len)
+{
+	if (!ahead)
+		return sp_read_all(fd, buf, len);
+	while (len > 0) {
+		size_t n;
+		if (rc_rahead_off == rc_rahead_len) {
+			ssize_t r;
+			if (len >= sizeof(rc_rahead))
+				return sp_read_all(fd, buf, len);
+			r = read(fd, rc_rahead, sizeof(rc_rahead));
+			if (r == 0)
+				return ECONNRESET;
+			if (r < 0) {
+				if (errno == EINTR)
+					continue;
+				return errno;
+			}
+			rc_rahead_off = 0;
+			rc_rahead_len = (size_t)r;
+		}
+		n = rc_rahead_len - rc_rahead_off;
+		if (n > len)
+			n = len;
+		memcpy(buf, rc_rahead + rc_rahead_off, n);
+		rc_rahead_off += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int rc_read_frame_from(int fd, bool ahead, struct sp_hdr **framep)
 {
 	struct sp_hdr h, *f;
 	int error;
 
-	if ((error = sp_read_all(fd, &h, sizeof(h))) != 0)
+	if ((error = rc_read_some(fd, ahead, (char *)&h, sizeof(h))) != 0)
 		return error;
 	if (h.sh_len < sizeof(h) || h.sh_len > SP_FRAME_MAX)
 		return EPROTO;
 	if ((f = malloc(h.sh_len)) == NULL)
 		return ENOMEM;
 	*f = h;
-	if ((error = sp_read_all(fd, f + 1, h.sh_len - sizeof(h))) != 0) {
+	if ((error = rc_read_some(fd, ahead, (char *)(f + 1),
+				  h.sh_len - sizeof(h))) != 0) {
 		free(f);
 		return error;
 	}
 	*framep = f;
 	return 0;
+}
+
+int rc_read_frame(int fd, struct sp_hdr **framep)
+{
+	return rc_read_frame_from(fd, false, framep);
 }
 
 int rc_send(const void *frame, size_t len)
@@ -104,7 +161,8 @@ int rc_send(const void *frame, size_t len)
  */
 static int rc_peek(void *dst, uint64_t addr, size_t len)
 {
-	struct iovec local = {dst, len}, remote = {(void *)(uintptr_t)addr, len};
+	struct iovec local = {dst, len},
+		     remote = {(void *)(uintptr_t)addr, len};
 	ssize_t n;
 
 	if (addr < 4096 || addr + len < addr)
@@ -164,7 +222,7 @@ static void rc_serve_copy(struct sp_hdr *f)
 	struct {
 		struct sp_hdr h;
 		struct sp_status st;
-	} *r;
+	} * r;
 	size_t len = 0;
 	int error = 0;
 
@@ -198,8 +256,8 @@ static void rc_serve_copy(struct sp_hdr *f)
 		(void)rc_send(&small, sizeof(small));
 		return;
 	}
-	r->h = (struct sp_hdr){(uint32_t)(sizeof(*r) + len), SP_COPYIN_REPLY,
-			       0, f->sh_reqid};
+	r->h = (struct sp_hdr){(uint32_t)(sizeof(*r) + len), SP_COPYIN_REPLY, 0,
+			       f->sh_reqid};
 	r->st = (struct sp_status){error, 0, (int64_t)len};
 	(void)rc_send(r, sizeof(*r) + len);
 	free(r);
@@ -226,10 +284,10 @@ static void rc_wait(struct rc_waiter *w)
 		}
 		rc_reading = true;
 		pthread_mutex_unlock(&rc.mtx);
-		error = rc_read_frame(fd, &f);
-		if (error == 0 && (f->sh_type == SP_COPYIN ||
-				   f->sh_type == SP_COPYINSTR ||
-				   f->sh_type == SP_COPYOUT)) {
+		error = rc_read_frame_from(fd, true, &f);
+		if (error == 0 &&
+		    (f->sh_type == SP_COPYIN || f->sh_type == SP_COPYINSTR ||
+		     f->sh_type == SP_COPYOUT)) {
 			rc_serve_copy(f);
 			free(f);
 			f = NULL;
@@ -241,7 +299,8 @@ static void rc_wait(struct rc_waiter *w)
 				rc_lost();
 		} else if (f != NULL) {
 			struct rc_waiter *o = rc_waiters;
-			while (o != NULL && (o->done || o->reqid != f->sh_reqid))
+			while (o != NULL &&
+			       (o->done || o->reqid != f->sh_reqid))
 				o = o->next;
 			if (o != NULL) {
 				o->reply = f;
@@ -382,8 +441,9 @@ static int rc_plan(int num, const uint64_t *slots, int nslots,
 		if (a->sa_dir & SP_DIR_OUT)
 			outbudget -= len;
 		bufs[nbufs++] = (struct rc_buf){
-			i, (a->sa_dir & SP_DIR_IN ? SP_BUF_IN : 0) |
-			       (a->sa_dir & SP_DIR_OUT ? SP_BUF_OUT : 0),
+			i,
+			(a->sa_dir & SP_DIR_IN ? SP_BUF_IN : 0) |
+				(a->sa_dir & SP_DIR_OUT ? SP_BUF_OUT : 0),
 			(void *)p, len,
 			a->sa_flags & SP_RETCOUNT ? a->sa_elsize : 0};
 	}
@@ -450,8 +510,9 @@ int rump_kern_syscall(int num, void *args, size_t argslen, int64_t retval[2])
 	memcpy(p, slots, argslen);
 	p += argslen;
 	for (int i = 0; i < nbufs; i++) {
-		struct sp_buf b = {(uint32_t)bufs[i].slot, (uint32_t)bufs[i].dir,
-				   bufs[i].len, bufs[i].retsize};
+		struct sp_buf b = {(uint32_t)bufs[i].slot,
+				   (uint32_t)bufs[i].dir, bufs[i].len,
+				   bufs[i].retsize};
 		memcpy(p, &b, sizeof(b));
 		p += sizeof(b);
 		if (bufs[i].dir & SP_BUF_IN) {
@@ -498,7 +559,7 @@ int rumpclient_stats(struct rumpclient_stats *st)
 		return -1;
 	}
 	*st = (struct rumpclient_stats){
-		ss->ss_clients, ss->ss_procs,	 ss->ss_lwps,  ss->ss_threads,
+		ss->ss_clients, ss->ss_procs,	 ss->ss_lwps,	ss->ss_threads,
 		ss->ss_memory,	ss->ss_requests, ss->ss_kprocs, ss->ss_kfiles};
 	free(reply);
 	return 0;
@@ -509,4 +570,5 @@ void rc_reset_state(void)
 {
 	rc_waiters = NULL;
 	rc_reading = false;
+	rc_rahead_off = rc_rahead_len = 0;
 }

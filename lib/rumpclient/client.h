@@ -12,8 +12,8 @@
 #include "../sp/sp_proto.h"
 
 struct rc_conn {
-	int fd;		       /* -1 when not connected */
-	pthread_mutex_t mtx;   /* fd, the waiters, the reading turn */
+	int fd;			 /* -1 when not connected */
+	pthread_mutex_t mtx;	 /* fd, the waiters, the reading turn */
 	pthread_mutex_t sendmtx; /* one frame at a time onto fd */
 	pthread_cond_t cv;
 	uint64_t nextid;
@@ -27,10 +27,14 @@ extern struct rc_conn rc;
  * frame (malloc'd, the caller frees it); 0 or a kernel errno. */
 int rc_request(struct sp_hdr *frame, size_t len, struct sp_hdr **replyp);
 int rc_send(const void *frame, size_t len);
-/* Read one frame from fd (malloc'd); 0 or a host errno. */
+/* Read one frame from fd (malloc'd), not the current connection's
+ * read-ahead: for handshakes; 0 or a host errno. */
 int rc_read_frame(int fd, struct sp_hdr **framep);
 /* With rc.mtx held and no connection: reconnect as the policy says. */
 int rc_reconnect_locked(void);
 void rc_reset_state(void);
+/* Change rc.fd: with rc.mtx held; takes sendmtx so no send is under way.
+ * Readers hold either lock, or load it atomically. */
+void rc_setfd(int fd);
 
 #endif

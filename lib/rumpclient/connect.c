@@ -98,7 +98,8 @@ static int rc_connect(const char *url, int kind, uint64_t cookie, int *fdp,
 	if ((fd = socket(a.family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
 		return errno;
 	if (a.family != AF_UNIX)
-		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+				 sizeof(one));
 	if (connect(fd, (struct sockaddr *)&a.sa, a.salen) < 0 ||
 	    (error = rc_banner(fd)) != 0 ||
 	    (error = rc_handshake(fd, kind, cookie, pidp)) != 0) {
@@ -129,7 +130,7 @@ static int rc_init_exec(const char *val)
 		close(fd);
 		return error;
 	}
-	rc.fd = fd;
+	rc_setfd(fd);
 	rc.pid = pid;
 	return 0;
 }
@@ -137,7 +138,7 @@ static int rc_init_exec(const char *val)
 int rumpclient_init(void)
 {
 	const char *url = getenv("RUMP_SERVER"), *exec = getenv(EXECFD_ENV);
-	int error;
+	int error, fd;
 
 	pthread_mutex_lock(&rc.mtx);
 	if (rc.fd >= 0) {
@@ -152,7 +153,9 @@ int rumpclient_init(void)
 		error = ENAMETOOLONG;
 	else {
 		snprintf(rc.url, sizeof(rc.url), "%s", url);
-		error = rc_connect(rc.url, SP_HS_NEW, 0, &rc.fd, &rc.pid);
+		error = rc_connect(rc.url, SP_HS_NEW, 0, &fd, &rc.pid);
+		if (error == 0)
+			rc_setfd(fd);
 	}
 	pthread_mutex_unlock(&rc.mtx);
 	return error != 0 ? rc_fail(error) : 0;
@@ -171,7 +174,7 @@ int rumpclient_setconnretry(time_t timeout)
 int rc_reconnect_locked(void)
 {
 	time_t retry = rc.retry, deadline = time(NULL) + retry;
-	int error;
+	int error, fd;
 
 	if (rc.url[0] == '\0' || retry == 0)
 		return RUMP_ENOTCONN;
@@ -181,9 +184,11 @@ int rc_reconnect_locked(void)
 		_exit(1);
 	}
 	for (;;) {
-		error = rc_connect(rc.url, SP_HS_NEW, 0, &rc.fd, &rc.pid);
-		if (error == 0)
+		error = rc_connect(rc.url, SP_HS_NEW, 0, &fd, &rc.pid);
+		if (error == 0) {
+			rc_setfd(fd);
 			return 0;
+		}
 		if (retry == RUMPCLIENT_RETRYCONN_ONCE ||
 		    (retry > 0 && time(NULL) >= deadline))
 			return rumphost_errno_to_kernel(error);
@@ -193,7 +198,26 @@ int rc_reconnect_locked(void)
 
 int rumpclient__fd(void)
 {
-	return rc.fd;
+	return __atomic_load_n(&rc.fd, __ATOMIC_ACQUIRE);
+}
+
+int rumpclient__movefd(int minfd)
+{
+	int fd, old;
+
+	pthread_mutex_lock(&rc.mtx);
+	if ((old = rc.fd) < 0) {
+		pthread_mutex_unlock(&rc.mtx);
+		return rc_fail(ENOTCONN);
+	}
+	if ((fd = fcntl(old, F_DUPFD_CLOEXEC, minfd)) < 0) {
+		pthread_mutex_unlock(&rc.mtx);
+		return -1;
+	}
+	rc_setfd(fd);
+	close(old);
+	pthread_mutex_unlock(&rc.mtx);
+	return fd;
 }
 
 struct rumpclient_fork *rumpclient_prefork(void)
@@ -272,7 +296,7 @@ int rumpclient__push(int how)
 
 	if (how != RUMPCLIENT_PUSH_NEW && how != RUMPCLIENT_PUSH_FORK)
 		return rc_fail(EINVAL);
-	if (rc.fd < 0)
+	if (rumpclient__fd() < 0)
 		return rc_fail(ENOTCONN);
 	if (how == RUMPCLIENT_PUSH_FORK && (rpf = rumpclient_prefork()) == NULL)
 		return -1;
@@ -290,7 +314,7 @@ int rumpclient__push(int how)
 	pthread_mutex_lock(&rc.mtx);
 	*s = (struct rc_saved){rc.fd, rc.pid, rc_stack};
 	rc_stack = s;
-	rc.fd = fd;
+	rc_setfd(fd);
 	rc.pid = pid;
 	pthread_mutex_unlock(&rc.mtx);
 	return 0;
@@ -309,7 +333,7 @@ int rumpclient__pop(void)
 	}
 	fd = rc.fd;
 	rc_stack = s->prev;
-	rc.fd = s->fd;
+	rc_setfd(s->fd);
 	rc.pid = s->pid;
 	pthread_mutex_unlock(&rc.mtx);
 	free(s);
@@ -355,24 +379,24 @@ int rumpclient_exec(const char *path, char *const argv[], char *const envp[])
 {
 	char val[32 + sizeof(rc.url)], **env;
 	size_t n = 0, i, j = 0;
-	int saved;
+	int saved, fd = rumpclient__fd();
 
-	if (rc.fd < 0)
+	if (fd < 0)
 		return rc_fail(ENOTCONN);
 	while (envp != NULL && envp[n] != NULL)
 		n++;
 	if ((env = calloc(n + 2, sizeof(*env))) == NULL)
 		return -1;
-	snprintf(val, sizeof(val), EXECFD_ENV "=%d,%s", rc.fd, rc.url);
+	snprintf(val, sizeof(val), EXECFD_ENV "=%d,%s", fd, rc.url);
 	for (i = 0; i < n; i++)
 		if (strncmp(envp[i], EXECFD_ENV "=", sizeof(EXECFD_ENV)) != 0)
 			env[j++] = envp[i];
 	env[j++] = val;
 	env[j] = NULL;
-	(void)fcntl(rc.fd, F_SETFD, 0);
+	(void)fcntl(fd, F_SETFD, 0);
 	execve(path, argv, env);
 	saved = errno;
-	(void)fcntl(rc.fd, F_SETFD, FD_CLOEXEC);
+	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 	free(env);
 	return rc_fail(saved);
 }

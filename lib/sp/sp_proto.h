@@ -35,9 +35,9 @@ enum sp_type {
 	SP_SYSCALL_REPLY,   /* s->c: struct sp_sysreply, out buffers */
 	SP_COPYIN,	    /* s->c: struct sp_copy (string: SP_COPYINSTR) */
 	SP_COPYINSTR,
-	SP_COPYIN_REPLY, /* c->s: struct sp_status (a0: length), data */
-	SP_COPYOUT,	 /* s->c: struct sp_copy, data; no reply */
-	SP_PREFORK,	 /* c->s: empty; reply SP_PREFORK_REPLY */
+	SP_COPYIN_REPLY,  /* c->s: struct sp_status (a0: length), data */
+	SP_COPYOUT,	  /* s->c: struct sp_copy, data; no reply */
+	SP_PREFORK,	  /* c->s: empty; reply SP_PREFORK_REPLY */
 	SP_PREFORK_REPLY, /* s->c: struct sp_status (a0: cookie) */
 	SP_STATS,	  /* c->s: empty; reply SP_STATS_REPLY */
 	SP_STATS_REPLY,	  /* s->c: struct sp_stats */

@@ -21,8 +21,8 @@ struct sp_conn;
 struct sp_proc {
 	int32_t pid;
 	struct lwp *holder;
-	struct sp_conn *conn; /* NULL while a prepared fork child waits */
-	uint64_t cookie;      /* a prepared fork child's, else 0 */
+	struct sp_conn *conn;	/* NULL while a prepared fork child waits */
+	uint64_t cookie;	/* a prepared fork child's, else 0 */
 	struct sp_conn *parent; /* whose SP_PREFORK made it */
 	struct sp_proc *next;	/* sp_pending */
 };
@@ -34,7 +34,7 @@ struct sp_call {
 	struct {
 		char *base;
 		size_t len;
-	} win[SP_MAXSLOTS]; /* server copies of the client's buffers */
+	} win[SP_MAXSLOTS];	  /* server copies of the client's buffers */
 	struct sp_hdr *copyreply; /* delivered by the reading thread */
 	bool waiting;
 	struct sp_call *next; /* conn->calls, while waiting */
@@ -44,11 +44,15 @@ struct sp_conn {
 	int fd;
 	pthread_mutex_t mtx, sendmtx;
 	pthread_cond_t cv;
-	bool reading, dead;
+	bool reading;
+	bool dead; /* written under mtx, read atomically by senders */
 	int nthreads, nidle;
 	struct sp_proc *proc;
 	struct sp_call *calls;
 	struct sp_conn *next; /* sp_conns */
+	/* Bytes read beyond the last frame, for the next reader. */
+	size_t rahead_off, rahead_len;
+	char rahead[4096];
 };
 
 extern pthread_mutex_t sp_lock;

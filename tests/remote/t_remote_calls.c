@@ -101,8 +101,8 @@ static void remote_files(void)
 	{
 		char dents[4096];
 		int found = 0;
-		long len = CHECK_SYS(rump_sys_getdents64(dfd, dents,
-							 sizeof(dents)));
+		long len = CHECK_SYS(
+			rump_sys_getdents64(dfd, dents, sizeof(dents)));
 		for (long off = 0; off < len;) {
 			struct rump_dirent *d = (void *)(dents + off);
 			found += strcmp(d->d_name, "h") == 0 ||
@@ -150,8 +150,10 @@ static void remote_big(void)
 /* fcntl and ioctl take pointers whose size depends on the command. */
 static void remote_fcntl(void)
 {
-	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET,
-			   .l_start = 0, .l_len = 10};
+	struct flock fl = {.l_type = F_WRLCK,
+			   .l_whence = SEEK_SET,
+			   .l_start = 0,
+			   .l_len = 10};
 	int fd, fd2, pid, p[2], nread;
 
 	fd = CHECK_SYS(rump_sys_open("/t/f", O_RDWR));
@@ -168,8 +170,10 @@ static void remote_fcntl(void)
 	CHECK(rump_sys_getpid() != pid);
 	CHECK_ERRNO(rump_sys_fcntl(fd, F_GETFL), EBADF);
 	fd2 = CHECK_SYS(rump_sys_open("/t/f", O_RDWR));
-	fl = (struct flock){.l_type = F_RDLCK, .l_whence = SEEK_SET,
-			    .l_start = 5, .l_len = 1};
+	fl = (struct flock){.l_type = F_RDLCK,
+			    .l_whence = SEEK_SET,
+			    .l_start = 5,
+			    .l_len = 1};
 	CHECK_SYS(rump_sys_fcntl(fd2, F_GETLK, &fl));
 	CHECK_EQ(fl.l_type, F_WRLCK);
 	CHECK_EQ(fl.l_pid, pid);

@@ -87,6 +87,15 @@ int main(int argc, char **argv)
 	CHECK_EQ(rump_sys_lseek(fd, 0, SEEK_CUR), 12);
 	test_log("fork: child shared the descriptor");
 
+	/* The connection moves out of the program's way and keeps working. */
+	{
+		int old = rumpclient__fd(), moved;
+		moved = CHECK_SYS(rumpclient__movefd(100));
+		CHECK(moved >= 100 && moved == rumpclient__fd());
+		CHECK(fcntl(old, F_GETFD) == -1 && errno == EBADF);
+		CHECK_EQ(rump_sys_getpid(), ppid);
+	}
+
 	/* exec: the same process and descriptors in the new program. */
 	CHECK((pid = rumpclient_fork()) >= 0);
 	if (pid == 0)

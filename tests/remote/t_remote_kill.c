@@ -28,8 +28,7 @@
 
 static int victim(int n)
 {
-	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET,
-			   .l_len = 1};
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_len = 1};
 	char path[32], *buf = calloc(1, BIG);
 	int fd, p[2], sv[2], lk;
 
@@ -58,8 +57,7 @@ static int victim(int n)
 int main(int argc, char **argv)
 {
 	struct rumpclient_stats base, st;
-	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET,
-			   .l_len = 1};
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_len = 1};
 	struct rserver srv;
 	int nvictims = 20 * test_scale(), lk;
 

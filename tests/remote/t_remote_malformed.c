@@ -139,7 +139,7 @@ int main(int argc, char **argv)
 		send_bad(false, &m, sizeof(m) - 8, "short handshake");
 	}
 	{
-		uint64_t slots[8] = {0};
+		uint64_t slots[9] = {0};
 		struct {
 			uint64_t slots[3];
 			struct sp_buf b;
@@ -154,7 +154,8 @@ int main(int argc, char **argv)
 		x.b.sb_slot = 1;
 		send_syscall(4, 24, 1, &x, sizeof(x), "in data missing");
 		x.b.sb_dir = 0;
-		send_syscall(4, 24, 1, &x, sizeof(x), "buffer without direction");
+		send_syscall(4, 24, 1, &x, sizeof(x),
+			     "buffer without direction");
 		x.b.sb_dir = SP_BUF_OUT;
 		x.b.sb_len = (uint64_t)1 << 40;
 		send_syscall(3, 24, 1, &x, sizeof(x), "huge out buffer");

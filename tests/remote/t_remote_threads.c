@@ -38,8 +38,8 @@ static void *client_files(void *arg)
 		int fd;
 		for (size_t i = 0; i < sizeof(out); i++)
 			out[i] = (char)(r + t + client_index + i);
-		fd = CHECK_SYS(rump_sys_open(path, O_CREAT | O_EXCL | O_RDWR,
-					     0600));
+		fd = CHECK_SYS(
+			rump_sys_open(path, O_CREAT | O_EXCL | O_RDWR, 0600));
 		CHECK_EQ(rump_sys_write(fd, out, sizeof(out)), sizeof(out));
 		CHECK_EQ(rump_sys_pread(fd, in, sizeof(in), 0), sizeof(in));
 		CHECK(memcmp(in, out, sizeof(in)) == 0);
