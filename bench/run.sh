@@ -104,6 +104,11 @@ if [ -f "$(dirname "$0")/fuse/results.md" ]; then
 	cat "$(dirname "$0")/fuse/results.md" >>"$tmp"
 	echo >>"$tmp"
 fi
+# Likewise the shmif benchmark (two processes): bench/net_shmif.sh.
+if [ -f "$(dirname "$0")/net_shmif.results.md" ]; then
+	cat "$(dirname "$0")/net_shmif.results.md" >>"$tmp"
+	echo >>"$tmp"
+fi
 # And the remote-call benchmark (server processes): bench/remote.sh.
 if [ -f "$(dirname "$0")/remote.results.md" ]; then
 	cat "$(dirname "$0")/remote.results.md" >>"$tmp"

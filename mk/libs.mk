@@ -93,6 +93,16 @@ rumpnet_virtif_SOLIBS := -lrumpnet_net -lrumpnet -lrump -lrumphost
 rumpnet_virtif_PC_REQUIRES := rumpnet_netinet rumpnet_config
 rumpnet_virtif_PC_DESC := rump kernel virt interface: virtN on a Linux tap device
 
+# The shared-memory bus interface (component shmif): shmifN on a bus file
+# that kernels in any process map; its host glue (mmap, futexes) and the
+# bus-to-pcap dump are the *_host.c files.  docs/shmif.md.
+KERNLIBS += rumpnet_shmif
+rumpnet_shmif_KSRC := $(filter-out %_host.c,$(wildcard kern/net/shmif/*.c))
+rumpnet_shmif_HSRC := $(wildcard kern/net/shmif/*_host.c)
+rumpnet_shmif_SOLIBS := -lrumpnet_net -lrumpnet -lrump -lrumphost
+rumpnet_shmif_PC_REQUIRES := rumpnet_netinet rumpnet_config
+rumpnet_shmif_PC_DESC := rump kernel shmif interface: shmifN on a shared-memory bus file
+
 # librumpclient (docs/remote.md): the rump_sys_* calls of a kernel in
 # another process.  It builds the same host entry points as librump
 # (generated and custom, kern/entry) over its own rump_kern_syscall(),
@@ -148,7 +158,7 @@ rumpuser_PC_FORCE := rumpuser_init
 VERSION := 0.1
 PUBLIC_HEADERS := $(wildcard $(addprefix include/rump/,rump.h \
 	rump_syscalls.h rumpuser.h rumpdefs.h rumpkern.h rumpabi.h rumphost.h \
-	netconfig.h \
+	netconfig.h shmif.h sysctl.h \
 	rumpclient.h))
 PCMODULES := rump_fiber
 rump_fiber_PC_LIB := rumpuser_fiber

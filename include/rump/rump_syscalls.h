@@ -120,7 +120,8 @@
 #define RUMP_SYS_SEND 620
 #define RUMP_SYS_RECV 621
 #define RUMP_SYS_ACCEPT4 622
-#define RUMP_SYS_MAXSYSCALL 623
+#define RUMP_SYS_SYSCTLBYNAME 640
+#define RUMP_SYS_MAXSYSCALL 641
 
 #ifdef __cplusplus
 extern "C" {
@@ -260,6 +261,9 @@ ssize_t rump_sys_send(int sockfd, const void *buf, size_t len, int flags);
 ssize_t rump_sys_recv(int sockfd, void *buf, size_t len, int flags);
 int rump_sys_accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen,
 		     int flags);
+/* NetBSD's prototype and RUMP_* constants. */
+int rump_sys_sysctlbyname(const char *name, void *oldp, size_t *oldlenp,
+			  const void *newp, size_t newlen);
 
 #ifdef __cplusplus
 }

@@ -218,6 +218,32 @@ struct rump_in_aliasreq {
 };
 
 /*
+ * SIOCADDRT, SIOCDELRT (rumpkit's requests; on an AF_INET socket): the
+ * route to rtr_dst/rtr_mask through rtr_gateway (RUMP_RTF_GATEWAY, on a
+ * directly connected network) or out of rtr_ifname directly.  Delete
+ * names the route by destination and mask only.  The host layer also
+ * takes Linux's SIOCADDRT/SIOCDELRT with its struct rtentry.
+ */
+struct rump_rtreq {
+	char rtr_ifname[16]; /* "" : the gateway's interface */
+	struct rump_sockaddr_in rtr_dst;
+	struct rump_sockaddr_in rtr_gateway;
+	struct rump_sockaddr_in rtr_mask;
+	uint32_t rtr_flags; /* RUMP_RTF_* of <rump/sysctl.h> */
+	uint32_t rtr_pad;
+};
+
+/*
+ * SIOCSLINKSTR (rumpkit's layout, passed through by the host layer): the
+ * driver's link string, as rump_pub_netconfig_ifsetlinkstr sets it (a
+ * tap name, a shmif bus file), NUL-terminated within ifl_str.
+ */
+struct rump_iflinkstr {
+	char ifl_name[16];
+	char ifl_str[1024];
+};
+
+/*
  * SIOCGIFCONF: ifc_len bytes at ifc_buf receive struct rump_ifreq
  * records (name and address, 32 bytes each); ifc_len comes back as the
  * bytes used.  A NULL buffer asks for the bytes needed.

@@ -396,5 +396,8 @@
 /* inetioctl: more interface ioctls (NetBSD's encodings) */
 #define RUMP_SIOCSIFNETMASK 0x80206916 /* set the first address's net mask (struct rump_ifreq) */
 #define RUMP_SIOCGIFCONF 0xc0106926 /* list interface addresses (struct rump_ifconf) */
+#define RUMP_SIOCADDRT 0x8048720a /* add a route (struct rump_rtreq; rumpkit's number) */
+#define RUMP_SIOCDELRT 0x8048720b /* delete a route (struct rump_rtreq; rumpkit's number) */
+#define RUMP_SIOCSLINKSTR 0x84106989 /* set the driver's link string (struct rump_iflinkstr; rumpkit's layout) */
 
 #endif

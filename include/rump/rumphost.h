@@ -255,7 +255,9 @@ void rumphost_array_free(void *array, void *stackbuf);
 #define RUMPHOST_IFIO_IFREQ 1
 #define RUMPHOST_IFIO_IFCONF 2
 #define RUMPHOST_IFIO_KERNEL 3
+#define RUMPHOST_IFIO_RTENTRY 4 /* Linux's SIOCADDRT/SIOCDELRT */
 struct ifreq;
+struct rtentry;
 int rumphost_ifioctl_to_kernel(unsigned long host, uint64_t *kernel,
 			       int *kindp);
 int rumphost_ifreq_to_kernel(unsigned long host_request,
@@ -265,6 +267,9 @@ int rumphost_ifreq_to_host(unsigned long host_request,
 /* One SIOCGIFCONF record; EAFNOSUPPORT for one without an IPv4 address. */
 int rumphost_ifconf_record_to_host(const struct rump_ifreq *kernel,
 				   struct ifreq *host);
+/* Linux's struct rtentry as a struct rump_rtreq; ENODEV: rt_dev too long. */
+int rumphost_rtentry_to_kernel(const struct rtentry *host,
+			       struct rump_rtreq *kernel);
 
 #ifdef __cplusplus
 }

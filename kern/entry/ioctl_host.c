@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <net/if.h>
+#include <net/route.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -52,6 +53,7 @@ static int ioctl_interface(int fd, unsigned long request, uint64_t krequest,
 {
 	struct rump_ifreq kifr;
 	struct rump_ifconf kifc;
+	struct rump_rtreq krt;
 	struct ifconf *hifc = data;
 	int error, n;
 
@@ -62,6 +64,11 @@ static int ioctl_interface(int fd, unsigned long request, uint64_t krequest,
 		if (error == 0)
 			rumphost_ifreq_to_host(request, &kifr, data);
 		return error;
+	case RUMPHOST_IFIO_RTENTRY:
+		error = rumphost_rtentry_to_kernel(data, &krt);
+		if (error != 0)
+			return rumphost_errno_kernel(error);
+		return ioctl_call(fd, krequest, &krt);
 	case RUMPHOST_IFIO_IFCONF:
 		if (hifc->ifc_len < 0)
 			return RUMP_EINVAL;
@@ -82,8 +89,9 @@ static int ioctl_interface(int fd, unsigned long request, uint64_t krequest,
 			for (int i = 0; i < nk; i++) {
 				struct ifreq h;
 
-				if (recs != NULL && rumphost_ifconf_record_to_host(
-							    &recs[i], &h) != 0)
+				if (recs != NULL &&
+				    rumphost_ifconf_record_to_host(&recs[i],
+								   &h) != 0)
 					continue;
 				if (recs != NULL)
 					memcpy(hifc->ifc_ifcu.ifcu_buf + used,

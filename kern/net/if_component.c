@@ -35,6 +35,11 @@ static int netif_init(void)
 			if_clone_detach(&lo_cloner);
 	}
 	mutex_exit(&softnet_lock);
+	if (error == 0 && (error = if_sysctl_init()) != 0) {
+		mutex_enter(&softnet_lock);
+		if_clone_detach(&lo_cloner);
+		mutex_exit(&softnet_lock);
+	}
 	if (error != 0) {
 		mutex_enter(&softnet_lock);
 		pcap_fini();
@@ -46,6 +51,7 @@ static int netif_init(void)
 
 static void netif_fini(void)
 {
+	if_sysctl_fini();
 	mutex_enter(&softnet_lock);
 	/* Whatever a driver left behind goes, then the loopback. */
 	list_foreach_safe(it, &ifnet_list)

@@ -33,6 +33,16 @@ int ifioctl_common(unsigned long cmd, void *data)
 		strlcpy(name, ifr->ifr_name, sizeof(name));
 		return cmd == SIOCIFCREATE ? if_clone_create(name)
 					   : if_clone_destroy(name);
+	case SIOCSLINKSTR: {
+		struct rump_iflinkstr *ifl = data;
+
+		if (strnlen(ifl->ifl_str, sizeof(ifl->ifl_str)) ==
+		    sizeof(ifl->ifl_str))
+			return EINVAL;
+		if ((ifp = ifreq_ifp(ifl->ifl_name)) == NULL)
+			return ENXIO;
+		return if_setlinkstr(ifp, ifl->ifl_str);
+	}
 	case SIOCGIFFLAGS:
 	case SIOCSIFFLAGS:
 	case SIOCGIFMTU:

@@ -56,6 +56,9 @@ static int netinet_init(void)
 	struct in_addr addr, mask;
 	int error;
 
+	/* Not under softnet_lock: node functions take it after sysctl's. */
+	if ((error = in_sysctl_init()) != 0)
+		return error;
 	mutex_enter(&softnet_lock);
 	arp_init();
 	ip_reass_init();
@@ -85,11 +88,14 @@ static int netinet_init(void)
 		arp_fini();
 	}
 	mutex_exit(&softnet_lock);
+	if (error != 0)
+		in_sysctl_fini();
 	return error;
 }
 
 static void netinet_fini(void)
 {
+	in_sysctl_fini();
 	mutex_enter(&softnet_lock);
 	/* Every interface forgets IPv4 before the protocols go. */
 	list_foreach(it, &ifnet_list)

@@ -8,6 +8,7 @@
  * softnet_lock held.
  */
 #include <net/if.h>
+#include <net/route.h>
 #include <netinet/in_proto.h>
 #include <netinet/in_var.h>
 #include <sys/abi.h>
@@ -105,6 +106,46 @@ done:
 	return 0;
 }
 
+/*
+ * SIOCADDRT/SIOCDELRT: a static route.  A gateway must be on a directly
+ * connected network (ENETUNREACH), and on the named interface if one is
+ * named; without a gateway the route goes out of the named interface
+ * (EINVAL without either).  ENXIO for an unknown interface, EINVAL for a
+ * non-contiguous mask or an address of another family, EEXIST for a
+ * prefix that has a route, ESRCH to delete one that has none.
+ */
+static int in_rtrequest(unsigned long cmd, struct rump_rtreq *rr)
+{
+	const struct sockaddr_in *dst =
+		(const struct sockaddr_in *)&rr->rtr_dst;
+	const struct sockaddr_in *gw =
+		(const struct sockaddr_in *)&rr->rtr_gateway;
+	const struct sockaddr_in *mask =
+		(const struct sockaddr_in *)&rr->rtr_mask;
+	struct in_addr gateway = {0}, any = {0};
+	struct ifnet *ifp = NULL;
+
+	if (dst->sin_family != AF_INET ||
+	    (mask->sin_family != AF_INET && mask->sin_family != AF_UNSPEC))
+		return EINVAL;
+	if (cmd == SIOCDELRT)
+		return rt_delete(dst->sin_addr, mask->sin_addr);
+	if (strnlen(rr->rtr_ifname, IFNAMSIZ) == IFNAMSIZ)
+		return EINVAL;
+	if (rr->rtr_ifname[0] != '\0' &&
+	    (ifp = if_byname(rr->rtr_ifname)) == NULL)
+		return ENXIO;
+	if (rr->rtr_flags & RTF_GATEWAY) {
+		if (gw->sin_family != AF_INET || gw->sin_addr.s_addr == 0)
+			return EINVAL;
+		gateway = gw->sin_addr;
+	}
+	return rt_add(dst->sin_addr, mask->sin_addr, gateway, ifp, any,
+		      RTF_STATIC |
+			      (rr->rtr_flags & (RTF_REJECT | RTF_BLACKHOLE)),
+		      NULL);
+}
+
 int in_control(struct socket *so, unsigned long cmd, void *data,
 	       struct ifnet *ifparg)
 {
@@ -120,6 +161,9 @@ int in_control(struct socket *so, unsigned long cmd, void *data,
 		return in_aifaddr(data);
 	case SIOCGIFCONF:
 		return in_ifconf(data);
+	case SIOCADDRT:
+	case SIOCDELRT:
+		return in_rtrequest(cmd, data);
 	case SIOCSIFNETMASK:
 	case SIOCDIFADDR:
 	case SIOCSIFADDR:

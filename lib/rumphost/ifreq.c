@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <net/if.h>
+#include <net/route.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -35,6 +36,7 @@
 
 #include <rump/rumpdefs.h>
 #include <rump/rumphost.h>
+#include <rump/sysctl.h>
 
 #include "bits.h"
 
@@ -72,6 +74,14 @@ int rumphost_ifioctl_to_kernel(unsigned long host, uint64_t *kernel, int *kindp)
 		*kernel = RUMP_SIOCGIFCONF;
 		*kindp = RUMPHOST_IFIO_IFCONF;
 		return 0;
+	case SIOCADDRT:
+	case SIOCDELRT:
+		*kernel = host == SIOCADDRT ? RUMP_SIOCADDRT : RUMP_SIOCDELRT;
+		*kindp = RUMPHOST_IFIO_RTENTRY;
+		return 0;
+	case RUMP_SIOCSLINKSTR:
+	case RUMP_SIOCADDRT:
+	case RUMP_SIOCDELRT:
 	case RUMP_SIOCAIFADDR:
 	case RUMP_SIOCIFCREATE:
 	case RUMP_SIOCIFDESTROY:
@@ -177,5 +187,35 @@ int rumphost_ifconf_record_to_host(const struct rump_ifreq *kernel,
 	       sizeof(host->ifr_ifrn.ifrn_name));
 	host->ifr_ifrn.ifrn_name[sizeof(host->ifr_ifrn.ifrn_name) - 1] = '\0';
 	sin_to_host(&kernel->ifr_addr, &host->ifr_ifru.ifru_addr);
+	return 0;
+}
+
+int rumphost_rtentry_to_kernel(const struct rtentry *host,
+			       struct rump_rtreq *kernel)
+{
+	memset(kernel, 0, sizeof(*kernel));
+	if (host->rt_dev != NULL) {
+		size_t len = strnlen(host->rt_dev, sizeof(kernel->rtr_ifname));
+
+		if (len == sizeof(kernel->rtr_ifname))
+			return ENODEV;
+		memcpy(kernel->rtr_ifname, host->rt_dev, len);
+	}
+	sin_to_kernel(&host->rt_dst, (struct rump_sockaddr *)&kernel->rtr_dst);
+	sin_to_kernel(&host->rt_gateway,
+		      (struct rump_sockaddr *)&kernel->rtr_gateway);
+	sin_to_kernel(&host->rt_genmask,
+		      (struct rump_sockaddr *)&kernel->rtr_mask);
+	/* Linux's route(8) leaves the family of a default route's mask 0. */
+	if (kernel->rtr_mask.sin_family == RUMP_AF_UNSPEC)
+		kernel->rtr_mask.sin_family = RUMP_AF_INET;
+	if (host->rt_flags & RTF_GATEWAY)
+		kernel->rtr_flags |= RUMP_RTF_GATEWAY;
+	if (host->rt_flags & RTF_REJECT)
+		kernel->rtr_flags |= RUMP_RTF_REJECT;
+	if (host->rt_flags & RTF_HOST) {
+		kernel->rtr_mask.sin_family = RUMP_AF_INET;
+		kernel->rtr_mask.sin_addr.s_addr = 0xffffffffu;
+	}
 	return 0;
 }

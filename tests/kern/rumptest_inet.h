@@ -82,6 +82,15 @@ int64_t rump_test_inet_stat(const char *name);
  */
 int rump_test_inet_fault_set(const char *spec);
 
+/*
+ * Interface drivers' host tests (test_if_stat.c): a counter of the
+ * interface's struct if_stats by name ("ipackets", "ierrors",
+ * "opackets", "oerrors", "iqdrops", "oqdrops"); -1 for an unknown
+ * interface or name.  setforwarding sets ip_forwarding.
+ */
+int64_t rump_test_if_stat(const char *ifname, const char *name);
+void rump_test_inet_setforwarding(int on);
+
 #ifdef __cplusplus
 }
 #endif

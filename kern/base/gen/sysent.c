@@ -171,6 +171,12 @@ static int sysent_dup3(struct lwp *l, const void *uap, register_t *retval)
 	return sys_dup3(l, uap, retval);
 }
 
+static int sysent_sysctlbyname(struct lwp *l, const void *uap,
+			       register_t *retval)
+{
+	return sys_sysctlbyname(l, uap, retval);
+}
+
 #define ARGSIZE(name) sizeof(struct sys_##name##_args)
 #define BOUND(name, size) [SYS_##name] = {sysent_##name, size, #name}
 #define UNBOUND(name, size) [SYS_##name] = {NULL, size, #name}
@@ -280,6 +286,7 @@ struct sysent sysent[SYS_MAXSYSCALL] = {
 	UNBOUND(send, ARGSIZE(send)),
 	UNBOUND(recv, ARGSIZE(recv)),
 	UNBOUND(accept4, ARGSIZE(accept4)),
+	BOUND(sysctlbyname, ARGSIZE(sysctlbyname)),
 };
 
 const int sysent_count = SYS_MAXSYSCALL;

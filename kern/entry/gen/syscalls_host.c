@@ -2109,3 +2109,25 @@ out:
 	}
 	return (ssize_t)retval[0];
 }
+
+int rump_sys_sysctlbyname(const char *name, void *oldp, size_t *oldlenp,
+			  const void *newp, size_t newlen)
+{
+	struct sys_sysctlbyname_args args = {
+		.name = name,
+		.oldp = oldp,
+		.oldlenp = oldlenp,
+		.newp = newp,
+		.newlen = newlen,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_SYSCTLBYNAME, &args, sizeof(args),
+				  retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}

@@ -249,12 +249,16 @@ int if_clone_destroy(const char *name);
 
 /*
  * Interface ioctls common to every family (struct rump_ifreq):
- * SIOC[GS]IFFLAGS, SIOC[GS]IFMTU, SIOCGIFINDEX, SIOCIFCREATE,
+ * SIOC[GS]IFFLAGS, SIOC[GS]IFMTU, SIOCGIFINDEX, SIOCIFCREATE, SIOCSLINKSTR,
  * SIOCIFDESTROY.  ENOTTY for others, ENXIO for an unknown interface.
  */
 int ifioctl_common(unsigned long cmd, void *data);
 /* The interface a request names (NUL within IFNAMSIZ), or NULL. */
 struct ifnet *ifreq_ifp(const char *name);
+
+/* The sysctl node net.link.ifs (if_sysctl.c), at component init/fini. */
+int if_sysctl_init(void);
+void if_sysctl_fini(void);
 
 /* The loopback interface made at boot (lo0). */
 extern struct ifnet *lo0ifp;

@@ -23,6 +23,12 @@ struct in_ifaddr {
 /* Every IPv4 address of every interface, under softnet_lock. */
 extern struct list_head in_ifaddrhead;
 
+/* The IPv4 sysctl nodes (in_sysctl.c); TCP's own with its component. */
+int in_sysctl_init(void);
+void in_sysctl_fini(void);
+int tcp_sysctl_init(void);
+void tcp_sysctl_fini(void);
+
 /*
  * Adds addr/mask to ifp (EEXIST if ifp has it; EINVAL for a bad mask, a
  * multicast, broadcast or zero address), with its connected route, and

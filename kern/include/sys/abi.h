@@ -295,4 +295,7 @@
 /* inetioctl: more interface ioctls (NetBSD's encodings) */
 #define SIOCSIFNETMASK 0x80206916
 #define SIOCGIFCONF 0xc0106926
+#define SIOCADDRT 0x8048720a
+#define SIOCDELRT 0x8048720b
+#define SIOCSLINKSTR 0x84106989
 #endif

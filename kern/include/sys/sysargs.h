@@ -121,7 +121,8 @@
 #define SYS_send 620
 #define SYS_recv 621
 #define SYS_accept4 622
-#define SYS_MAXSYSCALL 623
+#define SYS_sysctlbyname 640
+#define SYS_MAXSYSCALL 641
 
 /* Every argument is one 64-bit slot, whatever the CPU. */
 #define SYSARGS_CHECK(name, nargs)                                             \
@@ -1100,4 +1101,25 @@ struct sys_accept4_args {
 	int64_t flags;
 };
 SYSARGS_CHECK(accept4, 4);
+
+struct sys_sysctlbyname_args {
+	union {
+		const char *name;
+		uint64_t name_slot_;
+	};
+	union {
+		void *oldp;
+		uint64_t oldp_slot_;
+	};
+	union {
+		size_t *oldlenp;
+		uint64_t oldlenp_slot_;
+	};
+	union {
+		const void *newp;
+		uint64_t newp_slot_;
+	};
+	uint64_t newlen;
+};
+SYSARGS_CHECK(sysctlbyname, 5);
 #endif

@@ -74,6 +74,8 @@ int sys_pipe2(struct lwp *l, const struct sys_pipe2_args *uap,
 	      register_t *retval);
 int sys_dup3(struct lwp *l, const struct sys_dup3_args *uap,
 	     register_t *retval);
+int sys_sysctlbyname(struct lwp *l, const struct sys_sysctlbyname_args *uap,
+		     register_t *retval);
 
 /* vfs */
 int sys_open(struct lwp *l, const struct sys_open_args *uap,

@@ -634,6 +634,17 @@ static const struct sp_argdesc sp_args_accept4[] = {
 	{SP_ARG_RAW, 0, 0, 0, 0, 0, 0, 0}, /* flags */
 };
 
+static const struct sp_argdesc sp_args_sysctlbyname[] = {
+	{SP_ARG_STR, SP_DIR_IN, 0, 0, 0, 0, 0, 1}, /* name */
+	/* oldp */
+	{SP_ARG_BUF, SP_DIR_OUT, SP_COUNT_PTR, 0, 2, sizeof(size_t), 0, 1},
+	/* oldlenp */
+	{SP_ARG_BUF, SP_DIR_IN | SP_DIR_OUT,
+	 SP_COUNT_ONE, 0, 0, 0, 1, sizeof(size_t)},
+	{SP_ARG_BUF, SP_DIR_IN, SP_COUNT_SLOT, 0, 4, 0, 0, 1}, /* newp */
+	{SP_ARG_RAW, 0, 0, 0, 0, 0, 0, 0}, /* newlen */
+};
+
 const struct sp_calldesc sp_calls[] = {
 	[3] = {3, sp_args_read},
 	[4] = {3, sp_args_write},
@@ -732,5 +743,6 @@ const struct sp_calldesc sp_calls[] = {
 	[620] = {4, sp_args_send},
 	[621] = {4, sp_args_recv},
 	[622] = {4, sp_args_accept4},
+	[640] = {5, sp_args_sysctlbyname},
 };
 const int sp_ncalls = sizeof(sp_calls) / sizeof(sp_calls[0]);

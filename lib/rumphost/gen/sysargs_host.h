@@ -993,4 +993,25 @@ struct sys_accept4_args {
 	int64_t flags;
 };
 SYSARGS_CHECK(accept4, 4);
+
+struct sys_sysctlbyname_args {
+	union {
+		const char *name;
+		uint64_t name_slot_;
+	};
+	union {
+		void *oldp;
+		uint64_t oldp_slot_;
+	};
+	union {
+		size_t *oldlenp;
+		uint64_t oldlenp_slot_;
+	};
+	union {
+		const void *newp;
+		uint64_t newp_slot_;
+	};
+	uint64_t newlen;
+};
+SYSARGS_CHECK(sysctlbyname, 5);
 #endif

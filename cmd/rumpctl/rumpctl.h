@@ -1,0 +1,24 @@
+/*
+ * rumpctl.h -- what the parts of rumpctl share: the subcommands (each
+ * takes its own argc/argv, argv[0] being the subcommand's name, and
+ * returns the exit status), reading a sysctl table, and a message helper.
+ */
+#ifndef RUMPCTL_H_
+#define RUMPCTL_H_
+#include <stddef.h>
+
+int rumpctl_ifconfig(int argc, char **argv);
+int rumpctl_route(int argc, char **argv);
+int rumpctl_ping(int argc, char **argv);
+int rumpctl_netstat(int argc, char **argv);
+int rumpctl_arp(int argc, char **argv);
+int rumpctl_sysctl(int argc, char **argv);
+int rumpctl_mount(int argc, char **argv);
+int rumpctl_umount(int argc, char **argv);
+int rumpctl_df(int argc, char **argv);
+
+/* The node's value in a malloc'd buffer (*lenp bytes), or NULL + message. */
+void *rumpctl_table(const char *name, size_t *lenp);
+/* "rumpctl: <what>: <strerror(errno)>" on stderr; returns 1. */
+int rumpctl_err(const char *what);
+#endif
