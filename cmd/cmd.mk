@@ -3,8 +3,13 @@
 # run path $ORIGIN/../lib, so the same binary runs from build/bin and,
 # after make install, from PREFIX/bin.  cmd/<name>/cmd.mk may set
 # <name>_LIBS (default: -lrumpclient -lrumphost) and <name>_CFLAGS.
+# A program with its own rules in cmd/<name>/<name>.mk (the image tools,
+# which embed a kernel; the top Makefile includes those) and cmd/common
+# (sources shared by programs, no program of its own) are left out.
 
-CMDS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard cmd/*/*.c)))))
+CMD_DIRS := $(sort $(notdir $(patsubst %/,%,$(dir $(wildcard cmd/*/*.c)))))
+CMDS := $(filter-out common,$(foreach d,$(CMD_DIRS),\
+	$(if $(wildcard cmd/$(d)/$(d).mk),,$(d))))
 -include $(wildcard cmd/*/cmd.mk)
 
 define cmdprog
