@@ -17,10 +17,29 @@ static mode_t hijack_open_mode(int flags, va_list ap)
 		       : 0;
 }
 
+/*
+ * The kernel has no O_PATH.  Programs open a path that way only to name
+ * it for *at calls, fstat or fchdir (cp and mv open their target
+ * directory so), which a read-only open gives too; the client is root in
+ * the kernel, so the read permission O_PATH would not need is there, and
+ * O_NONBLOCK keeps a fifo from blocking the open.  What differs: a
+ * symbolic link with O_NOFOLLOW is ELOOP, not a descriptor for the link.
+ */
+static int hijack_open_flags(int flags)
+{
+	if ((flags & O_PATH) == 0)
+		return flags;
+	return O_RDONLY | O_NONBLOCK |
+	       (flags & (O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+}
+
 static int hijack_openat_kernel(int kdirfd, const char *kpath, int flags,
 				mode_t mode)
 {
-	int kfd = KCALL(rump_sys_openat(kdirfd, kpath, flags, mode));
+	int kfd;
+
+	flags = hijack_open_flags(flags);
+	kfd = KCALL(rump_sys_openat(kdirfd, kpath, flags, mode));
 
 	if (kfd == -1)
 		return -1;

@@ -106,6 +106,12 @@ fsum=$(find "$T/h" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
 # diff -r: identical, then one byte changed in the kernel copy
 hj diff -r --no-dereference "$T/src" "$K/src" >/dev/null || fail "diff -r --no-dereference of identical trees"
 hj cp -a "$K/src" "$K/src2" || fail "cp -a inside the kernel"
+# A file into an existing directory: cp opens the target with O_PATH.
+printf 'into\n' >"$T/into"
+hj cp "$T/into" "$K/src2/" || fail "cp FILE DIR/ into the kernel"
+hj cp -a "$T/into" "$K/src2" || fail "cp -a FILE DIR into the kernel"
+[ "$(hj cat "$K/src2/into")" = into ] || fail "cp FILE DIR/ result"
+hj rm "$K/src2/into" || fail "rm of the copied file"
 hj diff -r --no-dereference "$K/src" "$K/src2" >/dev/null || fail "diff -r --no-dereference in the kernel"
 printf 'Z' | hj dd of="$K/src2/a/b/c/deep" bs=4096 conv=notrunc 2>/dev/null
 hj diff -r --no-dereference "$T/src" "$K/src2" >"$T/diff.out"
