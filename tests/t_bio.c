@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "testlib.h"
@@ -33,6 +34,8 @@ int rump_test_bio_flush(int wait);
 int rump_test_bio_barrier(void);
 int rump_test_bio_badargs(void);
 int rump_test_bio_verified(int64_t blkno);
+int rump_test_bio_merge(int64_t blkno, int n, int fill, uint64_t *issuedp,
+			uint64_t *mergedp);
 
 #define IMG_SIZE (1024 * 1024)
 #define BIG_SIZE (4 * 1024 * 1024)
@@ -175,11 +178,41 @@ static void test_main(void)
 		CHECK(image_is((1200 + i * 8) * 512ULL, 4096, 0xb0 + i));
 	CHECK_EQ(st.dirty, 0);
 
-	/* The flusher writes a delayed block back on its own, soon. */
-	CHECK_KERN(rump_test_bio_write(1400, 4096, 1, 0xc7));
-	while (!image_is(1400 * 512, 4096, 0xc7))
-		rump_sys_poll(NULL, 0, 100); /* sleeps in the kernel: on the
-						fiber host its threads run */
+	/*
+	 * The flusher writes a delayed block back on its own, with no sync,
+	 * a few seconds later (BC_DIRTY_AGE); 60 s only against a hang.
+	 */
+	{
+		time_t end = time(NULL) + 60;
+
+		CHECK_KERN(rump_test_bio_write(1400, 4096, 1, 0xc7));
+		while (!image_is(1400 * 512, 4096, 0xc7) && time(NULL) < end)
+			rump_sys_poll(NULL, 0, 100); /* sleeps in the kernel:
+							on the fiber host its
+							threads run */
+		CHECK(image_is(1400 * 512, 4096, 0xc7));
+		CHECK(image_is(1408 * 512, 4096, -1)); /* its neighbour */
+		CHECK_EQ(stats().dirty, 0);
+	}
+
+	/*
+	 * 40 asynchronous writes of consecutive blocks queued at once (the
+	 * hostdisk queue held meanwhile): merged into MAXPHYS transfers,
+	 * 32 + 8 blocks, then the cache flush; every byte lands.
+	 */
+	{
+		uint64_t issued, merged;
+
+		CHECK_KERN(
+			rump_test_bio_merge(1600, 40, 0x40, &issued, &merged));
+		CHECK_EQ(issued, 3);
+		CHECK_EQ(merged, 38);
+		for (int i = 0; i < 40; i++)
+			CHECK(image_is((1600 + i * 8) * 512ULL, 4096,
+				       0x40 + i));
+		CHECK(image_is(1600 * 512 - 4096, 4096, -1));
+		CHECK(image_is((1600 + 40 * 8) * 512ULL, 4096, -1));
+	}
 
 	CHECK_KERN(rump_test_bio_close());
 	/* Closed: it can be opened again. */

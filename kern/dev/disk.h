@@ -72,4 +72,16 @@ int disk_readraw(struct disk *dk, void *buf, size_t len, uint64_t off);
 /* The sector size a disk image seems to have: 4096 if it holds a GPT
  * made for 4096-byte sectors, else 512.  read reads the image. */
 uint32_t disk_probe_secsize(struct disk *dk);
+
+/*
+ * hostdisk.c, for tests: host transfers started, and requests that went
+ * along with the one before them in a single transfer (since boot); and
+ * a hold on every hostdisk queue (nothing new is started while held; at
+ * release the queues start again, adjacent requests merged).
+ */
+struct hostdisk_stats {
+	uint64_t hs_issued, hs_merged;
+};
+void hostdisk_getstats(struct hostdisk_stats *st);
+void hostdisk_hold(bool hold);
 #endif

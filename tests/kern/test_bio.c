@@ -28,6 +28,11 @@ void rumpns_bunhold(struct buf *) __attribute__((weak));
 int rumpns_vflushbuf(struct vnode *, bool) __attribute__((weak));
 int rumpns_bcache_barrier(struct vnode *) __attribute__((weak));
 void rumpns_bcache_getstats(struct bcache_stats *) __attribute__((weak));
+struct hostdisk_stats {
+	uint64_t hs_issued, hs_merged;
+};
+void rumpns_hostdisk_getstats(struct hostdisk_stats *) __attribute__((weak));
+void rumpns_hostdisk_hold(bool) __attribute__((weak));
 
 /* What the host side declares too. */
 struct rump_test_bio_stats {
@@ -45,6 +50,8 @@ int rump_test_bio_flush(int wait);
 int rump_test_bio_barrier(void);
 int rump_test_bio_badargs(void);
 int rump_test_bio_verified(int64_t blkno);
+int rump_test_bio_merge(int64_t blkno, int n, int fill, uint64_t *issuedp,
+			uint64_t *mergedp);
 
 static struct vnode *tb_vp;
 static struct buf *tb_held;
@@ -261,4 +268,42 @@ int rump_test_bio_verified(int64_t blkno)
 	TCHECK(rumpns_vflushbuf(tb_vp, true) == 0);
 	rump_unschedule();
 	return TRESULT(start);
+}
+
+/*
+ * n asynchronous writes of consecutive 4 KiB blocks from blkno (block i
+ * filled with fill + i), all queued while the hostdisk queues are held,
+ * then released and waited for (vflushbuf, which ends with a cache
+ * flush).  *issuedp and *mergedp: the host transfers started and the
+ * requests merged into another meanwhile.
+ */
+int rump_test_bio_merge(int64_t blkno, int n, int fill, uint64_t *issuedp,
+			uint64_t *mergedp)
+{
+	struct hostdisk_stats s0, s1;
+	struct buf *bp;
+	int start = test_failures, error = 0;
+
+	if (rumpns_hostdisk_hold == NULL)
+		return ENOSYS;
+	rump_schedule();
+	rumpns_hostdisk_getstats(&s0);
+	rumpns_hostdisk_hold(true);
+	for (int i = 0; i < n && error == 0; i++) {
+		error = rumpns_getblk(tb_vp, blkno + i * 8, 4096, &bp);
+		if (error == 0) {
+			memset(bp->b_data, fill + i, 4096);
+			rumpns_bawrite(bp);
+		}
+	}
+	rumpns_hostdisk_getstats(&s1);
+	TCHECK(s1.hs_issued == s0.hs_issued); /* all of them waiting */
+	rumpns_hostdisk_hold(false);
+	if (error == 0)
+		error = rumpns_vflushbuf(tb_vp, true);
+	rumpns_hostdisk_getstats(&s1);
+	rump_unschedule();
+	*issuedp = s1.hs_issued - s0.hs_issued;
+	*mergedp = s1.hs_merged - s0.hs_merged;
+	return error != 0 ? error : TRESULT(start);
 }

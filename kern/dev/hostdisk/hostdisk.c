@@ -8,7 +8,10 @@
  * GPT is laid out for 4096-byte sectors, else 512; a host file that
  * cannot be opened for writing is a read-only disk.  It offers itself to
  * etfs through the base (hostdisk_register), so that RUMP_ETFS_BLK
- * registrations become disks with partitions.
+ * registrations become disks with partitions.  It counts the host
+ * transfers it starts and the requests that went along with another
+ * (hostdisk_getstats), and a test may hold every queue (hostdisk_hold)
+ * so that requests accumulate and the merging is certain to happen.
  */
 #include <rump/rump.h>
 #include <rump/rumpuser.h>
@@ -47,6 +50,8 @@ static kmutex_t hd_listlock;
 static struct list_head hd_list = LIST_HEAD_INIT(hd_list);
 static int hd_count;
 static bool hd_stopping;
+static uint64_t hd_issued, hd_merged; /* atomic */
+static bool hd_held;		      /* written under hd_listlock */
 
 static int hd_op(const struct buf *bp)
 {
@@ -102,7 +107,7 @@ static void hd_dispatch(struct hostdisk *hd, bool haveslot)
 		int op, error;
 
 		mutex_enter(&hd->hd_lock);
-		if (hd->hd_head == NULL ||
+		if (hd->hd_head == NULL || atomic_load_acquire(&hd_held) ||
 		    (!haveslot && hd->hd_inflight >= HD_MAXINFLIGHT)) {
 			if (haveslot && --hd->hd_inflight == 0)
 				cv_broadcast(&hd->hd_idle);
@@ -143,6 +148,10 @@ static void hd_dispatch(struct hostdisk *hd, bool haveslot)
 			first->hr_next = NULL;
 			first->hr_len = len = (size_t)first->hr_bp->b_bcount;
 		}
+		atomic_add(&hd_issued, 1);
+		for (struct hd_req *r = first->hr_next; r != NULL;
+		     r = r->hr_next)
+			atomic_add(&hd_merged, 1);
 		if (first->hr_bounce != NULL && op == RUMPUSER_BIO_WRITE) {
 			size_t off = 0;
 			for (struct hd_req *r = first; r != NULL;
@@ -290,6 +299,27 @@ static int hd_detach(dev_t dev)
 	return 0;
 }
 
+void hostdisk_getstats(struct hostdisk_stats *st)
+{
+	st->hs_issued = atomic_load_relaxed(&hd_issued);
+	st->hs_merged = atomic_load_relaxed(&hd_merged);
+}
+
+/* Released, every disk's queue is started again (adjacent ones merged). */
+void hostdisk_hold(bool hold)
+{
+	mutex_enter(&hd_listlock);
+	atomic_store_release(&hd_held, hold);
+	if (!hold) {
+		list_foreach(it, &hd_list)
+		{
+			hd_dispatch(list_entry(it, struct hostdisk, hd_node),
+				    false);
+		}
+	}
+	mutex_exit(&hd_listlock);
+}
+
 static const struct hostdisk_ops hd_ops = {
 	.hd_attach = hd_attach,
 	.hd_detach = hd_detach,
@@ -301,6 +331,7 @@ static int hd_init(void)
 	list_init(&hd_list);
 	hd_count = 0;
 	hd_stopping = false;
+	hd_held = false;
 	hostdisk_register(&hd_ops);
 	return 0;
 }
