@@ -5,7 +5,9 @@
  * EINVAL; delayed writes reach the image at vflushbuf, held buffers only
  * after bunhold, contiguous delayed writes go as one transfer, sequential
  * reads read ahead, the flusher thread writes delayed blocks on its
- * own.  Children: every block I/O failing (reads EIO, a
+ * own (bounded at 60 s), 40 consecutive asynchronous writes queued while
+ * the hostdisk queues are held merge into MAXPHYS transfers (counted).
+ * Children: every block I/O failing (reads EIO, a
  * delayed write's error reported once by vflushbuf), and the whole cache
  * working within RUMP_MEMLIMIT=1m on an image four times that size.
  */
