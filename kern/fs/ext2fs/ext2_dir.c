@@ -218,7 +218,7 @@ static int dir_add_newblock(struct ext2_trans *tp, struct ext2_inode *dp,
 		return error;
 	ext2_dir_block_insert(&db.db_bi, 0, ino, name, len, type);
 	ext2_dirblk_dirty(tp, dp, &db);
-	dp->i_size = (lblk + 1) << em->em_bshift;
+	ext2_setsize(dp, (lblk + 1) << em->em_bshift);
 	return ext2_iupdate(tp, dp);
 }
 
@@ -349,7 +349,7 @@ int ext2_dir_init(struct ext2_trans *tp, struct ext2_inode *dp,
 	ext2_dir_block_insert(&db.db_bi, off, parent_ino, "..", 2,
 			      EXT2_DIR_FT_DIR);
 	ext2_dirblk_dirty(tp, dp, &db);
-	dp->i_size = em->em_bsize;
+	ext2_setsize(dp, em->em_bsize);
 	return ext2_iupdate(tp, dp);
 }
 

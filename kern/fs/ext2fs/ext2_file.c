@@ -194,7 +194,7 @@ static int truncate_step(struct ext2_inode *ip, uint64_t first, uint64_t size,
 	else
 		error = ext2_ind_truncate(tp, ip, first);
 	if (size < ip->i_size)
-		ip->i_size = size;
+		ext2_setsize(ip, size);
 	err2 = ext2_iupdate(tp, ip);
 	ext2_trans_end(tp);
 	return error != 0 ? error : err2;
@@ -225,7 +225,7 @@ int ext2_truncate(struct ext2_inode *ip, uint64_t newsize)
 	}
 	if ((error = ext2_trans_begin(em, 2, &tp)) != 0)
 		return error;
-	ip->i_size = newsize;
+	ext2_setsize(ip, newsize);
 	error = ext2_iupdate(tp, ip);
 	ext2_trans_end(tp);
 	return error;
@@ -392,7 +392,8 @@ int ext2_vop_write(struct vnode *vp, struct uio *uio, int ioflag)
 				len = (size_t)(max - off);
 			error = write_block(tp, ip, uio, off, len);
 			if (off + (before - uio->uio_resid) > ip->i_size)
-				ip->i_size = off + (before - uio->uio_resid);
+				ext2_setsize(ip,
+					     off + (before - uio->uio_resid));
 			if (error != 0)
 				break;
 		}
@@ -444,7 +445,7 @@ int ext2_vop_fallocate(struct vnode *vp, off_t off, off_t len)
 		}
 		if (error == 0 && lblk > last &&
 		    (uint64_t)off + (uint64_t)len > ip->i_size) {
-			ip->i_size = (uint64_t)off + (uint64_t)len;
+			ext2_setsize(ip, (uint64_t)off + (uint64_t)len);
 			ext2_itimes(ip, EXT2_IMOD);
 		}
 		ext2_itimes(ip, EXT2_ICHG);

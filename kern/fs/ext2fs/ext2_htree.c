@@ -310,7 +310,7 @@ static int dx_new_node(struct ext2_trans *tp, struct ext2_inode *dp,
 	ext2_dx_node_init(f->f_bp->b_data, em->em_bsize, em->em_csum, &f->f_xb);
 	f->f_lblk = lblk;
 	f->f_at = 0;
-	dp->i_size = (lblk + 1) << em->em_bshift;
+	ext2_setsize(dp, (lblk + 1) << em->em_bshift);
 	return 0;
 }
 
@@ -537,7 +537,7 @@ static int dx_split_leaf(struct ext2_trans *tp, struct ext2_inode *dp,
 		dx_map_free(dp, m, src);
 		return error;
 	}
-	dp->i_size = (nb.db_bi.b_lblk + 1) << dp->i_mount->em_bshift;
+	ext2_setsize(dp, (nb.db_bi.b_lblk + 1) << dp->i_mount->em_bshift);
 	dx_fill(&nb.db_bi, src, m, split, n);
 	ext2_dir_block_init_empty(&db->db_bi);
 	dx_fill(&db->db_bi, src, m, 0, split);
@@ -664,7 +664,7 @@ int ext2_htree_convert(struct ext2_trans *tp, struct ext2_inode *dp)
 		struct dx_frame f = {.f_bp = db.db_bp, .f_xb = xb};
 		dx_dirty(tp, dp, &f);
 	}
-	dp->i_size = 2 << em->em_bshift;
+	ext2_setsize(dp, 2 << em->em_bshift);
 	dp->i_flags |= EXT2_INDEX_FL;
 	return ext2_iupdate(tp, dp);
 }

@@ -175,7 +175,7 @@ static int symlink_store(struct ext2_trans *tp, struct ext2_inode *ip,
 		memcpy(bp->b_data, target, tlen);
 		ext2_trans_dirty(tp, bp);
 	}
-	ip->i_size = tlen;
+	ext2_setsize(ip, tlen);
 	return 0;
 }
 

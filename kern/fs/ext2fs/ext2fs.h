@@ -470,6 +470,18 @@ struct ext2_inode {
 #define VTOI(vp) ((struct ext2_inode *)(vp)->v_data)
 #define ITOV(ip) ((ip)->i_vnode)
 
+/*
+ * A new in-core size.  ext2_iupdate may copy this inode to disk from a
+ * thread that does not hold its vnode (the orphan list links inodes), so
+ * the size changes under i_lock, as the i_din fields do.
+ */
+static inline void ext2_setsize(struct ext2_inode *ip, uint64_t size)
+{
+	mutex_enter(&ip->i_lock);
+	ip->i_size = size;
+	mutex_exit(&ip->i_lock);
+}
+
 static inline uint16_t ext2_imode(const struct ext2_inode *ip)
 {
 	return ip->i_din->i_mode;
