@@ -212,6 +212,31 @@ int ext2_iupdate(struct ext2_trans *tp, struct ext2_inode *ip)
 	return 0;
 }
 
+int ext2_iupdate_dtime(struct ext2_trans *tp, struct ext2_inode *ip,
+		       uint32_t dtime)
+{
+	struct ext2_mount *em = ip->i_mount;
+	uint8_t *raw;
+	struct buf *bp;
+	uint64_t blk;
+	size_t off;
+	int error;
+
+	if ((error = inode_location(em, ip->i_number, &blk, &off)) != 0)
+		return error;
+	if ((error = ext2_bread(em, blk, &bp)) != 0)
+		return error;
+	raw = (uint8_t *)bp->b_data + off;
+	mutex_enter(&ip->i_lock);
+	ip->i_din->i_dtime = dtime;
+	mutex_exit(&ip->i_lock);
+	memcpy(raw + __builtin_offsetof(struct ext2_dinode, i_dtime), &dtime,
+	       sizeof(dtime));
+	ext2_inode_csum_set(em, ip->i_number, raw);
+	ext2_trans_dirty(tp, bp);
+	return 0;
+}
+
 /* Writes a whole new raw inode for ino (ialloc), checksummed. */
 int ext2_inode_write_raw(struct ext2_trans *tp, struct ext2_mount *em,
 			 uint32_t ino, const struct ext2_dinode *di)

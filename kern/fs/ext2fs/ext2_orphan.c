@@ -57,8 +57,7 @@ int ext2_orphan_del(struct ext2_trans *tp, struct ext2_inode *ip)
 		error = ext2_sb_write(tp, em);
 		mutex_exit(&em->em_lock);
 	} else {
-		prev->i_din->i_dtime = ip->i_din->i_dtime;
-		error = ext2_iupdate(tp, prev);
+		error = ext2_iupdate_dtime(tp, prev, ip->i_din->i_dtime);
 	}
 	ip->i_orphan = false;
 	ip->i_orphan_next = NULL;

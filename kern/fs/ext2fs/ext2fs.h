@@ -579,6 +579,14 @@ enum ext2_vkind {
 int ext2_iget(struct ext2_mount *em, uint32_t ino, struct vnode **vpp);
 /* Writes ip's in-core inode (size, flags, checksum) back through tp. */
 int ext2_iupdate(struct ext2_trans *tp, struct ext2_inode *ip);
+/*
+ * Only the deletion time (the orphan chain's link) of an inode whose vnode
+ * another thread may hold: the in-core field under i_lock and that field
+ * of the on-disk copy, so the owner's unsaved changes are neither read
+ * nor written here.
+ */
+int ext2_iupdate_dtime(struct ext2_trans *tp, struct ext2_inode *ip,
+		       uint32_t dtime);
 /* ---- Checksums (ext2_csum.c; no-ops without metadata_csum) ---- */
 /* Inode checksum of a raw inode (em_inode_size bytes) numbered ino. */
 uint32_t ext2_inode_csum(const struct ext2_mount *em, uint32_t ino,
