@@ -409,5 +409,6 @@ void tcp_fini(void)
 
 int64_t tcp_live_tcpcbs(void)
 {
-	return tcpcb_live;
+	/* The reaper decrements it without softnet_lock. */
+	return atomic_load_relaxed(&tcpcb_live);
 }
