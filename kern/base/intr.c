@@ -16,8 +16,10 @@
 /* Retry period while a waiter holds its mutex on the way in or out. */
 #define INTR_RETRY_NS 1000000
 
-/* Whether the current lwp's waits can be interrupted: a client process's
- * own lwps, never kernel threads or the implicit lwps of process 1. */
+/* Whether the current lwp's waits can be interrupted: those of a remote
+ * client's process (the only ones ever interrupted), never kernel
+ * threads, the implicit lwps of process 1 or local processes, whose
+ * waits stay plain condvar waits. */
 static struct proc *intr_proc(struct lwp *l)
 {
 	struct proc *p;
@@ -25,7 +27,10 @@ static struct proc *intr_proc(struct lwp *l)
 	if (l == NULL || (l->l_flags & (LW_IMPLICIT | LW_SYSTEM)))
 		return NULL;
 	p = l->l_proc;
-	return p == NULL || p == &proc0 || p == proc1 ? NULL : p;
+	if (p == NULL || p == &proc0 || p == proc1 ||
+	    p->p_vmspace != &vmspace_remote)
+		return NULL;
+	return p;
 }
 
 int cv_timedwait_sig_ns(kcondvar_t *cv, kmutex_t *mtx, uint64_t nsec)
