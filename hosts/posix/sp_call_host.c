@@ -241,6 +241,10 @@ bool sp_halting(void)
 static void sp_halt_begin(void)
 {
 	__atomic_store_n(&sp_halt, 1, __ATOMIC_RELEASE);
+	/* Blocked calls of every other client return (EINTR): a halt with
+	 * a thread still inside the kernel would pull it from under it. */
+	if (rumpuser__hyp.hyp_lwproc_interrupt != NULL)
+		(void)rumpuser__hyp.hyp_lwproc_interrupt(0);
 	for (int i = 0; i < 200; i++) {
 		if (__atomic_load_n(&sp_stat_lwps, __ATOMIC_ACQUIRE) <= 1)
 			break;

@@ -350,6 +350,21 @@ static void *sp_conn_leave(struct sp_conn *conn)
  * request: the turn passes on only if the request blocks. */
 static __thread struct sp_conn *sp_turn;
 
+/*
+ * The connection is gone: make the process's blocked calls (an accept, a
+ * read on a socket or pipe, a poll) return EINTR so its threads leave and
+ * the last one releases the process.  Run as a fresh lwp of the process.
+ */
+static void sp_proc_interrupt(struct sp_proc *p)
+{
+	if (sp_halting() || rumpuser__hyp.hyp_lwproc_interrupt == NULL)
+		return;
+	if (rumpuser__hyp.hyp_lwproc_newlwp(p->pid) != 0)
+		return;
+	(void)rumpuser__hyp.hyp_lwproc_interrupt(p->pid);
+	rumpuser__hyp.hyp_lwproc_release();
+}
+
 /* Let another thread read (start one if none is idle); conn->mtx held. */
 static void sp_pass_turn(struct sp_conn *conn)
 {
@@ -384,7 +399,7 @@ void rumpuser__sp_willblock(void)
 static void *sp_conn_thread(void *arg)
 {
 	struct sp_conn *conn = arg;
-	bool have = false;
+	bool have = false, dropped = false;
 
 	pthread_mutex_lock(&conn->mtx);
 	for (;;) {
@@ -412,6 +427,7 @@ static void *sp_conn_thread(void *arg)
 			 * client that waits for the close knows it is. */
 			conn->reading = false;
 			__atomic_store_n(&conn->dead, true, __ATOMIC_RELEASE);
+			dropped = true;
 			break;
 		}
 		if (f->sh_type == SP_COPYIN_REPLY) {
@@ -432,10 +448,17 @@ static void *sp_conn_thread(void *arg)
 			conn->reading = false;
 			__atomic_store_n(&conn->dead, true, __ATOMIC_RELEASE);
 			shutdown(conn->fd, SHUT_RDWR);
+			dropped = true;
 			break;
 		}
 	}
 	pthread_cond_broadcast(&conn->cv);
+	if (dropped && conn->proc != NULL && conn->nthreads > 1) {
+		/* Other threads are in calls (maybe blocked for ever). */
+		pthread_mutex_unlock(&conn->mtx);
+		sp_proc_interrupt(conn->proc);
+		pthread_mutex_lock(&conn->mtx);
+	}
 	return sp_conn_leave(conn);
 }
 

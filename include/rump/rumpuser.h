@@ -46,7 +46,10 @@ struct rumpuser_hyperup {
 	/* What the kernel holds, for the server's leak query: processes,
 	 * open files, bytes of live kernel objects, bytes from the host. */
 	void (*hyp_stats)(int64_t stats[4]);
-	void *hyp_extra[7]; /* spare slots, NULL today */
+	/* Make the waits of process pid (0: of every client process but
+	 * the caller's) return EINTR: a dropped connection, a halt. */
+	int (*hyp_lwproc_interrupt)(int32_t pid);
+	void *hyp_extra[6]; /* spare slots, NULL today */
 };
 
 int rumpuser_init(int version, const struct rumpuser_hyperup *hyp);

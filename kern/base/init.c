@@ -146,6 +146,7 @@ int rump_kern_init(void)
 	hyp.hyp_lwpexit = rump_pub_lwproc_releaselwp;
 	hyp.hyp_getpid = hyp_getpid;
 	hyp.hyp_stats = hyp_stats;
+	hyp.hyp_lwproc_interrupt = rump_kern_lwproc_interrupt;
 	if ((error = rumpuser_init(RUMPUSER_VERSION, &hyp)) != 0) {
 		printf("rump kernel: the hypercall library refused interface "
 		       "version %d\n",

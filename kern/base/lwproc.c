@@ -325,6 +325,40 @@ int rump_kern_lwproc_newlwp(int32_t pid)
 	return error;
 }
 
+/*
+ * The server's interruption (kern/base/intr.c): of process pid, whose
+ * connection dropped, or with pid 0 of every client process but the
+ * caller's, before a halt.  proc_lock held keeps the processes alive.
+ */
+int rump_kern_lwproc_interrupt(int32_t pid)
+{
+	struct proc *self;
+	int error = 0;
+
+	if ((error = kern_entry_error()) != 0)
+		return error;
+	rump_schedule();
+	self = curproc;
+	mutex_enter(&proc_lock);
+	if (pid != 0) {
+		struct proc *p = proc_find(pid);
+		if (p == NULL || (p->p_flags & PK_SYSTEM) || p == proc1)
+			error = ESRCH;
+		else
+			proc_interrupt(p);
+	} else {
+		list_foreach(it, &allproc)
+		{
+			struct proc *p = list_entry(it, struct proc, p_allnode);
+			if (p != &proc0 && p != proc1 && p != self)
+				proc_interrupt(p);
+		}
+	}
+	mutex_exit(&proc_lock);
+	rump_unschedule();
+	return error;
+}
+
 void rump_pub_lwproc_switch(struct lwp *l)
 {
 	struct lwp *cur = rumpuser_curlwp();

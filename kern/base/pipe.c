@@ -118,7 +118,10 @@ int pipe_read(struct pipe *p, struct uio *uio, int fflag)
 			mutex_exit(&p->pipe_lock);
 			return EAGAIN;
 		}
-		cv_wait(&p->pipe_rcv, &p->pipe_lock);
+		if ((error = cv_wait_sig(&p->pipe_rcv, &p->pipe_lock)) != 0) {
+			mutex_exit(&p->pipe_lock);
+			return error;
+		}
 	}
 	before = p->pipe_count;
 	while (p->pipe_count > 0 && uio->uio_resid > 0 && error == 0) {
@@ -165,7 +168,9 @@ int pipe_write(struct pipe *p, struct uio *uio, int fflag)
 				error = EAGAIN;
 				break;
 			}
-			cv_wait(&p->pipe_wcv, &p->pipe_lock);
+			if ((error = cv_wait_sig(&p->pipe_wcv,
+						 &p->pipe_lock)) != 0)
+				break;
 			continue;
 		}
 		tail = (p->pipe_head + p->pipe_count) % PIPE_SIZE;

@@ -195,7 +195,7 @@ static int sel_wait(selscan_fn scan, void *arg, int64_t timeout_ns,
 	struct lwp *l = curlwp;
 	struct selpoller *sp = NULL;
 	uint64_t deadline = 0, now;
-	bool timedout = false;
+	bool timedout = false, intr = false;
 	int error;
 
 	if (timeout_ns > 0) {
@@ -234,13 +234,19 @@ static int sel_wait(selscan_fn scan, void *arg, int64_t timeout_ns,
 					       : MIN(wait, deadline - now);
 			}
 			if (wait == UINT64_MAX)
-				cv_wait(&sp->sp_cv, &sel_lock);
+				intr = cv_wait_sig(&sp->sp_cv, &sel_lock) ==
+				       EINTR;
 			else if (wait > 0)
-				(void)cv_timedwait_ns(&sp->sp_cv, &sel_lock,
-						      wait);
+				intr = cv_timedwait_sig_ns(&sp->sp_cv,
+							   &sel_lock,
+							   wait) == EINTR;
 		}
 		poller_clear(sp);
 		mutex_exit(&sel_lock);
+		if (intr) {
+			error = EINTR;
+			break;
+		}
 		/* After the deadline, one last look (as Linux does). */
 		if (timeout_ns > 0 && getnsmono() >= deadline)
 			timedout = true;

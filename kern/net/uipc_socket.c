@@ -50,14 +50,13 @@ static int sowait(struct socket *so, int64_t timeo_ns)
 {
 	if (timeo_ns < 0)
 		return EWOULDBLOCK;
-	if (timeo_ns == 0) {
-		cv_wait(&so->so_cv, &softnet_lock);
-		return 0;
-	}
-	if (cv_timedwait_ns(&so->so_cv, &softnet_lock, (uint64_t)timeo_ns) ==
-	    ETIMEDOUT)
-		return EWOULDBLOCK;
-	return 0;
+	int error;
+
+	if (timeo_ns == 0)
+		return cv_wait_sig(&so->so_cv, &softnet_lock);
+	error = cv_timedwait_sig_ns(&so->so_cv, &softnet_lock,
+				    (uint64_t)timeo_ns);
+	return error == ETIMEDOUT ? EWOULDBLOCK : error;
 }
 
 /* Drops every connection waiting on listener head's queues. */
@@ -196,8 +195,10 @@ int soconnect(struct socket *so, struct sockaddr *nam, bool nbio, struct lwp *l)
 		goto out;
 	}
 	while ((so->so_state & SS_ISCONNECTING) && so->so_error == 0) {
-		if (sowait(so, so->so_snd.sb_timeo_ns) != 0) {
-			error = EINPROGRESS; /* Linux, after SO_SNDTIMEO */
+		if ((error = sowait(so, so->so_snd.sb_timeo_ns)) != 0) {
+			/* Linux, after SO_SNDTIMEO */
+			if (error != EINTR)
+				error = EINPROGRESS;
 			goto out;
 		}
 	}

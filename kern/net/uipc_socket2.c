@@ -322,16 +322,15 @@ void sbflush(struct sockbuf *sb)
 
 int sbwait(struct sockbuf *sb)
 {
+	int error;
+
 	if (sb->sb_timeo_ns < 0)
 		return EWOULDBLOCK;
-	if (sb->sb_timeo_ns == 0) {
-		cv_wait(&sb->sb_cv, &softnet_lock);
-		return 0;
-	}
-	if (cv_timedwait_ns(&sb->sb_cv, &softnet_lock,
-			    (uint64_t)sb->sb_timeo_ns) == ETIMEDOUT)
-		return EWOULDBLOCK;
-	return 0;
+	if (sb->sb_timeo_ns == 0)
+		return cv_wait_sig(&sb->sb_cv, &softnet_lock);
+	error = cv_timedwait_sig_ns(&sb->sb_cv, &softnet_lock,
+				    (uint64_t)sb->sb_timeo_ns);
+	return error == ETIMEDOUT ? EWOULDBLOCK : error;
 }
 
 void sblock(struct sockbuf *sb)

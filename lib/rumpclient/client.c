@@ -47,11 +47,15 @@ static struct rc_waiter *rc_waiters;
 static bool rc_reading;
 /*
  * Bytes read from the current connection beyond the last frame, for the
- * next reader: only the thread with the reading turn uses them, and they
- * are dropped when the connection changes (rc_setfd) while nobody reads.
+ * next reader: only the thread with the reading turn uses them.  They
+ * belong to connection number rc_rahead_gen; a reader of another one
+ * (rc_gen changes with every rc_setfd, under rc.mtx) drops them, so a
+ * reconnection while a reader of the old one is still out never sees the
+ * old connection's bytes.
  */
 static char rc_rahead[4096];
 static size_t rc_rahead_off, rc_rahead_len;
+static uint64_t rc_gen, rc_rahead_gen;
 
 /* Wake every waiter of a lost connection with error; rc.mtx held. */
 static void rc_fail_waiters(int error)
@@ -69,8 +73,7 @@ void rc_setfd(int fd)
 {
 	pthread_mutex_lock(&rc.sendmtx);
 	__atomic_store_n(&rc.fd, fd, __ATOMIC_RELEASE);
-	if (!rc_reading)
-		rc_rahead_off = rc_rahead_len = 0;
+	rc_gen++;
 	pthread_mutex_unlock(&rc.sendmtx);
 }
 
@@ -86,11 +89,16 @@ static void rc_lost(void)
 	rc_fail_waiters(RUMP_ENOTCONN);
 }
 
-/* len bytes from fd; with ahead, through the read-ahead. */
-static int rc_read_some(int fd, bool ahead, char *buf, size_t len)
+/* len bytes from fd; with ahead (fd is connection number gen), through
+ * the read-ahead. */
+static int rc_read_some(int fd, bool ahead, uint64_t gen, char *buf, size_t len)
 {
 	if (!ahead)
 		return sp_read_all(fd, buf, len);
+	if (rc_rahead_gen != gen) {
+		rc_rahead_off = rc_rahead_len = 0;
+		rc_rahead_gen = gen;
+	}
 	while (len > 0) {
 		size_t n;
 		if (rc_rahead_off == rc_rahead_len) {
@@ -119,19 +127,20 @@ static int rc_read_some(int fd, bool ahead, char *buf, size_t len)
 	return 0;
 }
 
-static int rc_read_frame_from(int fd, bool ahead, struct sp_hdr **framep)
+static int rc_read_frame_from(int fd, bool ahead, uint64_t gen,
+			      struct sp_hdr **framep)
 {
 	struct sp_hdr h, *f;
 	int error;
 
-	if ((error = rc_read_some(fd, ahead, (char *)&h, sizeof(h))) != 0)
+	if ((error = rc_read_some(fd, ahead, gen, (char *)&h, sizeof(h))) != 0)
 		return error;
 	if (h.sh_len < sizeof(h) || h.sh_len > SP_FRAME_MAX)
 		return EPROTO;
 	if ((f = malloc(h.sh_len)) == NULL)
 		return ENOMEM;
 	*f = h;
-	if ((error = rc_read_some(fd, ahead, (char *)(f + 1),
+	if ((error = rc_read_some(fd, ahead, gen, (char *)(f + 1),
 				  h.sh_len - sizeof(h))) != 0) {
 		free(f);
 		return error;
@@ -142,7 +151,7 @@ static int rc_read_frame_from(int fd, bool ahead, struct sp_hdr **framep)
 
 int rc_read_frame(int fd, struct sp_hdr **framep)
 {
-	return rc_read_frame_from(fd, false, framep);
+	return rc_read_frame_from(fd, false, 0, framep);
 }
 
 int rc_send(const void *frame, size_t len)
@@ -272,6 +281,7 @@ static void rc_wait(struct rc_waiter *w)
 	pthread_mutex_lock(&rc.mtx);
 	while (!w->done) {
 		struct sp_hdr *f = NULL;
+		uint64_t gen;
 		int fd, error;
 
 		if (rc_reading) {
@@ -283,8 +293,9 @@ static void rc_wait(struct rc_waiter *w)
 			break;
 		}
 		rc_reading = true;
+		gen = rc_gen;
 		pthread_mutex_unlock(&rc.mtx);
-		error = rc_read_frame_from(fd, true, &f);
+		error = rc_read_frame_from(fd, true, gen, &f);
 		if (error == 0 &&
 		    (f->sh_type == SP_COPYIN || f->sh_type == SP_COPYINSTR ||
 		     f->sh_type == SP_COPYOUT)) {
@@ -571,4 +582,5 @@ void rc_reset_state(void)
 	rc_waiters = NULL;
 	rc_reading = false;
 	rc_rahead_off = rc_rahead_len = 0;
+	rc_rahead_gen = rc_gen;
 }

@@ -56,6 +56,10 @@ void cv_destroy(kcondvar_t *cv);
 void cv_wait(kcondvar_t *cv, kmutex_t *mtx);
 /* Waits at most nsec nanoseconds; 0 when woken, ETIMEDOUT otherwise. */
 int cv_timedwait_ns(kcondvar_t *cv, kmutex_t *mtx, uint64_t nsec);
+/* As cv_wait and cv_timedwait_ns, but EINTR once the process is
+ * interrupted (kern/base/intr.c); the caller must give up the wait. */
+int cv_wait_sig(kcondvar_t *cv, kmutex_t *mtx);
+int cv_timedwait_sig_ns(kcondvar_t *cv, kmutex_t *mtx, uint64_t nsec);
 void cv_signal(kcondvar_t *cv);
 void cv_broadcast(kcondvar_t *cv);
 bool cv_has_waiters(kcondvar_t *cv);

@@ -36,9 +36,13 @@ struct proc {
 	void *p_specific[PROC_NSPECIFIC];
 	const struct vmspace_ops *p_vmspace; /* how copyin reaches its memory */
 	void *p_vmspace_priv;
+	bool p_intr; /* p_lock: interrupted, its waits return EINTR */
 };
 #define PK_SYSTEM 0x01 /* process 0 */
 #define PK_EXITING 0x02
+
+/* Interruptible waits (kern/base/intr.c). */
+void proc_interrupt(struct proc *p);
 
 struct lwp {
 	struct proc *l_proc;
@@ -53,6 +57,9 @@ struct lwp {
 	void *l_hostcookie; /* kernel threads: the host's join cookie */
 	void (*l_kthread_fn)(void *);
 	void *l_kthread_arg;
+	/* The interruptible wait it is in (p_lock): see kern/base/intr.c. */
+	kcondvar_t *l_sleepcv;
+	kmutex_t *l_sleepmtx;
 };
 #define LW_IMPLICIT 0x01 /* borrowed by a host thread without context */
 #define LW_SYSTEM 0x02	 /* a kernel thread */

@@ -1,0 +1,107 @@
+/*
+ * intr.c -- interruptible waits.  The kernel has no signals; the one
+ * interruption is the remote-syscall server's, when a client's connection
+ * drops or the kernel halts: proc_interrupt() marks the process and wakes
+ * every lwp of it sleeping in cv_wait_sig/cv_timedwait_sig_ns, which then
+ * return EINTR, as does every later such wait of the process, so its calls
+ * end and it can be released.  Only the waits of blocking socket, pipe and
+ * poll calls are interruptible; a process's lwp records the condvar and
+ * mutex of its wait under p_lock so the interrupter can reach them.
+ */
+#include <sys/kmem.h>
+#include <sys/proc.h>
+#include <sys/systm.h>
+#include <sys/time.h>
+
+/* Retry period while a waiter holds its mutex on the way in or out. */
+#define INTR_RETRY_NS 1000000
+
+/* Whether the current lwp's waits can be interrupted: those of a remote
+ * client's process (the only ones ever interrupted), never kernel
+ * threads, the implicit lwps of process 1 or local processes, whose
+ * waits stay plain condvar waits. */
+static struct proc *intr_proc(struct lwp *l)
+{
+	struct proc *p;
+
+	if (l == NULL || (l->l_flags & (LW_IMPLICIT | LW_SYSTEM)))
+		return NULL;
+	p = l->l_proc;
+	if (p == NULL || p == &proc0 || p == proc1 ||
+	    p->p_vmspace != &vmspace_remote)
+		return NULL;
+	return p;
+}
+
+int cv_timedwait_sig_ns(kcondvar_t *cv, kmutex_t *mtx, uint64_t nsec)
+{
+	struct lwp *l = curlwp;
+	struct proc *p = intr_proc(l);
+	int error = 0;
+	bool intr;
+
+	if (p != NULL) {
+		/* Checked and recorded under p_lock with mtx held, so the
+		 * interrupter either sees the record or we see the flag. */
+		mutex_enter(&p->p_lock);
+		intr = p->p_intr;
+		if (!intr) {
+			l->l_sleepcv = cv;
+			l->l_sleepmtx = mtx;
+		}
+		mutex_exit(&p->p_lock);
+		if (intr)
+			return EINTR;
+	}
+	if (nsec == 0)
+		cv_wait(cv, mtx);
+	else
+		error = cv_timedwait_ns(cv, mtx, nsec);
+	if (p != NULL) {
+		mutex_enter(&p->p_lock);
+		l->l_sleepcv = NULL;
+		l->l_sleepmtx = NULL;
+		intr = p->p_intr;
+		mutex_exit(&p->p_lock);
+		if (intr)
+			return EINTR;
+	}
+	return error;
+}
+
+int cv_wait_sig(kcondvar_t *cv, kmutex_t *mtx)
+{
+	return cv_timedwait_sig_ns(cv, mtx, 0);
+}
+
+/*
+ * Interrupt p: mark it and wake its lwps' interruptible waits.  The wake
+ * is done holding the waiter's mutex (tried, as p_lock is held and the
+ * waiter takes p_lock under it), so it cannot fall between the waiter's
+ * check and its sleep; a busy mutex means retrying shortly.  p_lock held
+ * keeps each recorded condvar alive: its waiter must clear it first.
+ */
+void proc_interrupt(struct proc *p)
+{
+	bool again;
+
+	do {
+		again = false;
+		mutex_enter(&p->p_lock);
+		p->p_intr = true;
+		list_foreach(it, &p->p_lwps)
+		{
+			struct lwp *l = list_entry(it, struct lwp, l_sibling);
+			if (l->l_sleepcv == NULL || l == curlwp)
+				continue;
+			if (mutex_tryenter(l->l_sleepmtx)) {
+				cv_broadcast(l->l_sleepcv);
+				mutex_exit(l->l_sleepmtx);
+			} else
+				again = true;
+		}
+		mutex_exit(&p->p_lock);
+		if (again)
+			(void)kpause_ns(INTR_RETRY_NS);
+	} while (again);
+}
