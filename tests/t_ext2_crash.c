@@ -17,34 +17,20 @@
  * sweep of this and of t_jbd2_mount's journal cuts).
  */
 #include <fcntl.h>
-#include <stdarg.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "testlib.h"
 #include "ext2/walk.c"
+#include "powercut.h"
+#include "testlib.h"
 
 #define NPHASE 6
 #define NFILE 12
 
 static char dir[64];
 static char img[128];
-
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
 
 static const char *mkfs_cmd(int conf)
 {
@@ -299,17 +285,11 @@ static int child_check(void)
 static int run_child(const char *what, long cut, bool reorder, int synced,
 		     int fsynced, char *out, size_t outlen)
 {
-	char e1[48], e2[48], e3[32], e4[32];
-	const char *env[] = {e1, e2, e3, e4, NULL};
+	struct powercut_env pc;
+	char e3[32], e4[32];
+	const char *env[] = {pc.cut, pc.reorder, e3, e4, NULL};
 
-	if (cut >= 0)
-		snprintf(e1, sizeof(e1), "RUMP_FAULT_POWERCUT=%ld", cut);
-	else
-		snprintf(e1, sizeof(e1), "RUMP_FAULT_POWERCUT");
-	if (reorder)
-		snprintf(e2, sizeof(e2), "RUMP_FAULT_REORDER=%ld", cut);
-	else
-		snprintf(e2, sizeof(e2), "RUMP_FAULT_REORDER");
+	powercut_env_set(&pc, cut, reorder);
 	snprintf(e3, sizeof(e3), "CT_SYNCED=%d", synced);
 	snprintf(e4, sizeof(e4), "CT_FSYNCED=%d", fsynced);
 	return test_child(what, env, out, outlen, 120);
@@ -330,60 +310,49 @@ static int last_mark(const char *out, const char *what)
 	return last;
 }
 
+static char pristine[160];
+
+/* The workload cut after cut writes, on a fresh copy of the image. */
+static void workload_on_pristine(long cut, char *out, size_t outlen)
+{
+	int st;
+
+	CHECK_EQ(test_sh("cp --sparse=always %s %s", pristine, img), 0);
+	st = run_child("workload", cut, false, 0, 0, out, outlen);
+	CHECK(WIFEXITED(st));
+}
+
 static void test_powercut(int conf)
 {
 	static char out[65536], out2[65536];
-	long lo = 1, hi = 1, total;
+	long total;
 	uint64_t seed = 777 + (uint64_t)conf;
 	int points = 12 * test_scale(), st, synced, fsynced, checked = 0;
-	char pristine[160];
 
-	CHECK_EQ(run("rm -f %s && truncate -s 32M %s && %s %s", img, img,
-		     mkfs_cmd(conf), img),
+	CHECK_EQ(test_sh("rm -f %s && truncate -s 32M %s && %s %s", img, img,
+			 mkfs_cmd(conf), img),
 		 0);
 	snprintf(pristine, sizeof(pristine), "%s.pristine", img);
-	CHECK_EQ(run("cp --sparse=always %s %s", img, pristine), 0);
+	CHECK_EQ(test_sh("cp --sparse=always %s %s", img, pristine), 0);
 	/* Uncut: clean, every phase there. */
 	st = run_child("workload", -1, false, 0, 0, out, sizeof(out));
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		test_fail(__FILE__, __LINE__, "workload: %s\n%s",
 			  test_status_str(st), out);
-	CHECK_EQ(run("e2fsck -fn %s >/dev/null 2>&1", img), 0);
+	CHECK_EQ(test_sh("e2fsck -fn %s >/dev/null 2>&1", img), 0);
 	st = run_child("check", -1, false, NPHASE - 1, NPHASE - 1, out,
 		       sizeof(out));
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		test_fail(__FILE__, __LINE__, "uncut check: %s\n%s",
 			  test_status_str(st), out);
-	/* The smallest N without a cut: a bound doubled, then bisected. */
-	for (;;) {
-		CHECK_EQ(run("cp --sparse=always %s %s", pristine, img), 0);
-		st = run_child("workload", hi, false, 0, 0, out, sizeof(out));
-		CHECK(WIFEXITED(st));
-		if (strstr(out, "power cut") == NULL)
-			break;
-		lo = hi;
-		hi *= 2;
-		CHECK(hi < 10000000);
-	}
-	while (hi - lo > 16) {
-		long mid = (lo + hi) / 2;
-
-		CHECK_EQ(run("cp --sparse=always %s %s", pristine, img), 0);
-		st = run_child("workload", mid, false, 0, 0, out, sizeof(out));
-		if (strstr(out, "power cut") == NULL)
-			hi = mid;
-		else
-			lo = mid;
-	}
-	total = hi;
+	total = powercut_count_writes(workload_on_pristine, out, sizeof(out));
 	test_log("%s: workload does about %ld writes", mkfs_cmd(conf), total);
 	for (int p = 0; p < points; p++) {
 		bool reorder = p % 2 == 1;
 		long n;
 
-		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-		n = 1 + (long)((seed >> 33) % (uint64_t)total);
-		CHECK_EQ(run("cp --sparse=always %s %s", pristine, img), 0);
+		n = powercut_next_point(&seed, total);
+		CHECK_EQ(test_sh("cp --sparse=always %s %s", pristine, img), 0);
 		st = run_child("workload", n, reorder, 0, 0, out, sizeof(out));
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 			test_fail(__FILE__, __LINE__, "cut %ld: %s\n%s", n,
@@ -391,7 +360,7 @@ static void test_powercut(int conf)
 		synced = last_mark(out, "sync");
 		fsynced = last_mark(out, "fsync");
 		/* The unrepaired image, on a copy: no crash, no leak. */
-		CHECK_EQ(run("cp --sparse=always %s %s.raw", img, img), 0);
+		CHECK_EQ(test_sh("cp --sparse=always %s %s.raw", img, img), 0);
 		st = run_child("unrepaired", -1, false, 0, 0, out2,
 			       sizeof(out2));
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
@@ -399,15 +368,15 @@ static void test_powercut(int conf)
 				  "cut %ld%s: the unrepaired image: %s\n%s", n,
 				  reorder ? " (reordered)" : "",
 				  test_status_str(st), out2);
-		st = run("e2fsck -fy %s >%s/fsck.out 2>&1", img, dir);
+		st = test_sh("e2fsck -fy %s >%s/fsck.out 2>&1", img, dir);
 		if (st != 0 && st != 1) {
-			run("cat %s/fsck.out", dir);
+			test_sh("cat %s/fsck.out", dir);
 			test_fail(__FILE__, __LINE__,
 				  "cut %ld%s: e2fsck -fy exit %d", n,
 				  reorder ? " (reordered)" : "", st);
 		}
-		if (run("e2fsck -fn %s >%s/fsck.out 2>&1", img, dir) != 0) {
-			run("cat %s/fsck.out", dir);
+		if (test_sh("e2fsck -fn %s >%s/fsck.out 2>&1", img, dir) != 0) {
+			test_sh("cat %s/fsck.out", dir);
 			test_fail(__FILE__, __LINE__,
 				  "cut %ld%s: not clean after e2fsck -fy", n,
 				  reorder ? " (reordered)" : "");
@@ -415,7 +384,7 @@ static void test_powercut(int conf)
 		st = run_child("check", -1, false, synced, fsynced, out2,
 			       sizeof(out2));
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-			run("cat %s/fsck.out", dir);
+			test_sh("cat %s/fsck.out", dir);
 			test_fail(__FILE__, __LINE__,
 				  "cut %ld%s (synced phase %d, fsynced %d): "
 				  "%s\n%s",
@@ -426,7 +395,7 @@ static void test_powercut(int conf)
 	}
 	test_log("%d cuts, %d synced phases found whole after them", points,
 		 checked);
-	run("rm -f %s %s.raw", pristine, img);
+	test_sh("rm -f %s %s.raw", pristine, img);
 }
 
 int main(int argc, char **argv)
@@ -443,8 +412,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	test_watchdog(1800 * (unsigned)test_scale());
-	if (run("command -v e2fsck >/dev/null && command -v mkfs.ext2 "
-		">/dev/null") != 0) {
+	if (test_sh("command -v e2fsck >/dev/null && command -v mkfs.ext2 "
+		    ">/dev/null") != 0) {
 		printf("SKIP: e2fsprogs not installed\n");
 		return 0;
 	}
@@ -454,6 +423,6 @@ int main(int argc, char **argv)
 	snprintf(img, sizeof(img), "%s/img", dir);
 	for (int conf = 0; conf < 2; conf++)
 		test_powercut(conf);
-	run("rm -rf %s", dir);
+	test_sh("rm -rf %s", dir);
 	return 0;
 }

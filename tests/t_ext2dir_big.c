@@ -13,75 +13,13 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ext2/ext2lib.c"
 #include "testlib.h"
 
-/*
- * Under ThreadSanitizer (CI's TSan run; these single-threaded programs
- * gain nothing from it) everything runs about five times slower: the
- * sizes shrink so that the program stays inside the runner's 120 s.
- */
-#if defined(__SANITIZE_THREAD__)
-#define EXT2DIR_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define EXT2DIR_TSAN 1
-#endif
-#endif
-#ifdef EXT2DIR_TSAN
-#define EXT2DIR_SHRINK 5
-#else
-#define EXT2DIR_SHRINK 1
-#endif
-
-static char tmpdir[] = "/tmp/t_ext2dir_bigXXXXXX";
-static char img[128];
-
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	if (st != 0)
-		test_fail(__FILE__, __LINE__, "%s: status %d", cmd, st);
-}
-
-static void mount_img(const char *type)
-{
-	CHECK(rump_pub_etfs_register("/dev/disk0", img, RUMP_ETFS_BLK) == 0);
-	CHECK(rump_sys_mkdir("/mnt", 0755) == 0 || errno == EEXIST);
-	CHECK_SYS(rump_sys_mount("/dev/disk0", "/mnt", type, 0, ""));
-}
-
-static void umount_img(void)
-{
-	CHECK_SYS(rump_sys_unmount("/mnt", 0));
-	CHECK(rump_pub_etfs_remove("/dev/disk0") == 0);
-}
-
-static void fsck_clean(const char *what)
-{
-	if (system("true") == 0) {
-		char cmd[512];
-		snprintf(cmd, sizeof(cmd), "e2fsck -fn %s >%s/fsck.out 2>&1",
-			 img, tmpdir);
-		if (system(cmd) != 0) {
-			snprintf(cmd, sizeof(cmd), "head -50 %s/fsck.out",
-				 tmpdir);
-			(void)system(cmd);
-			test_fail(__FILE__, __LINE__, "%s: e2fsck -fn", what);
-		}
-	}
-}
+static char img[PATH_MAX + 16];
 
 static void name_of(char *buf, size_t len, int i)
 {
@@ -119,13 +57,13 @@ static void big_dir(const char *mkfs, const char *type, int n, int levels)
 	unsigned char *seen = calloc((size_t)n, 1);
 	char path[128], out[256];
 	struct stat st;
-	FILE *f;
 	int fd;
 
 	test_log("%s: %d entries\n", mkfs, n);
-	sh("rm -f %s && truncate -s 512M %s && %s -N %d %s >/dev/null 2>&1",
-	   img, img, mkfs, n + 1000, img);
-	mount_img(type);
+	ext2_run("rm -f %s && truncate -s 512M %s && %s -N %d %s >/dev/null "
+		 "2>&1",
+		 img, img, mkfs, n + 1000, img);
+	ext2_mount(img, type, 0);
 	CHECK_SYS(rump_sys_mkdir("/mnt/big", 0755));
 	for (int i = 0; i < n; i++) {
 		name_of(path, sizeof(path), i);
@@ -151,35 +89,26 @@ static void big_dir(const char *mkfs, const char *type, int n, int levels)
 		if (i % 3 == 0)
 			CHECK_ERRNO(rump_sys_stat(path, &st), ENOENT);
 	}
-	umount_img();
-	fsck_clean(mkfs);
+	ext2_unmount();
+	ext2_fsck_clean(img, mkfs);
 	/* debugfs walks the tree of the directory. */
-	{
-		char cmd[512];
-		snprintf(cmd, sizeof(cmd),
-			 "debugfs -R 'htree /big' %s 2>/dev/null | grep -c "
-			 "'^Entry #'",
-			 img);
-		CHECK((f = popen(cmd, "r")) != NULL);
-		CHECK(fgets(out, sizeof(out), f) != NULL);
-		pclose(f);
-		CHECK(atoi(out) > 10);
-		snprintf(cmd, sizeof(cmd),
-			 "debugfs -R 'htree /big' %s 2>/dev/null | grep -m1 "
-			 "'Indirect levels'",
-			 img);
-		CHECK((f = popen(cmd, "r")) != NULL);
-		CHECK(fgets(out, sizeof(out), f) != NULL);
-		pclose(f);
-		CHECK(strstr(out, "Indirect levels:") != NULL);
-		if (levels >= 0)
-			CHECK_EQ(atoi(strchr(out, ':') + 1), levels);
-	}
-	mount_img(type);
+	test_sh_line(out, sizeof(out),
+		     "debugfs -R 'htree /big' %s 2>/dev/null | grep -c "
+		     "'^Entry #'",
+		     img);
+	CHECK(atoi(out) > 10);
+	test_sh_line(out, sizeof(out),
+		     "debugfs -R 'htree /big' %s 2>/dev/null | grep -m1 "
+		     "'Indirect levels'",
+		     img);
+	CHECK(strstr(out, "Indirect levels:") != NULL);
+	if (levels >= 0)
+		CHECK_EQ(atoi(strchr(out, ':') + 1), levels);
+	ext2_mount(img, type, 0);
 	CHECK_EQ(list_count("/mnt/big", seen, n, 4096), n - (n + 2) / 3);
 	for (int i = 0; i < n; i++)
 		CHECK_EQ(seen[i], i % 3 == 0 ? 0 : 1);
-	umount_img();
+	ext2_unmount();
 	free(seen);
 }
 
@@ -198,9 +127,9 @@ static void cookies(const char *mkfs, const char *type)
 	long got;
 
 	test_log("%s: cookies\n", mkfs);
-	sh("rm -f %s && truncate -s 64M %s && %s %s >/dev/null 2>&1", img, img,
-	   mkfs, img);
-	mount_img(type);
+	ext2_run("rm -f %s && truncate -s 64M %s && %s %s >/dev/null 2>&1", img,
+		 img, mkfs, img);
+	ext2_mount(img, type, 0);
 	CHECK_SYS(rump_sys_mkdir("/mnt/big", 0755));
 	for (int i = 0; i < N; i++) {
 		name_of(path, sizeof(path), i);
@@ -246,34 +175,38 @@ static void cookies(const char *mkfs, const char *type)
 		if (!removed)
 			CHECK_EQ(seen[i], 1);
 	}
-	umount_img();
-	fsck_clean("cookies");
+	ext2_unmount();
+	ext2_fsck_clean(img, "cookies");
 }
 
 /* An image made by mkfs -d from a host tree reads back the same. */
 static void prefilled(void)
 {
-	char src[200], buf[256];
+	char src[PATH_MAX + 16], buf[256];
 	size_t len;
 
 	test_log("mkfs -d with xattrs\n");
-	snprintf(src, sizeof(src), "%s/src", tmpdir);
-	sh("rm -rf %s && mkdir -p %s/many %s/deep/a/b/c && "
-	   "for i in $(seq 1 500); do echo $i > %s/many/n$i; done && "
-	   "echo hello > %s/deep/a/b/c/leaf && ln -s deep/a/b/c/leaf %s/fl && "
-	   "ln %s/deep/a/b/c/leaf %s/hard",
-	   src, src, src, src, src, src, src, src);
-	sh("rm -f %s && truncate -s 64M %s && mkfs.ext4 -q -F -I 256 -d %s %s "
-	   ">/dev/null 2>&1",
-	   img, img, src, img);
+	snprintf(src, sizeof(src), "%s/src", ext2_work);
+	ext2_run("rm -rf %s && mkdir -p %s/many %s/deep/a/b/c && "
+		 "for i in $(seq 1 500); do echo $i > %s/many/n$i; done && "
+		 "echo hello > %s/deep/a/b/c/leaf && ln -s deep/a/b/c/leaf "
+		 "%s/fl && "
+		 "ln %s/deep/a/b/c/leaf %s/hard",
+		 src, src, src, src, src, src, src, src);
+	ext2_run("rm -f %s && truncate -s 64M %s && mkfs.ext4 -q -F -I 256 -d "
+		 "%s %s "
+		 ">/dev/null 2>&1",
+		 img, img, src, img);
 	/* Attributes: one small (in the inode), one large (in a block). */
-	sh("debugfs -w -R 'ea_set /hard user.small tiny' %s >/dev/null 2>&1",
-	   img);
-	sh("head -c 700 /dev/zero | tr '\\0' 'v' > %s/bigval && debugfs -w "
-	   "-R 'ea_set -f %s/bigval /hard user.big' %s >/dev/null 2>&1",
-	   tmpdir, tmpdir, img);
-	fsck_clean("prefilled");
-	mount_img("ext4");
+	ext2_run("debugfs -w -R 'ea_set /hard user.small tiny' %s >/dev/null "
+		 "2>&1",
+		 img);
+	ext2_run("head -c 700 /dev/zero | tr '\\0' 'v' > %s/bigval && debugfs "
+		 "-w "
+		 "-R 'ea_set -f %s/bigval /hard user.big' %s >/dev/null 2>&1",
+		 ext2_work, ext2_work, img);
+	ext2_fsck_clean(img, "prefilled");
+	ext2_mount(img, "ext4", 0);
 	{
 		static unsigned char seen[501];
 		char p[64];
@@ -330,23 +263,23 @@ static void prefilled(void)
 	/* Writing next to them keeps them. */
 	CHECK_SYS(rump_sys_link("/mnt/hard", "/mnt/hard2"));
 	CHECK_SYS(rump_sys_rename("/mnt/hard2", "/mnt/many/hard3"));
-	umount_img();
-	fsck_clean("prefilled after writes");
-	mount_img("ext4");
+	ext2_unmount();
+	ext2_fsck_clean(img, "prefilled after writes");
+	ext2_mount(img, "ext4", 0);
 	CHECK_KERN(rump_test_ext2dir_xattr("/mnt/many/hard3", "user.small", buf,
 					   sizeof(buf), &len));
 	CHECK_EQ(len, 4);
-	umount_img();
+	ext2_unmount();
 }
 
 int main(int argc, char **argv)
 {
-	int n = 100000 * test_scale() / EXT2DIR_SHRINK;
+	int n = 100000 * test_scale() / ext2_tsan_shrink();
 
 	test_init(argc, argv);
 	test_watchdog(1200);
-	CHECK(mkdtemp(tmpdir) != NULL);
-	snprintf(img, sizeof(img), "%s/img", tmpdir);
+	ext2_setup();
+	snprintf(img, sizeof(img), "%s/img", ext2_work);
 	test_boot();
 	prefilled();
 	cookies("mkfs.ext4 -q -F -b 4096", "ext4");
@@ -355,7 +288,6 @@ int main(int argc, char **argv)
 	big_dir("mkfs.ext4 -q -F -b 4096", "ext4", n, n >= 100000 ? 1 : -1);
 	big_dir("mkfs.ext4 -q -F -b 1024", "ext4", n / 4, 1);
 	test_halt();
-	sh("rm -rf %s", tmpdir);
 	printf("t_ext2dir_big: ok\n");
 	return 0;
 }

@@ -12,35 +12,19 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ext2/ext2lib.c"
 #include "testlib.h"
 
 #define NFILES 500
 #define BSIZE 4096
 
-static char tmpdir[] = "/tmp/t_ext2dir_hostileXXXXXX";
-static char clean[128], cleancsum[128], img[128];
+static char clean[PATH_MAX + 16], cleancsum[PATH_MAX + 16], img[PATH_MAX + 16];
 static long dirblk[8], csumblk[8];
 static int ndirblk, ncsumblk;
-
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	if (st != 0)
-		test_fail(__FILE__, __LINE__, "%s: status %d", cmd, st);
-}
 
 /*
  * An image with /many indexed by e2fsck; without metadata_csum (opts) the
@@ -49,22 +33,22 @@ static void sh(const char *fmt, ...)
 static void make_clean(char *clean, const char *name, const char *opts,
 		       long *blks, int *nblkp)
 {
-	char src[200], cmd[512], out[512], *p;
+	char src[PATH_MAX + 16], cmd[3 * PATH_MAX], out[512], *p;
 	FILE *f;
 
-	snprintf(src, sizeof(src), "%s/src-%s", tmpdir, name);
-	snprintf(clean, 128, "%s/%s", tmpdir, name);
-	snprintf(img, sizeof(img), "%s/img", tmpdir);
-	sh("mkdir -p %s/many && for i in $(seq 1 %d); do echo $i > "
-	   "%s/many/name-$i; done",
-	   src, NFILES, src);
-	sh("truncate -s 32M %s && mkfs.ext4 -q -F -b %d %s -d %s %s "
-	   ">/dev/null 2>&1",
-	   clean, BSIZE, opts, src, clean);
+	snprintf(src, sizeof(src), "%s/src-%s", ext2_work, name);
+	snprintf(clean, PATH_MAX + 16, "%s/%s", ext2_work, name);
+	snprintf(img, sizeof(img), "%s/img", ext2_work);
+	ext2_run("mkdir -p %s/many && for i in $(seq 1 %d); do echo $i > "
+		 "%s/many/name-$i; done",
+		 src, NFILES, src);
+	ext2_run("truncate -s 32M %s && mkfs.ext4 -q -F -b %d %s -d %s %s "
+		 ">/dev/null 2>&1",
+		 clean, BSIZE, opts, src, clean);
 	/* -D rebuilds directories: large ones get a hash tree. */
 	snprintf(cmd, sizeof(cmd), "e2fsck -fyD %s >/dev/null 2>&1", clean);
 	CHECK(WEXITSTATUS(system(cmd)) <= 1);
-	sh("e2fsck -fn %s >/dev/null 2>&1", clean);
+	ext2_run("e2fsck -fn %s >/dev/null 2>&1", clean);
 	snprintf(cmd, sizeof(cmd), "debugfs -R 'blocks /many' %s 2>/dev/null",
 		 clean);
 	CHECK((f = popen(cmd, "r")) != NULL);
@@ -79,7 +63,7 @@ static void make_clean(char *clean, const char *name, const char *opts,
 
 static void img_reset(const char *from)
 {
-	sh("cp %s %s", from, img);
+	ext2_run("cp %s %s", from, img);
 }
 
 static void img_read(long blk, unsigned char *buf)
@@ -98,19 +82,6 @@ static void img_write(long blk, const unsigned char *buf)
 	CHECK(fd >= 0);
 	CHECK(pwrite(fd, buf, BSIZE, (off_t)blk * BSIZE) == BSIZE);
 	close(fd);
-}
-
-static void mount_img(void)
-{
-	CHECK(rump_pub_etfs_register("/dev/disk0", img, RUMP_ETFS_BLK) == 0);
-	CHECK(rump_sys_mkdir("/mnt", 0755) == 0 || errno == EEXIST);
-	CHECK_SYS(rump_sys_mount("/dev/disk0", "/mnt", "ext4", 0, ""));
-}
-
-static void umount_img(void)
-{
-	CHECK_SYS(rump_sys_unmount("/mnt", 0));
-	CHECK(rump_pub_etfs_remove("/dev/disk0") == 0);
 }
 
 /*
@@ -173,7 +144,7 @@ int main(int argc, char **argv)
 
 	test_init(argc, argv);
 	test_watchdog(300);
-	CHECK(mkdtemp(tmpdir) != NULL);
+	ext2_setup();
 	make_clean(clean, "clean", "-O ^metadata_csum", dirblk, &ndirblk);
 	make_clean(cleancsum, "cleancsum", "-O metadata_csum", csumblk,
 		   &ncsumblk);
@@ -181,14 +152,14 @@ int main(int argc, char **argv)
 
 	/* The intact tree: every name found through it, listed once. */
 	img_reset(clean);
-	mount_img();
+	ext2_mount(img, "ext4", 0);
 	CHECK_EQ(list_many(), NFILES);
 	CHECK_EQ(stat_many(&err), NFILES);
 	fd = (int)CHECK_SYS(rump_sys_open("/mnt/many/new-name",
 					  O_CREAT | O_EXCL | O_WRONLY, 0644));
 	CHECK_SYS(rump_sys_close(fd));
-	umount_img();
-	sh("e2fsck -fn %s >/dev/null 2>&1", img);
+	ext2_unmount();
+	ext2_run("e2fsck -fn %s >/dev/null 2>&1", img);
 
 	/* A leaf record of length zero: EIO, no endless loop. */
 	test_log("zero rec_len\n");
@@ -197,7 +168,7 @@ int main(int argc, char **argv)
 	off = rec_at(b, 3);
 	b[off + 4] = b[off + 5] = 0;
 	img_write(dirblk[1], b);
-	mount_img();
+	ext2_mount(img, "ext4", 0);
 	CHECK_EQ(list_many(), -EIO);
 	found = stat_many(&err);
 	CHECK(found < NFILES && err == EIO);
@@ -206,7 +177,7 @@ int main(int argc, char **argv)
 	CHECK(fd >= 0 || errno == EIO);
 	if (fd >= 0)
 		CHECK_SYS(rump_sys_close(fd));
-	umount_img();
+	ext2_unmount();
 
 	/* A record running past the end of its block. */
 	test_log("record past the block\n");
@@ -216,11 +187,11 @@ int main(int argc, char **argv)
 	b[off + 4] = 0xf0;
 	b[off + 5] = 0x7f;
 	img_write(dirblk[2], b);
-	mount_img();
+	ext2_mount(img, "ext4", 0);
 	CHECK_EQ(list_many(), -EIO);
 	found = stat_many(&err);
 	CHECK(found < NFILES && err == EIO);
-	umount_img();
+	ext2_unmount();
 
 	/* Root count over its limit: the tree is unusable, a linear walk
 	 * still answers correctly. */
@@ -230,10 +201,10 @@ int main(int argc, char **argv)
 	b[34] = 0xff; /* count (le16 at 0x22) */
 	b[35] = 0x7f;
 	img_write(dirblk[0], b);
-	mount_img();
+	ext2_mount(img, "ext4", 0);
 	found = stat_many(&err);
 	CHECK_EQ(found, NFILES);
-	umount_img();
+	ext2_unmount();
 
 	/* An index entry pointing back at the root. */
 	test_log("index loop\n");
@@ -244,11 +215,11 @@ int main(int argc, char **argv)
 	b[0x20 + 8 + 6] = 0;
 	b[0x20 + 8 + 7] = 0;
 	img_write(dirblk[0], b);
-	mount_img();
+	ext2_mount(img, "ext4", 0);
 	found = stat_many(&err);
 	CHECK(found <= NFILES);
 	(void)list_many();
-	umount_img();
+	ext2_unmount();
 
 	/* A leaf whose checksum no longer matches: EIO. */
 	test_log("bad leaf checksum\n");
@@ -257,14 +228,13 @@ int main(int argc, char **argv)
 	off = rec_at(b, 2);
 	b[off + 8] ^= 0x20; /* one letter of a name */
 	img_write(csumblk[1], b);
-	mount_img();
+	ext2_mount(img, "ext4", 0);
 	CHECK_EQ(list_many(), -EIO);
 	found = stat_many(&err);
 	CHECK(found < NFILES && err == EIO);
-	umount_img();
+	ext2_unmount();
 
 	test_halt();
-	sh("rm -rf %s", tmpdir);
 	printf("t_ext2dir_hostile: ok\n");
 	return 0;
 }

@@ -8,75 +8,13 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ext2/ext2lib.c"
 #include "testlib.h"
 
-/*
- * Under ThreadSanitizer (CI's TSan run; these single-threaded programs
- * gain nothing from it) everything runs about five times slower: the
- * sizes shrink so that the program stays inside the runner's 120 s.
- */
-#if defined(__SANITIZE_THREAD__)
-#define EXT2DIR_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define EXT2DIR_TSAN 1
-#endif
-#endif
-#ifdef EXT2DIR_TSAN
-#define EXT2DIR_SHRINK 5
-#else
-#define EXT2DIR_SHRINK 1
-#endif
-
-static char tmpdir[] = "/tmp/t_ext2dir_nlinkXXXXXX";
-static char img[128];
-
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	if (st != 0)
-		test_fail(__FILE__, __LINE__, "%s: status %d", cmd, st);
-}
-
-static void mount_img(const char *type)
-{
-	CHECK(rump_pub_etfs_register("/dev/disk0", img, RUMP_ETFS_BLK) == 0);
-	CHECK(rump_sys_mkdir("/mnt", 0755) == 0 || errno == EEXIST);
-	CHECK_SYS(rump_sys_mount("/dev/disk0", "/mnt", type, 0, ""));
-}
-
-static void umount_img(void)
-{
-	CHECK_SYS(rump_sys_unmount("/mnt", 0));
-	CHECK(rump_pub_etfs_remove("/dev/disk0") == 0);
-}
-
-static void fsck_clean(const char *what)
-{
-	if (system("true") == 0) {
-		char cmd[512];
-		snprintf(cmd, sizeof(cmd), "e2fsck -fn %s >%s/fsck.out 2>&1",
-			 img, tmpdir);
-		if (system(cmd) != 0) {
-			snprintf(cmd, sizeof(cmd), "head -50 %s/fsck.out",
-				 tmpdir);
-			(void)system(cmd);
-			test_fail(__FILE__, __LINE__, "%s: e2fsck -fn", what);
-		}
-	}
-}
+static char img[PATH_MAX + 16];
 
 /* A file takes 65000 links, then EMLINK; e2fsck agrees with the count. */
 static void max_links(void)
@@ -85,10 +23,11 @@ static void max_links(void)
 	struct stat st;
 
 	test_log("65000 links\n");
-	sh("rm -f %s && truncate -s 256M %s && mkfs.ext4 -q -F %s >/dev/null "
-	   "2>&1",
-	   img, img, img);
-	mount_img("ext4");
+	ext2_run("rm -f %s && truncate -s 256M %s && mkfs.ext4 -q -F %s "
+		 ">/dev/null "
+		 "2>&1",
+		 img, img, img);
+	ext2_mount(img, "ext4", 0);
 	CHECK_SYS(rump_sys_mkdir("/mnt/big", 0755));
 	CHECK_SYS(rump_sys_close((int)CHECK_SYS(
 		rump_sys_open("/mnt/big/l0", O_CREAT | O_WRONLY, 0644))));
@@ -101,8 +40,8 @@ static void max_links(void)
 	CHECK_ERRNO(rump_sys_link("/mnt/big/l0", "/mnt/big/over"), EMLINK);
 	CHECK_SYS(rump_sys_unlink("/mnt/big/l17"));
 	CHECK_SYS(rump_sys_link("/mnt/big/l0", "/mnt/big/again"));
-	umount_img();
-	fsck_clean("65000 links");
+	ext2_unmount();
+	ext2_fsck_clean(img, "65000 links");
 }
 
 /*
@@ -116,9 +55,10 @@ static void many_subdirs(const char *mkfs, bool dir_nlink)
 	int n = dir_nlink ? 65010 : 64998;
 
 	test_log("%s: %d subdirectories\n", mkfs, n);
-	sh("rm -f %s && truncate -s 400M %s && %s -N 70000 %s >/dev/null 2>&1",
-	   img, img, mkfs, img);
-	mount_img("ext4");
+	ext2_run("rm -f %s && truncate -s 400M %s && %s -N 70000 %s >/dev/null "
+		 "2>&1",
+		 img, img, mkfs, img);
+	ext2_mount(img, "ext4", 0);
 	CHECK_SYS(rump_sys_mkdir("/mnt/big", 0755));
 	for (int i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "/mnt/big/d%d", i);
@@ -137,26 +77,25 @@ static void many_subdirs(const char *mkfs, bool dir_nlink)
 		CHECK_ERRNO(rump_sys_rename("/mnt/over", "/mnt/big/over"),
 			    EMLINK);
 	}
-	umount_img();
-	fsck_clean(mkfs);
+	ext2_unmount();
+	ext2_fsck_clean(img, mkfs);
 }
 
 int main(int argc, char **argv)
 {
 	test_init(argc, argv);
 	test_watchdog(1200);
-	CHECK(mkdtemp(tmpdir) != NULL);
-	snprintf(img, sizeof(img), "%s/img", tmpdir);
+	ext2_setup();
+	snprintf(img, sizeof(img), "%s/img", ext2_work);
 	test_boot();
 	max_links();
 	/* 65,000 directories take a minute under TSan: the other runs
 	 * (gcc, clang, ASan) check them. */
-	if (EXT2DIR_SHRINK == 1) {
+	if (ext2_tsan_shrink() == 1) {
 		many_subdirs("mkfs.ext4 -q -F -b 1024", true);
 		many_subdirs("mkfs.ext4 -q -F -b 1024 -O ^dir_nlink", false);
 	}
 	test_halt();
-	sh("rm -rf %s", tmpdir);
 	printf("t_ext2dir_nlink: ok\n");
 	return 0;
 }

@@ -11,71 +11,14 @@
  * `mkfs -d` is read back with its xattrs.
  */
 #include <dirent.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ext2/ext2lib.c"
 #include "testlib.h"
 
-static char tmpdir[] = "/tmp/t_ext2dir_opsXXXXXX";
-static char img[128];
-
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	if (st != 0)
-		test_fail(__FILE__, __LINE__, "%s: status %d", cmd, st);
-}
-
-/* Output of a command, NUL-terminated. */
-static void sh_out(char *out, size_t len, const char *cmd)
-{
-	FILE *f = popen(cmd, "r");
-	size_t n;
-
-	CHECK(f != NULL);
-	n = fread(out, 1, len - 1, f);
-	out[n] = 0;
-	pclose(f);
-}
-
-static void fsck_clean(const char *what)
-{
-	char cmd[512], out[8192];
-	int st;
-
-	snprintf(cmd, sizeof(cmd), "e2fsck -fn %s >%s/fsck.out 2>&1", img,
-		 tmpdir);
-	st = system(cmd);
-	if (st != 0) {
-		snprintf(cmd, sizeof(cmd), "cat %s/fsck.out", tmpdir);
-		sh_out(out, sizeof(out), cmd);
-		test_fail(__FILE__, __LINE__, "%s: e2fsck -fn status %d:\n%s",
-			  what, st, out);
-	}
-}
-
-static void mount_img(const char *type)
-{
-	CHECK(rump_pub_etfs_register("/dev/disk0", img, RUMP_ETFS_BLK) == 0);
-	CHECK(rump_sys_mkdir("/mnt", 0755) == 0 || errno == EEXIST);
-	CHECK_SYS(rump_sys_mount("/dev/disk0", "/mnt", type, 0, ""));
-}
-
-static void umount_img(void)
-{
-	CHECK_SYS(rump_sys_unmount("/mnt", 0));
-	CHECK(rump_pub_etfs_remove("/dev/disk0") == 0);
-}
+static char img[PATH_MAX + 16];
 
 static void put_file(const char *path, const char *data)
 {
@@ -139,12 +82,11 @@ static void list_dir(const char *path, char *out, size_t len, int *countp)
 /* debugfs's view of a directory, in the same form. */
 static void debugfs_list(const char *path, char *out, size_t len)
 {
-	char cmd[512], raw[65536], *names[4096], *save, *tok;
+	char raw[65536], *names[4096], *save, *tok;
 	int n = 0;
 
-	snprintf(cmd, sizeof(cmd), "debugfs -R 'ls -p %s' %s 2>/dev/null", path,
-		 img);
-	sh_out(raw, sizeof(raw), cmd);
+	ext2_sh(raw, sizeof(raw), "debugfs -R 'ls -p %s' %s 2>/dev/null", path,
+		img);
 	/* ls -p: /ino/mode/uid/gid/name/size/ per line. */
 	for (tok = strtok_r(raw, "\n", &save); tok != NULL;
 	     tok = strtok_r(NULL, "\n", &save)) {
@@ -207,9 +149,9 @@ static void ops_on(const char *mkfs, const char *type)
 	int count;
 
 	test_log("%s\n", mkfs);
-	sh("rm -f %s && truncate -s 64M %s && %s %s >/dev/null 2>&1", img, img,
-	   mkfs, img);
-	mount_img(type);
+	ext2_run("rm -f %s && truncate -s 64M %s && %s %s >/dev/null 2>&1", img,
+		 img, mkfs, img);
+	ext2_mount(img, type, 0);
 	CHECK_SYS(rump_sys_mkdir("/mnt/d1", 0755));
 	CHECK_SYS(rump_sys_mkdir("/mnt/d2", 0755));
 	CHECK_ERRNO(rump_sys_mkdir("/mnt/d2", 0755), EEXIST);
@@ -249,11 +191,11 @@ static void ops_on(const char *mkfs, const char *type)
 	CHECK_SYS(rump_sys_unlink("/mnt/d1/rm"));
 	CHECK_ERRNO(rump_sys_stat("/mnt/d1/rm", &st), ENOENT);
 	check_tree();
-	umount_img();
-	fsck_clean(mkfs);
+	ext2_unmount();
+	ext2_fsck_clean(img, mkfs);
 	debugfs_list("/d2", dlist, sizeof(dlist));
 	CHECK(strcmp(dlist, "hard renamed sub ") == 0);
-	mount_img(type);
+	ext2_mount(img, type, 0);
 	check_tree();
 	/* A directory that outgrows one block becomes indexed. */
 	CHECK_SYS(rump_sys_mkdir("/mnt/big", 0755));
@@ -271,9 +213,9 @@ static void ops_on(const char *mkfs, const char *type)
 	}
 	list_dir("/mnt/big", list, 16, &count);
 	CHECK_EQ(count, 2000);
-	umount_img();
-	fsck_clean("big directory");
-	mount_img(type);
+	ext2_unmount();
+	ext2_fsck_clean(img, "big directory");
+	ext2_mount(img, type, 0);
 	list_dir("/mnt/big", list, 16, &count);
 	CHECK_EQ(count, 2000);
 	get_file("/mnt/d2/sub/moved", "moved");
@@ -296,23 +238,22 @@ static void ops_on(const char *mkfs, const char *type)
 	CHECK_ERRNO(rump_sys_rmdir("/mnt/big"), ENOTEMPTY);
 	CHECK_SYS(rump_sys_unlink("/mnt/big/again"));
 	CHECK_SYS(rump_sys_rmdir("/mnt/big"));
-	umount_img();
-	fsck_clean("emptied big directory");
+	ext2_unmount();
+	ext2_fsck_clean(img, "emptied big directory");
 }
 
 int main(int argc, char **argv)
 {
 	test_init(argc, argv);
 	test_watchdog(600);
-	CHECK(mkdtemp(tmpdir) != NULL);
-	snprintf(img, sizeof(img), "%s/img", tmpdir);
+	ext2_setup();
+	snprintf(img, sizeof(img), "%s/img", ext2_work);
 	test_boot();
 	ops_on("mkfs.ext4 -q -F -b 4096", "ext4");
 	ops_on("mkfs.ext4 -q -F -b 1024", "ext4");
 	ops_on("mkfs.ext2 -q -F -b 1024", "ext2");
 	ops_on("mkfs.ext3 -q -F -b 4096", "ext3");
 	test_halt();
-	sh("rm -rf %s", tmpdir);
 	printf("t_ext2dir_ops: ok\n");
 	return 0;
 }

@@ -9,33 +9,10 @@
  */
 #include <sys/wait.h>
 
-#include <rump/rumpuser.h>
-
+#include "faultsweep.h"
 #include "testlib.h"
 
 #define MAX_N 500
-enum { CHILD_ENOMEM = 10, CHILD_BOOTED_HIT = 11, CHILD_BOOTED_CLEAN = 12 };
-
-/*
- * After the kernel is gone, ask the injector whether the fault was hit:
- * in N mode call N is still to come iff one of the next N checks fails;
- * in N+ mode iff the next check does not fail (a boot that made exactly
- * N-1 calls counts as hit, which only costs one more round).
- */
-static bool fault_was_hit(const char *setting)
-{
-	char *end;
-	unsigned long n = strtoul(setting, &end, 10);
-
-	if (*end == '+')
-		return rumpuser_fault_check(RUMPUSER_FAULT_MALLOC) != 0;
-	if (*end != '\0')
-		return true; /* random mode: unknown, say hit */
-	for (unsigned long i = 0; i < n; i++)
-		if (rumpuser_fault_check(RUMPUSER_FAULT_MALLOC))
-			return false;
-	return true;
-}
 
 static int child_fault(void)
 {
@@ -45,7 +22,7 @@ static int child_fault(void)
 	CHECK(setting != NULL);
 	if (error == ENOMEM) {
 		printf("boot failed with ENOMEM\n");
-		return CHILD_ENOMEM;
+		return FAULTSWEEP_ENOMEM;
 	}
 	CHECK_EQ(error, 0);
 	CHECK_EQ(rump_sys_getpid(), 1);
@@ -58,7 +35,7 @@ static int child_fault(void)
 		CHECK_EQ(error, ENOMEM);
 	CHECK(rump_pub_lwproc_curlwp() == NULL);
 	test_halt();
-	return fault_was_hit(setting) ? CHILD_BOOTED_HIT : CHILD_BOOTED_CLEAN;
+	return faultsweep_was_hit(setting) ? FAULTSWEEP_HIT : FAULTSWEEP_CLEAN;
 }
 
 static char out[16384];
@@ -73,8 +50,8 @@ static int run_child(const char *setting)
 	snprintf(env0, sizeof(env0), "RUMP_FAULT_MALLOC=%s", setting);
 	status = test_child("fault", env, out, sizeof(out), 30);
 	if (status == -1 || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) < CHILD_ENOMEM ||
-	    WEXITSTATUS(status) > CHILD_BOOTED_CLEAN)
+	    WEXITSTATUS(status) < FAULTSWEEP_ENOMEM ||
+	    WEXITSTATUS(status) > FAULTSWEEP_CLEAN)
 		test_fail(__FILE__, __LINE__,
 			  "RUMP_FAULT_MALLOC=%s: child %s:\n%s", setting,
 			  test_status_str(status), out);
@@ -89,10 +66,10 @@ static void fault_loop(const char *suffix)
 	for (n = 1; n <= MAX_N && !done; n++) {
 		snprintf(setting, sizeof(setting), "%d%s", n, suffix);
 		switch (run_child(setting)) {
-		case CHILD_ENOMEM:
+		case FAULTSWEEP_ENOMEM:
 			enomem++;
 			break;
-		case CHILD_BOOTED_HIT:
+		case FAULTSWEEP_HIT:
 			hit++;
 			break;
 		default:

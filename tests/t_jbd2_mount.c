@@ -17,49 +17,16 @@
  *    replay is EROFS.
  */
 #include <fcntl.h>
-#include <stdarg.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "powercut.h"
 #include "testlib.h"
 
 static char dir[64];
 static char img[128];
-
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
-static void capture(char *out, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void capture(char *out, size_t len, const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	FILE *p;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	CHECK(p != NULL);
-	out[0] = 0;
-	if (fgets(out, (int)len, p) == NULL)
-		out[0] = 0;
-	pclose(p);
-}
 
 static void mount_img(const char *fstype, int flags)
 {
@@ -111,8 +78,8 @@ static const char *mkfs_cmd(int conf)
 
 static void make_image(int conf)
 {
-	CHECK_EQ(run("rm -f %s && truncate -s 64M %s && %s %s", img, img,
-		     mkfs_cmd(conf), img),
+	CHECK_EQ(test_sh("rm -f %s && truncate -s 64M %s && %s %s", img, img,
+			 mkfs_cmd(conf), img),
 		 0);
 }
 
@@ -139,11 +106,11 @@ static void test_replay_debugfs(int conf)
 	fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0644);
 	CHECK(fd >= 0 && write(fd, b, bsize) == bsize);
 	close(fd);
-	CHECK_EQ(run("debugfs -w -R 'write %s/a data' %s >/dev/null 2>&1", dir,
-		     img),
+	CHECK_EQ(test_sh("debugfs -w -R 'write %s/a data' %s >/dev/null 2>&1",
+			 dir, img),
 		 0);
-	capture(line, sizeof(line), "debugfs -R 'bmap /data 0' %s 2>/dev/null",
-		img);
+	test_sh_line(line, sizeof(line),
+		     "debugfs -R 'bmap /data 0' %s 2>/dev/null", img);
 	blk = strtoull(line, NULL, 10);
 	CHECK(blk > 0);
 	snprintf(path, sizeof(path), "%s/cmds", dir);
@@ -152,20 +119,20 @@ static void test_replay_debugfs(int conf)
 	fprintf(f, "jo%s\njw -b %llu %s/b\njc\n", conf < 2 ? " -c" : "",
 		(unsigned long long)blk, dir);
 	fclose(f);
-	CHECK_EQ(run("debugfs -w -f %s %s >/dev/null 2>&1", path, img), 0);
-	CHECK_EQ(
-		run("dumpe2fs -h %s 2>/dev/null | grep -q needs_recovery", img),
-		0);
+	CHECK_EQ(test_sh("debugfs -w -f %s %s >/dev/null 2>&1", path, img), 0);
+	CHECK_EQ(test_sh("dumpe2fs -h %s 2>/dev/null | grep -q needs_recovery",
+			 img),
+		 0);
 
 	mount_img(conf == 2 ? "ext3" : "ext4", 0);
 	/* The first block is the logged one, the rest as written. */
 	memcpy(a, b, (size_t)bsize < sizeof(a) ? (size_t)bsize : sizeof(a));
 	CHECK(file_is("/mnt/data", a, sizeof(a)));
 	CHECK_SYS(rump_sys_unmount("/mnt", 0));
-	CHECK_EQ(
-		run("dumpe2fs -h %s 2>/dev/null | grep -q needs_recovery", img),
-		1);
-	CHECK_EQ(run("e2fsck -fn %s >/dev/null 2>&1", img), 0);
+	CHECK_EQ(test_sh("dumpe2fs -h %s 2>/dev/null | grep -q needs_recovery",
+			 img),
+		 1);
+	CHECK_EQ(test_sh("e2fsck -fn %s >/dev/null 2>&1", img), 0);
 }
 
 /* ---- A journal superblock that does not check out ---- */
@@ -177,8 +144,8 @@ static void corrupt_journal_sb(uint64_t off, uint8_t x)
 	uint8_t c;
 	int fd;
 
-	capture(line, sizeof(line), "debugfs -R 'bmap <8> 0' %s 2>/dev/null",
-		img);
+	test_sh_line(line, sizeof(line),
+		     "debugfs -R 'bmap <8> 0' %s 2>/dev/null", img);
 	jblk = strtoull(line, NULL, 10);
 	CHECK(jblk > 0);
 	fd = open(img, O_RDWR);
@@ -209,16 +176,17 @@ static void test_bad_journal(void)
 	CHECK_ERRNO(rump_sys_mount(dev, "/mnt", "ext4", 0, ""), EIO);
 	/* A read-only mount of a journal that needs recovery: EROFS. */
 	make_image(0);
-	CHECK_EQ(run("printf 'jo -c\\njw -b 60000 %s/b\\njc\\n' >%s/cmds && "
-		     "debugfs -w -f %s/cmds %s >/dev/null 2>&1",
-		     dir, dir, dir, img),
-		 0);
+	CHECK_EQ(
+		test_sh("printf 'jo -c\\njw -b 60000 %s/b\\njc\\n' >%s/cmds && "
+			"debugfs -w -f %s/cmds %s >/dev/null 2>&1",
+			dir, dir, dir, img),
+		0);
 	snprintf(dev, sizeof(dev), "/dev/bad%d", n++);
 	CHECK_EQ(rump_pub_etfs_register(dev, img, RUMP_ETFS_BLK), 0);
 	CHECK_ERRNO(rump_sys_mount(dev, "/mnt", "ext4", MS_RDONLY, ""), EROFS);
 	CHECK_SYS(rump_sys_mount(dev, "/mnt", "ext4", 0, ""));
 	CHECK_SYS(rump_sys_unmount("/mnt", 0));
-	CHECK_EQ(run("e2fsck -fn %s >/dev/null 2>&1", img), 0);
+	CHECK_EQ(test_sh("e2fsck -fn %s >/dev/null 2>&1", img), 0);
 }
 
 /* ---- A kernel that never unmounts ---- */
@@ -261,19 +229,20 @@ static void test_abandon(int conf)
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		test_fail(__FILE__, __LINE__, "child: %s\n%s",
 			  test_status_str(st), out);
-	CHECK_EQ(
-		run("dumpe2fs -h %s 2>/dev/null | grep -q needs_recovery", img),
-		0);
+	CHECK_EQ(test_sh("dumpe2fs -h %s 2>/dev/null | grep -q needs_recovery",
+			 img),
+		 0);
 	/* e2fsck replays a copy; debugfs sees the files there. */
-	CHECK_EQ(run("cp --sparse=always %s %s.fsck && e2fsck -fy %s.fsck "
-		     ">/dev/null 2>&1; e2fsck -fn %s.fsck >/dev/null 2>&1",
-		     img, img, img, img),
+	CHECK_EQ(test_sh("cp --sparse=always %s %s.fsck && e2fsck -fy %s.fsck "
+			 ">/dev/null 2>&1; e2fsck -fn %s.fsck >/dev/null 2>&1",
+			 img, img, img, img),
 		 0);
 	fill(buf, sizeof(buf), 19);
 	snprintf(path, sizeof(path), "%s/f19", dir);
-	CHECK_EQ(run("debugfs -R 'dump /dir/f19 %s' %s.fsck >/dev/null 2>&1",
-		     path, img),
-		 0);
+	CHECK_EQ(
+		test_sh("debugfs -R 'dump /dir/f19 %s' %s.fsck >/dev/null 2>&1",
+			path, img),
+		0);
 	{
 		static char got[5000];
 		int fd = open(path, O_RDONLY);
@@ -290,7 +259,7 @@ static void test_abandon(int conf)
 		CHECK(file_is(path, buf, 100 + i * 200));
 	}
 	CHECK_SYS(rump_sys_unmount("/mnt", 0));
-	CHECK_EQ(run("e2fsck -fn %s >/dev/null 2>&1", img), 0);
+	CHECK_EQ(test_sh("e2fsck -fn %s >/dev/null 2>&1", img), 0);
 }
 
 /* ---- Power cuts during a metadata-heavy workload ---- */
@@ -356,73 +325,54 @@ static int child_check(void)
 static int run_child(const char *what, const char *fstype, long cut,
 		     bool reorder, char *out, size_t outlen)
 {
-	char e1[32], e2[48], e3[48];
-	const char *env[] = {e1, e2, e3, NULL};
-	int st;
+	struct powercut_env pc;
+	char e1[32];
+	const char *env[] = {e1, pc.cut, pc.reorder, NULL};
 
 	snprintf(e1, sizeof(e1), "JT_FSTYPE=%s", fstype);
-	if (cut >= 0)
-		snprintf(e2, sizeof(e2), "RUMP_FAULT_POWERCUT=%ld", cut);
-	else
-		snprintf(e2, sizeof(e2), "RUMP_FAULT_POWERCUT");
-	if (reorder)
-		snprintf(e3, sizeof(e3), "RUMP_FAULT_REORDER=%ld", cut);
-	else
-		snprintf(e3, sizeof(e3), "RUMP_FAULT_REORDER");
-	st = test_child(what, env, out, outlen, 120);
-	return st;
+	powercut_env_set(&pc, cut, reorder);
+	return test_child(what, env, out, outlen, 120);
+}
+
+static char pristine[160];
+static const char *cut_fstype;
+
+/* The workload cut after cut writes, on a fresh copy of the image. */
+static void workload_on_pristine(long cut, char *out, size_t outlen)
+{
+	int st;
+
+	CHECK_EQ(test_sh("cp --sparse=always %s %s", pristine, img), 0);
+	st = run_child("workload", cut_fstype, cut, false, out, outlen);
+	CHECK(WIFEXITED(st));
 }
 
 static void test_powercut(int conf)
 {
 	static char out[65536];
 	const char *fstype = conf == 2 ? "ext3" : "ext4";
-	long lo = 1, hi = 1, total;
+	long total;
 	uint64_t seed = 12345 + (uint64_t)conf;
 	int points = 12 * test_scale(), st;
-	char pristine[160];
 
 	make_image(conf);
 	snprintf(pristine, sizeof(pristine), "%s.pristine", img);
-	CHECK_EQ(run("cp --sparse=always %s %s", img, pristine), 0);
+	CHECK_EQ(test_sh("cp --sparse=always %s %s", img, pristine), 0);
 	/* The whole workload, uncut: clean, and how many writes it does. */
 	st = run_child("workload", fstype, -1, false, out, sizeof(out));
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		test_fail(__FILE__, __LINE__, "workload: %s\n%s",
 			  test_status_str(st), out);
-	CHECK_EQ(run("e2fsck -fn %s >/dev/null 2>&1", img), 0);
-	/* The smallest N without a cut: an upper bound doubled, then bisected.
-	 */
-	for (;;) {
-		CHECK_EQ(run("cp --sparse=always %s %s", pristine, img), 0);
-		st = run_child("workload", fstype, hi, false, out, sizeof(out));
-		CHECK(WIFEXITED(st));
-		if (strstr(out, "power cut") == NULL)
-			break;
-		lo = hi;
-		hi *= 2;
-		CHECK(hi < 10000000);
-	}
-	while (hi - lo > 16) {
-		long mid = (lo + hi) / 2;
-
-		CHECK_EQ(run("cp --sparse=always %s %s", pristine, img), 0);
-		st = run_child("workload", fstype, mid, false, out,
-			       sizeof(out));
-		if (strstr(out, "power cut") == NULL)
-			hi = mid;
-		else
-			lo = mid;
-	}
-	total = hi;
+	CHECK_EQ(test_sh("e2fsck -fn %s >/dev/null 2>&1", img), 0);
+	cut_fstype = fstype;
+	total = powercut_count_writes(workload_on_pristine, out, sizeof(out));
 	test_log("%s: workload does about %ld writes", mkfs_cmd(conf), total);
 	for (int p = 0; p < points; p++) {
 		long n;
 		bool reorder = p % 2 == 1;
 
-		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-		n = 1 + (long)((seed >> 33) % (uint64_t)total);
-		CHECK_EQ(run("cp --sparse=always %s %s", pristine, img), 0);
+		n = powercut_next_point(&seed, total);
+		CHECK_EQ(test_sh("cp --sparse=always %s %s", pristine, img), 0);
 		st = run_child("workload", fstype, n, reorder, out,
 			       sizeof(out));
 		if (!WIFEXITED(st))
@@ -434,14 +384,14 @@ static void test_powercut(int conf)
 				  "cut %ld%s: mount after the cut: %s\n%s", n,
 				  reorder ? " (reordered)" : "",
 				  test_status_str(st), out);
-		if (run("e2fsck -fn %s >%s/fsck.out 2>&1", img, dir) != 0) {
-			run("cat %s/fsck.out", dir);
+		if (test_sh("e2fsck -fn %s >%s/fsck.out 2>&1", img, dir) != 0) {
+			test_sh("cat %s/fsck.out", dir);
 			test_fail(__FILE__, __LINE__,
 				  "cut %ld%s: e2fsck -fn is not clean", n,
 				  reorder ? " (reordered)" : "");
 		}
 	}
-	run("rm -f %s", pristine);
+	test_sh("rm -f %s", pristine);
 }
 
 int main(int argc, char **argv)
@@ -458,8 +408,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	test_watchdog(1200 * (unsigned)test_scale());
-	if (run("command -v debugfs >/dev/null && command -v mkfs.ext4 "
-		">/dev/null") != 0) {
+	if (test_sh("command -v debugfs >/dev/null && command -v mkfs.ext4 "
+		    ">/dev/null") != 0) {
 		printf("SKIP: e2fsprogs not installed\n");
 		return 0;
 	}
@@ -477,6 +427,6 @@ int main(int argc, char **argv)
 	test_halt();
 	for (int conf = 0; conf < 4; conf++)
 		test_powercut(conf);
-	run("rm -rf %s", dir);
+	test_sh("rm -rf %s", dir);
 	return 0;
 }

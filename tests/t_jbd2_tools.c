@@ -14,7 +14,6 @@
  *  - after a clean close the journal is empty and e2fsck -fn is clean.
  */
 #include <fcntl.h>
-#include <stdarg.h>
 #include <sys/stat.h>
 #include <pthread.h>
 #include <sys/wait.h>
@@ -54,40 +53,6 @@ struct img {
 	uint64_t jstart, jlen, nblocks;
 	uint64_t *map; /* journal block -> fs block */
 };
-
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
-/* The first line of a command's output, or "" */
-static void capture(char *out, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void capture(char *out, size_t len, const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	FILE *p;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	CHECK(p != NULL);
-	out[0] = 0;
-	if (fgets(out, (int)len, p) == NULL)
-		out[0] = 0;
-	pclose(p);
-}
 
 static uint8_t pattern(uint64_t blk, unsigned i, uint32_t seed)
 {
@@ -162,11 +127,11 @@ static void make_image(struct img *im, const struct fsconf *fc,
 
 	snprintf(im->path, sizeof(im->path), "%s/%s", dir, name);
 	im->bsize = fc->bsize;
-	CHECK_EQ(run("rm -f %s && truncate -s 48M %s && %s -q -F -b %u %s",
-		     im->path, im->path, fc->mkfs, fc->bsize, im->path),
+	CHECK_EQ(test_sh("rm -f %s && truncate -s 48M %s && %s -q -F -b %u %s",
+			 im->path, im->path, fc->mkfs, fc->bsize, im->path),
 		 0);
-	capture(line, sizeof(line), "debugfs -R 'bmap <8> 0' %s 2>/dev/null",
-		im->path);
+	test_sh_line(line, sizeof(line),
+		     "debugfs -R 'bmap <8> 0' %s 2>/dev/null", im->path);
 	im->jstart = strtoull(line, NULL, 10);
 	CHECK(im->jstart > 0);
 	fd = open(im->path, O_RDONLY);
@@ -206,10 +171,10 @@ static void target_blocks_n(const struct img *im, uint64_t *t, int n)
 
 	for (int i = 0; i < n; i++) {
 		t[i] = im->nblocks - 1 - (uint64_t)(n - i) * 3;
-		capture(line, sizeof(line),
-			"debugfs -R 'testb %llu' %s 2>&1 | "
-			"grep -c 'not in use'",
-			(unsigned long long)t[i], im->path);
+		test_sh_line(line, sizeof(line),
+			     "debugfs -R 'testb %llu' %s 2>&1 | "
+			     "grep -c 'not in use'",
+			     (unsigned long long)t[i], im->path);
 		CHECK_EQ(atoi(line), 1);
 	}
 }
@@ -257,7 +222,8 @@ static void test_replay_debugfs(const struct fsconf *fc)
 		(unsigned long long)t[1], (unsigned long long)t[2], data,
 		(unsigned long long)t[2]);
 	fclose(f);
-	CHECK_EQ(run("debugfs -w -f %s %s >/dev/null 2>&1", cmds, im.path), 0);
+	CHECK_EQ(test_sh("debugfs -w -f %s %s >/dev/null 2>&1", cmds, im.path),
+		 0);
 	CHECK(block_is(im.path, t[0], im.bsize, 0));
 
 	CHECK_KERN(rump_test_jbd2_open(dev_register(&im), im.map, im.jlen,
@@ -272,14 +238,15 @@ static void test_replay_debugfs(const struct fsconf *fc)
 	CHECK(block_is(im.path, t[1], im.bsize, 77));
 	CHECK(block_is(im.path, t[2], im.bsize, 0));
 	/* The fs clears its own flag; then the tools call it clean. */
-	CHECK_EQ(run("debugfs -w -R 'feature -needs_recovery' %s >/dev/null "
-		     "2>&1",
-		     im.path),
-		 0);
-	CHECK_EQ(run("e2fsck -fn %s >/dev/null 2>&1", im.path), 0);
-	CHECK_EQ(run("debugfs -R logdump %s 2>/dev/null | "
-		     "grep -q 'Journal starts at block 0,'",
-		     im.path),
+	CHECK_EQ(
+		test_sh("debugfs -w -R 'feature -needs_recovery' %s >/dev/null "
+			"2>&1",
+			im.path),
+		0);
+	CHECK_EQ(test_sh("e2fsck -fn %s >/dev/null 2>&1", im.path), 0);
+	CHECK_EQ(test_sh("debugfs -R logdump %s 2>/dev/null | "
+			 "grep -q 'Journal starts at block 0,'",
+			 im.path),
 		 0);
 	free(buf);
 	free(im.map);
@@ -313,7 +280,7 @@ static void test_write(const struct fsconf *fc)
 	/* The power cut: the image as it is after the two commits. */
 	cut = im;
 	snprintf(cut.path, sizeof(cut.path), "%s/cut.img", dir);
-	CHECK_EQ(run("cp --sparse=always %s %s", im.path, cut.path), 0);
+	CHECK_EQ(test_sh("cp --sparse=always %s %s", im.path, cut.path), 0);
 	/* A third transaction, then a clean close: checkpoint, log empty. */
 	CHECK_KERN(rump_test_jbd2_txn(&t[5], 1, NULL, 0, 3));
 	CHECK_KERN(rump_test_jbd2_close());
@@ -323,38 +290,38 @@ static void test_write(const struct fsconf *fc)
 	CHECK(block_is(im.path, t[2], im.bsize, 1));
 	CHECK(block_is(im.path, t[4], im.bsize, 2));
 	CHECK(block_is(im.path, t[5], im.bsize, 3));
-	CHECK_EQ(run("e2fsck -fn %s >/dev/null 2>&1", im.path), 0);
-	CHECK_EQ(run("debugfs -R logdump %s 2>/dev/null | "
-		     "grep -q 'Journal starts at block 0,'",
-		     im.path),
+	CHECK_EQ(test_sh("e2fsck -fn %s >/dev/null 2>&1", im.path), 0);
+	CHECK_EQ(test_sh("debugfs -R logdump %s 2>/dev/null | "
+			 "grep -q 'Journal starts at block 0,'",
+			 im.path),
 		 0);
 	if (fc->csum)
-		CHECK_EQ(run("dumpe2fs -h %s 2>/dev/null | grep 'Journal "
-			     "features' | grep -q journal_checksum_v%d",
-			     im.path, (fc->incompat & V3) ? 3 : 2),
+		CHECK_EQ(test_sh("dumpe2fs -h %s 2>/dev/null | grep 'Journal "
+				 "features' | grep -q journal_checksum_v%d",
+				 im.path, (fc->incompat & V3) ? 3 : 2),
 			 0);
 
 	/* logdump reads the cut log: both transactions, every block. */
 	for (int k = 0; k < 5; k++)
-		CHECK_EQ(run("debugfs -R 'logdump -a' %s 2>/dev/null | "
-			     "grep -q 'FS block %llu logged'",
-			     cut.path, (unsigned long long)t[k]),
+		CHECK_EQ(test_sh("debugfs -R 'logdump -a' %s 2>/dev/null | "
+				 "grep -q 'FS block %llu logged'",
+				 cut.path, (unsigned long long)t[k]),
 			 0);
-	CHECK_EQ(run("debugfs -R 'logdump -a' %s 2>/dev/null | "
-		     "grep -q 'Revoke FS block %llu'",
-		     cut.path, (unsigned long long)t[3]),
+	CHECK_EQ(test_sh("debugfs -R 'logdump -a' %s 2>/dev/null | "
+			 "grep -q 'Revoke FS block %llu'",
+			 cut.path, (unsigned long long)t[3]),
 		 0);
 	/* Three copies of it: e2fsck replays one, the kernel another. */
-	CHECK_EQ(run("cp --sparse=always %s %s/cut2.img && "
-		     "cp --sparse=always %s %s/cut3.img",
-		     cut.path, dir, cut.path, dir),
+	CHECK_EQ(test_sh("cp --sparse=always %s %s/cut2.img && "
+			 "cp --sparse=always %s %s/cut3.img",
+			 cut.path, dir, cut.path, dir),
 		 0);
-	CHECK_EQ(run("debugfs -w -R 'feature needs_recovery' %s >/dev/null "
-		     "2>&1",
-		     cut.path),
+	CHECK_EQ(test_sh("debugfs -w -R 'feature needs_recovery' %s >/dev/null "
+			 "2>&1",
+			 cut.path),
 		 0);
-	CHECK(run("e2fsck -fy %s >/dev/null 2>&1", cut.path) <= 1);
-	CHECK_EQ(run("e2fsck -fn %s >/dev/null 2>&1", cut.path), 0);
+	CHECK(test_sh("e2fsck -fy %s >/dev/null 2>&1", cut.path) <= 1);
+	CHECK_EQ(test_sh("e2fsck -fn %s >/dev/null 2>&1", cut.path), 0);
 	CHECK(block_is(cut.path, t[0], im.bsize, 1));
 	CHECK(block_is(cut.path, t[1], im.bsize, 2));
 	CHECK(block_is(cut.path, t[2], im.bsize, 1));
@@ -372,10 +339,10 @@ static void test_write(const struct fsconf *fc)
 	CHECK_EQ(revoked, 1);
 	CHECK_KERN(rump_test_jbd2_close());
 	for (int k = 0; k < 5; k++)
-		CHECK_EQ(run("cmp -s -n %u -i %llu:%llu %s %s/cut.img",
-			     im.bsize, (unsigned long long)t[k] * im.bsize,
-			     (unsigned long long)t[k] * im.bsize, cut.path,
-			     dir),
+		CHECK_EQ(test_sh("cmp -s -n %u -i %llu:%llu %s %s/cut.img",
+				 im.bsize, (unsigned long long)t[k] * im.bsize,
+				 (unsigned long long)t[k] * im.bsize, cut.path,
+				 dir),
 			 0);
 
 	/*
@@ -486,8 +453,9 @@ static void test_wrap(const struct fsconf *fc)
 		CHECK_KERN(rump_test_jbd2_commit());
 		if (ncut < 3 && k == cuts[ncut]) {
 			memcpy(cutwant[ncut], want, sizeof(want));
-			CHECK_EQ(run("cp --sparse=always %s %s/wrapcut%d.img",
-				     im.path, dir, ncut),
+			CHECK_EQ(test_sh("cp --sparse=always %s "
+					 "%s/wrapcut%d.img",
+					 im.path, dir, ncut),
 				 0);
 			ncut++;
 		}
@@ -496,14 +464,14 @@ static void test_wrap(const struct fsconf *fc)
 	CHECK(ckpt >= 2);
 	CHECK_KERN(rump_test_jbd2_close());
 	check_state(&im, im.path, t, want);
-	CHECK_EQ(run("e2fsck -fn %s >/dev/null 2>&1", im.path), 0);
+	CHECK_EQ(test_sh("e2fsck -fn %s >/dev/null 2>&1", im.path), 0);
 
 	for (int c = 0; c < 3; c++) {
 		cut = im;
 		snprintf(cut.path, sizeof(cut.path), "%s/wrapcut%d.img", dir,
 			 c);
-		CHECK_EQ(run("cp --sparse=always %s %s.e2fsck", cut.path,
-			     cut.path),
+		CHECK_EQ(test_sh("cp --sparse=always %s %s.e2fsck", cut.path,
+				 cut.path),
 			 0);
 		CHECK_KERN(rump_test_jbd2_open(dev_register(&cut), cut.map,
 					       cut.jlen, cut.bsize, &needs));
@@ -513,13 +481,13 @@ static void test_wrap(const struct fsconf *fc)
 		CHECK_KERN(rump_test_jbd2_close());
 		check_state(&cut, cut.path, t, cutwant[c]);
 		strcat(cut.path, ".e2fsck");
-		CHECK_EQ(run("debugfs -w -R 'feature needs_recovery' %s "
-			     ">/dev/null 2>&1",
-			     cut.path),
+		CHECK_EQ(test_sh("debugfs -w -R 'feature needs_recovery' %s "
+				 ">/dev/null 2>&1",
+				 cut.path),
 			 0);
-		CHECK(run("e2fsck -fy %s >/dev/null 2>&1", cut.path) <= 1);
+		CHECK(test_sh("e2fsck -fy %s >/dev/null 2>&1", cut.path) <= 1);
 		check_state(&cut, cut.path, t, cutwant[c]);
-		CHECK_EQ(run("e2fsck -fn %s >/dev/null 2>&1", cut.path), 0);
+		CHECK_EQ(test_sh("e2fsck -fn %s >/dev/null 2>&1", cut.path), 0);
 	}
 	free(im.map);
 }
@@ -586,7 +554,7 @@ static void test_threads(const struct fsconf *fc)
 			      (i == 0 && b == 0 &&
 			       block_is(im.path, w[i].blks[b], im.bsize, 999)));
 	CHECK(block_is(im.path, t[0], im.bsize, 999));
-	CHECK_EQ(run("e2fsck -fn %s >/dev/null 2>&1", im.path), 0);
+	CHECK_EQ(test_sh("e2fsck -fn %s >/dev/null 2>&1", im.path), 0);
 	free(im.map);
 }
 
@@ -602,8 +570,8 @@ int main(int argc, char **argv)
 
 	test_init(argc, argv);
 	test_watchdog(300);
-	if (run("command -v debugfs >/dev/null && command -v mkfs.ext4 "
-		">/dev/null") != 0) {
+	if (test_sh("command -v debugfs >/dev/null && command -v mkfs.ext4 "
+		    ">/dev/null") != 0) {
 		printf("SKIP: e2fsprogs not installed\n");
 		return 0;
 	}
@@ -623,6 +591,6 @@ int main(int argc, char **argv)
 	test_log("threads");
 	test_threads(&confs[0]);
 	test_halt();
-	run("rm -rf %s", dir);
+	test_sh("rm -rf %s", dir);
 	return 0;
 }

@@ -16,15 +16,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <rump/rumpuser.h>
-
+#include "faultsweep.h"
 #include "testlib.h"
 
 extern int rump_component_link_vfs, rump_component_link_tmpfs;
 
 #define MAX_N 3000
 #define FILESIZE 10000
-enum { CHILD_ENOMEM = 10, CHILD_HIT = 11, CHILD_CLEAN = 12 };
 
 static bool saw_enomem;
 
@@ -121,78 +119,14 @@ static void verify(void)
 	CHECK_EQ(sm.f_fsid, sr.f_fsid);
 }
 
-static bool fault_was_hit(const char *setting)
-{
-	char *end;
-	unsigned long n = strtoul(setting, &end, 10);
-
-	if (*end == '+')
-		return rumpuser_fault_check(RUMPUSER_FAULT_MALLOC) != 0;
-	for (unsigned long i = 0; i < n; i++)
-		if (rumpuser_fault_check(RUMPUSER_FAULT_MALLOC))
-			return false;
-	return true;
-}
-
-static int child(void)
-{
-	const char *setting = getenv("RUMP_FAULT_MALLOC");
-	bool forever = strchr(setting, '+') != NULL;
-	int error = rump_init();
-
-	if (error == ENOMEM)
-		return CHILD_ENOMEM;
-	CHECK_EQ(error, 0);
-	workload();
-	if (!forever) {
-		/* The one fault may hit a repeat too: go on until clean. */
-		for (int pass = 0; !workload(); pass++)
-			CHECK(pass < 3);
-		verify();
-	}
-	test_halt();
-	return fault_was_hit(setting) ? CHILD_HIT : CHILD_CLEAN;
-}
-
-static int run(const char *setting)
-{
-	const char *env[] = {NULL, NULL};
-	char var[64], out[16384];
-	int status;
-
-	snprintf(var, sizeof(var), "RUMP_FAULT_MALLOC=%s", setting);
-	env[0] = var;
-	status = test_child("child", env, out, sizeof(out), 60);
-	if (status < 0 || !WIFEXITED(status) ||
-	    (WEXITSTATUS(status) != CHILD_ENOMEM &&
-	     WEXITSTATUS(status) != CHILD_HIT &&
-	     WEXITSTATUS(status) != CHILD_CLEAN))
-		test_fail(__FILE__, __LINE__, "%s: %s\n%s", var,
-			  test_status_str(status), out);
-	return WEXITSTATUS(status);
-}
-
 int main(int argc, char **argv)
 {
-	char setting[32];
-	int n, last = 0;
-
 	test_init(argc, argv);
 	test_watchdog(600);
 	CHECK(rump_component_link_vfs && rump_component_link_tmpfs);
 	if (argc > 1 && strcmp(argv[1], "child") == 0)
-		return child();
-	for (n = 1; n <= MAX_N; n++) {
-		snprintf(setting, sizeof(setting), "%d", n);
-		if ((last = run(setting)) == CHILD_CLEAN)
-			break;
-	}
-	CHECK(last == CHILD_CLEAN);
-	test_log("%d allocations fail-once", n - 1);
-	for (int i = 1; i <= 8; i++) {
-		snprintf(setting, sizeof(setting), "%d+", n * i / 8);
-		run(setting);
-	}
+		return faultsweep_child(workload, verify);
+	faultsweep(MAX_N);
 	test_log("ok");
 	return 0;
 }

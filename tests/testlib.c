@@ -227,3 +227,20 @@ int test_sh(const char *fmt, ...)
 	st = system(cmd);
 	return st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
+
+void test_sh_line(char *out, size_t len, const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	FILE *p;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	out[0] = 0;
+	p = popen(cmd, "r");
+	CHECK(p != NULL);
+	if (fgets(out, (int)len, p) == NULL)
+		out[0] = 0;
+	pclose(p);
+}

@@ -105,4 +105,7 @@ int test_child(const char *arg, const char *const *env, char *out,
 const char *test_status_str(int status);
 /* Runs a shell command made from fmt; its exit status, or -1. */
 int test_sh(const char *fmt, ...) __attribute__((__format__(printf, 1, 2)));
+/* The first line of a shell command's output in out (len bytes), or "". */
+void test_sh_line(char *out, size_t len, const char *fmt, ...)
+	__attribute__((__format__(printf, 3, 4)));
 #endif

@@ -8,7 +8,7 @@
 # tests/ext2/regress/ (replayed by t_ext2_compat_hostile).
 
 EXT2_TEST_PROGS := $(patsubst tests/%.c,%,$(wildcard tests/t_ext2_compat_*.c \
-	tests/t_ext2_posix_*.c tests/t_ext2_fault*.c))
+	tests/t_ext2_posix_*.c tests/t_ext2_fault*.c tests/t_ext2dir_*.c))
 EXT2_TEST_FILES := $(wildcard tests/ext2/*.c tests/ext2/*.h \
 	tests/ext2/*.py tests/ext2/*.sh)
 EXT2_TEST_BINS := $(foreach h,$(TEST_HOSTS),$(foreach p,$(EXT2_TEST_PROGS),\

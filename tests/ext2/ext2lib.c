@@ -122,6 +122,44 @@ static EXT2_UNUSED int ext2_sh(char *out, size_t outlen, const char *fmt, ...)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* Run a shell command line that must succeed (exit 0). */
+static EXT2_UNUSED void ext2_run(const char *fmt, ...)
+	__attribute__((__format__(__printf__, 1, 2)));
+static EXT2_UNUSED void ext2_run(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	int status;
+
+	va_start(ap, fmt);
+	if ((size_t)vsnprintf(cmd, sizeof(cmd), fmt, ap) >= sizeof(cmd))
+		test_fail(__FILE__, __LINE__, "command too long: %s", cmd);
+	va_end(ap);
+	status = ext2_sh(NULL, 0, "%s", cmd);
+	if (status != 0)
+		test_fail(__FILE__, __LINE__, "%s: exit %d", cmd, status);
+}
+
+/*
+ * The divisor of the directory tests' big sizes: 5 under ThreadSanitizer
+ * (these single-threaded programs gain nothing from it and run about
+ * five times slower there), else 1.
+ */
+static EXT2_UNUSED int ext2_tsan_shrink(void)
+{
+#if defined(__SANITIZE_THREAD__)
+	return 5;
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+	return 5;
+#else
+	return 1;
+#endif
+#else
+	return 1;
+#endif
+}
+
 /* Remove the scratch directory at a normal exit (a failed check leaves
  * with _exit, and its directory stays for a look at the images). */
 static EXT2_UNUSED void ext2_cleanup(void)
