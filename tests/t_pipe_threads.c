@@ -30,36 +30,6 @@ static unsigned char pattern(uint64_t i)
 	return (unsigned char)(i * 131 + (i >> 8) * 7 + 3);
 }
 
-/* The test's process; each thread joins it with an lwp of its own. */
-static pid_t testpid;
-
-struct thread_start {
-	void *(*fn)(void *);
-	void *arg;
-};
-
-static void *thread_main(void *v)
-{
-	struct thread_start ts = *(struct thread_start *)v;
-	void *rv;
-
-	free(v);
-	CHECK_EQ(rump_pub_lwproc_newlwp(testpid), 0);
-	rv = ts.fn(ts.arg);
-	rump_pub_lwproc_releaselwp();
-	return rv;
-}
-
-static void spawn(pthread_t *t, void *(*fn)(void *), void *arg)
-{
-	struct thread_start *ts = malloc(sizeof(*ts));
-
-	CHECK(ts != NULL);
-	ts->fn = fn;
-	ts->arg = arg;
-	CHECK_EQ(pthread_create(t, NULL, thread_main, ts), 0);
-}
-
 /* One writer, one reader, blocking, odd sizes on both sides. */
 static struct {
 	int p[2];
@@ -96,7 +66,7 @@ static void stream_test(void)
 
 	stream.total = (16ull << 20) * (uint64_t)test_scale();
 	CHECK_SYS(rump_sys_pipe(stream.p));
-	spawn(&t, stream_writer, NULL);
+	test_spawn(&t, stream_writer, NULL);
 	while ((n = rump_sys_read(stream.p[0], buf, size)) > 0) {
 		for (ssize_t i = 0; i < n; i++)
 			if (buf[i] != pattern(pos + (uint64_t)i))
@@ -142,7 +112,7 @@ static void records_test(void)
 	recs.nrecs = 500 * test_scale();
 	CHECK_SYS(rump_sys_pipe(recs.p));
 	for (int i = 0; i < NWRITERS; i++)
-		spawn(&t[i], record_writer, (void *)(intptr_t)i);
+		test_spawn(&t[i], record_writer, (void *)(intptr_t)i);
 	for (int done = 0; done < NWRITERS * recs.nrecs;) {
 		/* Odd read sizes: records are split across reads. */
 		n = rump_sys_read(recs.p[0], buf + have,
@@ -214,8 +184,8 @@ static void wakeup_test(void)
 	pw.waiting = 0;
 	CHECK_SYS(rump_sys_pipe(pw.p));
 	for (int i = 0; i < NPOLLERS; i++)
-		spawn(&t[i], poller, NULL);
-	spawn(&t[NPOLLERS], selector, NULL);
+		test_spawn(&t[i], poller, NULL);
+	test_spawn(&t[NPOLLERS], selector, NULL);
 	for (;;) {
 		int w;
 		pthread_mutex_lock(&pw.lock);
@@ -255,7 +225,7 @@ static void blocked_writer_test(void)
 	int n = 0;
 
 	CHECK_SYS(rump_sys_pipe(blk));
-	spawn(&t, blocked_writer, NULL);
+	test_spawn(&t, blocked_writer, NULL);
 	while (n < 65536) {
 		usleep(1000);
 		CHECK_SYS(rump_sys_ioctl(blk[0], FIONREAD, &n));
@@ -291,7 +261,7 @@ static void churn_test(void)
 	pthread_t t[4];
 
 	for (int i = 0; i < 4; i++)
-		spawn(&t[i], churn, NULL);
+		test_spawn(&t[i], churn, NULL);
 	for (int i = 0; i < 4; i++)
 		CHECK_EQ(pthread_join(t[i], NULL), 0);
 }
@@ -302,7 +272,6 @@ int main(int argc, char **argv)
 	test_watchdog(110);
 	test_boot();
 	CHECK_EQ(rump_pub_lwproc_rfork(RUMP_RFCFDG), 0);
-	testpid = rump_sys_getpid();
 
 	stream_test();
 	records_test();

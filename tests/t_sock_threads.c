@@ -21,35 +21,6 @@
 
 #define NCLIENTS 8
 
-static pid_t testpid;
-
-struct thread_start {
-	void *(*fn)(void *);
-	void *arg;
-};
-
-static void *thread_main(void *v)
-{
-	struct thread_start ts = *(struct thread_start *)v;
-	void *rv;
-
-	free(v);
-	CHECK_EQ(rump_pub_lwproc_newlwp(testpid), 0);
-	rv = ts.fn(ts.arg);
-	rump_pub_lwproc_releaselwp();
-	return rv;
-}
-
-static void spawn(pthread_t *t, void *(*fn)(void *), void *arg)
-{
-	struct thread_start *ts = malloc(sizeof(*ts));
-
-	CHECK(ts != NULL);
-	ts->fn = fn;
-	ts->arg = arg;
-	CHECK_EQ(pthread_create(t, NULL, thread_main, ts), 0);
-}
-
 static socklen_t addr(struct sockaddr_un *sun, const char *name)
 {
 	memset(sun, 0, sizeof(*sun));
@@ -93,7 +64,7 @@ static void *echo_server(void *arg)
 	for (int i = 0; i < NCLIENTS; i++) {
 		int fd = (int)CHECK_SYS(
 			rump_sys_accept(echo_listener, NULL, NULL));
-		spawn(&t[i], echo_conn, (void *)(intptr_t)fd);
+		test_spawn(&t[i], echo_conn, (void *)(intptr_t)fd);
 	}
 	for (int i = 0; i < NCLIENTS; i++)
 		CHECK_EQ(pthread_join(t[i], NULL), 0);
@@ -143,7 +114,7 @@ static void *client(void *arg)
 
 	c->fd = (int)CHECK_SYS(rump_sys_socket(AF_UNIX, SOCK_STREAM, 0));
 	CHECK_SYS(rump_sys_connect(c->fd, (struct sockaddr *)&sun, len));
-	spawn(&w, client_writer, c);
+	test_spawn(&w, client_writer, c);
 	while ((n = rump_sys_recv(c->fd, buf, size, 0)) > 0) {
 		for (ssize_t i = 0; i < n; i++)
 			if (buf[i] != pattern(pos + (uint64_t)i, c->seed))
@@ -171,12 +142,12 @@ static void echo_test(void)
 		(int)CHECK_SYS(rump_sys_socket(AF_UNIX, SOCK_STREAM, 0));
 	CHECK_SYS(rump_sys_bind(echo_listener, (struct sockaddr *)&sun, len));
 	CHECK_SYS(rump_sys_listen(echo_listener, 2));
-	spawn(&srv, echo_server, NULL);
+	test_spawn(&srv, echo_server, NULL);
 	for (int i = 0; i < NCLIENTS; i++) {
 		cs[i].seed = i + 1;
 		cs[i].total =
 			(2ull << 20) * (uint64_t)test_scale() + (uint64_t)i;
-		spawn(&t[i], client, &cs[i]);
+		test_spawn(&t[i], client, &cs[i]);
 	}
 	for (int i = 0; i < NCLIENTS; i++)
 		CHECK_EQ(pthread_join(t[i], NULL), 0);
@@ -212,7 +183,7 @@ static void backlog_test(void)
 		rump_sys_bind(backlog_listener, (struct sockaddr *)&sun, len));
 	CHECK_SYS(rump_sys_listen(backlog_listener, 0)); /* room for one */
 	for (int i = 0; i < 3; i++)
-		spawn(&t[i], backlog_connector, (void *)&"abc"[i]);
+		test_spawn(&t[i], backlog_connector, (void *)&"abc"[i]);
 	/* Each accept makes room for one more waiting connect. */
 	for (int i = 0; i < 3; i++) {
 		int fd = (int)CHECK_SYS(
@@ -249,7 +220,7 @@ static void dgram_test(void)
 	pthread_t t;
 
 	CHECK_SYS(rump_sys_socketpair(AF_UNIX, SOCK_DGRAM, 0, dgram_sv));
-	spawn(&t, dgram_sender, (void *)(intptr_t)n);
+	test_spawn(&t, dgram_sender, (void *)(intptr_t)n);
 	for (int i = 0; i < n; i++) {
 		CHECK_EQ(rump_sys_recv(dgram_sv[1], msg, sizeof(msg), 0),
 			 sizeof(msg));
@@ -292,7 +263,7 @@ static void wake_test(void)
 	CHECK_SYS(rump_sys_socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	CHECK_SYS(rump_sys_pipe(p));
 	wake_fd = sv[0];
-	spawn(&t, waker, NULL);
+	test_spawn(&t, waker, NULL);
 	pfd[0] = (struct pollfd){.fd = p[0], .events = POLLIN};
 	pfd[1] = (struct pollfd){.fd = sv[1], .events = POLLIN};
 	CHECK_EQ(rump_sys_poll(pfd, 2, -1), 1);
@@ -300,7 +271,7 @@ static void wake_test(void)
 	CHECK_EQ(pthread_join(t, NULL), 0);
 	/* MSG_WAITALL waits for the whole request. */
 	wake_fd = sv[0];
-	spawn(&t, waker, NULL);
+	test_spawn(&t, waker, NULL);
 	CHECK_EQ(rump_sys_recv(sv[1], buf, 2, MSG_WAITALL), 2);
 	CHECK_EQ(pthread_join(t, NULL), 0);
 	/* SO_RCVTIMEO: the wait ends with EAGAIN. */
@@ -312,7 +283,7 @@ static void wake_test(void)
 	CHECK_SYS(rump_sys_setsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &tv,
 				      sizeof(tv)));
 	wake_fd = sv[1];
-	spawn(&t, shutter, NULL);
+	test_spawn(&t, shutter, NULL);
 	CHECK_EQ(rump_sys_recv(sv[1], buf, sizeof(buf), 0), 0);
 	CHECK_EQ(pthread_join(t, NULL), 0);
 	CHECK_SYS(rump_sys_close(sv[0]));
@@ -327,7 +298,6 @@ int main(int argc, char **argv)
 	test_watchdog(110);
 	test_boot();
 	CHECK_EQ(rump_pub_lwproc_rfork(RUMP_RFCFDG), 0);
-	testpid = rump_sys_getpid();
 
 	echo_test();
 	backlog_test();

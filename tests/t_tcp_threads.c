@@ -13,39 +13,11 @@
 
 enum { NCLIENTS = 16, NSERVERS = 6, ROUNDS = 12 };
 
-static pid_t testpid;
 static uint16_t echo_port;
 static int echo_listener;
 static atomic_int accepts_left;
 static atomic_int echoed_conns;
 static atomic_ullong echoed_bytes;
-
-struct thread_start {
-	void *(*fn)(void *);
-	void *arg;
-};
-
-static void *thread_main(void *v)
-{
-	struct thread_start ts = *(struct thread_start *)v;
-	void *rv;
-
-	free(v);
-	CHECK_EQ(rump_pub_lwproc_newlwp(testpid), 0);
-	rv = ts.fn(ts.arg);
-	rump_pub_lwproc_releaselwp();
-	return rv;
-}
-
-static void spawn(pthread_t *t, void *(*fn)(void *), void *arg)
-{
-	struct thread_start *ts = malloc(sizeof(*ts));
-
-	CHECK(ts != NULL);
-	ts->fn = fn;
-	ts->arg = arg;
-	CHECK_EQ(pthread_create(t, NULL, thread_main, ts), 0);
-}
 
 static void *echo_server(void *arg)
 {
@@ -104,9 +76,9 @@ static void test_many_connections(void)
 	echo_listener = tcpt_listen(64, &echo_port);
 	atomic_store(&accepts_left, NCLIENTS * ROUNDS);
 	for (int i = 0; i < NSERVERS; i++)
-		spawn(&srv[i], echo_server, NULL);
+		test_spawn(&srv[i], echo_server, NULL);
 	for (int i = 0; i < NCLIENTS; i++)
-		spawn(&cli[i], echo_client, (void *)(uintptr_t)i);
+		test_spawn(&cli[i], echo_client, (void *)(uintptr_t)i);
 	for (int i = 0; i < NCLIENTS; i++)
 		CHECK_EQ(pthread_join(cli[i], NULL), 0);
 	for (int i = 0; i < NSERVERS; i++)
@@ -183,10 +155,10 @@ static void test_bulk_duplex(uint64_t size)
 	r1 = (struct bulk){.fd = s, .size = size, .seed = 5};
 	w2 = (struct bulk){.fd = s, .size = size / 2, .seed = 9};
 	r2 = (struct bulk){.fd = c, .size = size / 2, .seed = 9};
-	spawn(&t[0], bulk_writer, &w1);
-	spawn(&t[1], bulk_reader, &r1);
-	spawn(&t[2], bulk_writer, &w2);
-	spawn(&t[3], bulk_reader, &r2);
+	test_spawn(&t[0], bulk_writer, &w1);
+	test_spawn(&t[1], bulk_reader, &r1);
+	test_spawn(&t[2], bulk_writer, &w2);
+	test_spawn(&t[3], bulk_reader, &r2);
 	for (int i = 0; i < 4; i++)
 		CHECK_EQ(pthread_join(t[i], NULL), 0);
 	CHECK_EQ(w1.hash, r1.hash);
@@ -202,7 +174,6 @@ int main(int argc, char **argv)
 	test_watchdog(110);
 	test_boot();
 	CHECK_EQ(rump_pub_lwproc_rfork(RUMP_RFCFDG), 0);
-	testpid = rump_sys_getpid();
 
 	test_many_connections();
 	test_bulk_duplex((uint64_t)64 << 20);

@@ -215,6 +215,35 @@ const char *test_status_str(int status)
 	return buf;
 }
 
+struct test_thread_start {
+	void *(*fn)(void *);
+	void *arg;
+	pid_t pid;
+};
+
+static void *test_thread_main(void *v)
+{
+	struct test_thread_start ts = *(struct test_thread_start *)v;
+	void *rv;
+
+	free(v);
+	CHECK_EQ(rump_pub_lwproc_newlwp(ts.pid), 0);
+	rv = ts.fn(ts.arg);
+	rump_pub_lwproc_releaselwp();
+	return rv;
+}
+
+void test_spawn(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	struct test_thread_start *ts = malloc(sizeof(*ts));
+
+	CHECK(ts != NULL);
+	ts->fn = fn;
+	ts->arg = arg;
+	ts->pid = rump_sys_getpid();
+	CHECK_EQ(pthread_create(t, NULL, test_thread_main, ts), 0);
+}
+
 int test_sh(const char *fmt, ...)
 {
 	char cmd[4096];

@@ -8,6 +8,7 @@
 #ifndef RUMPTEST_TESTLIB_H_
 #define RUMPTEST_TESTLIB_H_
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -103,6 +104,12 @@ int test_child(const char *arg, const char *const *env, char *out,
 	       size_t outlen, int timeout);
 /* "exit N", "signal N" or "timeout" for a test_child status. */
 const char *test_status_str(int status);
+/*
+ * Starts a host thread running fn(arg) with an lwp of its own in the
+ * caller's current process (released when fn returns); join it with
+ * pthread_join.
+ */
+void test_spawn(pthread_t *t, void *(*fn)(void *), void *arg);
 /* Runs a shell command made from fmt; its exit status, or -1. */
 int test_sh(const char *fmt, ...) __attribute__((__format__(printf, 1, 2)));
 /* The first line of a shell command's output in out (len bytes), or "". */
