@@ -182,24 +182,6 @@ static int ping_connect(struct socket *so, struct sockaddr *nam, struct lwp *l)
 	return error;
 }
 
-static int ping_disconnect(struct socket *so)
-{
-	struct inpcb *inp = sotoinpcb(so);
-
-	if (inp->inp_state != INP_CONNECTED)
-		return ENOTCONN;
-	in_pcbdisconnect(inp);
-	so->so_state &= ~SS_ISCONNECTED;
-	return 0;
-}
-
-/* The socket layer marked the socket; a datagram protocol has no peer
- * to tell. */
-static int ping_shutdown(struct socket *so, int how)
-{
-	return 0;
-}
-
 static void ping_abort(struct socket *so)
 {
 	soisdisconnected(so);
@@ -209,15 +191,10 @@ static void ping_abort(struct socket *so)
 static int ping_send(struct socket *so, struct mbuf *m, struct sockaddr *nam,
 		     struct mbuf *control, struct lwp *l)
 {
-	m_freem(control);
-	if (m == NULL) {
-		/* An empty datagram is a datagram. */
-		m = m_gethdr(M_NOWAIT, MT_DATA);
-		if (m == NULL)
-			return ENOBUFS;
-		m->m_len = m->m_pkthdr.len = 0;
-		m->m_data += max_linkhdr + 32;
-	}
+	int error = in_dgram_sendmbuf(&m, control);
+
+	if (error != 0)
+		return error;
 	return ping_output(sotoinpcb(so), m, (struct sockaddr_in *)nam);
 }
 
@@ -226,8 +203,8 @@ const struct pr_usrreqs icmp_sock_usrreqs = {
 	.pr_detach = ping_detach,
 	.pr_bind = ping_bind,
 	.pr_connect = ping_connect,
-	.pr_disconnect = ping_disconnect,
-	.pr_shutdown = ping_shutdown,
+	.pr_disconnect = in_dgram_disconnect,
+	.pr_shutdown = in_dgram_shutdown,
 	.pr_abort = ping_abort,
 	.pr_ioctl = in_control,
 	.pr_peeraddr = inet_peeraddr,

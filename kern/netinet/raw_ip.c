@@ -225,13 +225,6 @@ static int rip_disconnect(struct socket *so)
 	return 0;
 }
 
-/* The socket layer marked the socket; a datagram protocol has no peer
- * to tell. */
-static int rip_shutdown(struct socket *so, int how)
-{
-	return 0;
-}
-
 static void rip_abort(struct socket *so)
 {
 	soisdisconnected(so);
@@ -241,15 +234,10 @@ static void rip_abort(struct socket *so)
 static int rip_send(struct socket *so, struct mbuf *m, struct sockaddr *nam,
 		    struct mbuf *control, struct lwp *l)
 {
-	m_freem(control);
-	if (m == NULL) {
-		/* An empty datagram is a datagram. */
-		m = m_gethdr(M_NOWAIT, MT_DATA);
-		if (m == NULL)
-			return ENOBUFS;
-		m->m_len = m->m_pkthdr.len = 0;
-		m->m_data += max_linkhdr + 32;
-	}
+	int error = in_dgram_sendmbuf(&m, control);
+
+	if (error != 0)
+		return error;
 	return rip_output(sotoinpcb(so), m, (struct sockaddr_in *)nam);
 }
 
@@ -269,7 +257,7 @@ const struct pr_usrreqs rip_usrreqs = {
 	.pr_bind = rip_bind,
 	.pr_connect = rip_connect,
 	.pr_disconnect = rip_disconnect,
-	.pr_shutdown = rip_shutdown,
+	.pr_shutdown = in_dgram_shutdown,
 	.pr_abort = rip_abort,
 	.pr_ioctl = in_control,
 	.pr_peeraddr = rip_peeraddr,

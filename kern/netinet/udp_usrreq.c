@@ -333,24 +333,6 @@ static int udp_connect(struct socket *so, struct sockaddr *nam, struct lwp *l)
 	return error;
 }
 
-static int udp_disconnect(struct socket *so)
-{
-	struct inpcb *inp = sotoinpcb(so);
-
-	if (inp->inp_state != INP_CONNECTED)
-		return ENOTCONN;
-	in_pcbdisconnect(inp);
-	so->so_state &= ~(SS_ISCONNECTED | SS_ISDISCONNECTED);
-	return 0;
-}
-
-/* The socket layer marked the socket; a datagram protocol has no peer
- * to tell. */
-static int udp_shutdown(struct socket *so, int how)
-{
-	return 0;
-}
-
 static void udp_abort(struct socket *so)
 {
 	soisdisconnected(so);
@@ -360,15 +342,10 @@ static void udp_abort(struct socket *so)
 static int udp_send(struct socket *so, struct mbuf *m, struct sockaddr *nam,
 		    struct mbuf *control, struct lwp *l)
 {
-	m_freem(control); /* no ancillary data is sent */
-	if (m == NULL) {
-		/* An empty datagram is a datagram. */
-		m = m_gethdr(M_NOWAIT, MT_DATA);
-		if (m == NULL)
-			return ENOBUFS;
-		m->m_len = m->m_pkthdr.len = 0;
-		m->m_data += max_linkhdr + 32;
-	}
+	int error = in_dgram_sendmbuf(&m, control);
+
+	if (error != 0)
+		return error;
 	return udp_output(sotoinpcb(so), m, (struct sockaddr_in *)nam);
 }
 
@@ -393,8 +370,8 @@ const struct pr_usrreqs udp_usrreqs = {
 	.pr_detach = udp_detach,
 	.pr_bind = udp_bind,
 	.pr_connect = udp_connect,
-	.pr_disconnect = udp_disconnect,
-	.pr_shutdown = udp_shutdown,
+	.pr_disconnect = in_dgram_disconnect,
+	.pr_shutdown = in_dgram_shutdown,
 	.pr_abort = udp_abort,
 	.pr_ioctl = in_control,
 	.pr_peeraddr = inet_peeraddr,

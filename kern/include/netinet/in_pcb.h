@@ -102,6 +102,15 @@ int in_pcbsrcaddr(struct inpcb *inp, struct in_addr dst, struct in_addr *srcp);
 void in_pcbdisconnect(struct inpcb *inp);
 /* Unhashes and frees the PCB; so->so_pcb becomes NULL. */
 void in_pcbdetach(struct inpcb *inp);
+/*
+ * User requests the datagram protocols share (in_dgram.c): shutdown does
+ * nothing more; sendmbuf frees control and makes an empty datagram of a
+ * NULL *mp (0 or ENOBUFS); disconnect dissolves an inp_state-connected
+ * socket's association (0 or ENOTCONN).
+ */
+int in_dgram_shutdown(struct socket *so, int how);
+int in_dgram_sendmbuf(struct mbuf **mp, struct mbuf *control);
+int in_dgram_disconnect(struct socket *so);
 /* The PCB connected with exactly this four tuple, or NULL. */
 struct inpcb *in_pcblookup_connect(struct inpcbtable *table,
 				   struct in_addr faddr, in_port_t fport,
