@@ -61,15 +61,12 @@ int main(int argc, char **argv)
 	if (!ext2_driver_linked())
 		return 0;
 	ext2_setup();
-	snprintf(src, sizeof(src), "%s", ext2_path("src"));
-	snprintf(fix, sizeof(fix), "%s", ext2_path("src.fix"));
+	ext2_make_tree(src, fix);
 	snprintf(msrc, sizeof(msrc), "%s", ext2_path("src.manifest"));
 	if (ext2_sh(NULL, 0,
-		    "python3 " EXT2_TOOLS "/ext2tool.py tree '%s' "
-		    "'%s' && python3 " EXT2_TOOLS "/ext2tool.py "
-		    "manifest-dir '%s' '%s'",
-		    src, fix, src, msrc) != 0)
-		EXT2_FAIL("making the source tree failed");
+		    "python3 " EXT2_TOOLS "/ext2tool.py manifest-dir '%s' '%s'",
+		    src, msrc) != 0)
+		EXT2_FAIL("making the source tree's manifest failed");
 	test_boot();
 	for (size_t i = 0; i < EXT2_NCONFIGS; i++)
 		if (strcmp(ext2_configs[i].type, EXT2_COMPAT_TYPE) == 0)

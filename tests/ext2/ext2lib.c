@@ -218,6 +218,21 @@ static EXT2_UNUSED const char *ext2_path(const char *name)
 	return buf;
 }
 
+/*
+ * The compatibility tests' source tree (ext2tool.py tree) in the scratch
+ * directory: its path in src and its list of fixups in fix (PATH_MAX
+ * bytes each).
+ */
+static EXT2_UNUSED void ext2_make_tree(char *src, char *fix)
+{
+	snprintf(src, PATH_MAX, "%s", ext2_path("src"));
+	snprintf(fix, PATH_MAX, "%s", ext2_path("src.fix"));
+	if (ext2_sh(NULL, 0,
+		    "python3 " EXT2_TOOLS "/ext2tool.py tree '%s' '%s'", src,
+		    fix) != 0)
+		EXT2_FAIL("making the source tree failed");
+}
+
 /* mkimage.sh: TYPE BS SIZE IMG [SRC [FIXUPS [OPTS]]]; "" for none. */
 static EXT2_UNUSED void ext2_mkimage(const char *type, int bs, const char *size,
 				     const char *img, const char *src,
