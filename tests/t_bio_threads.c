@@ -10,16 +10,10 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include "kern/rumptest.h"
 #include "testlib.h"
 
 extern int rump_component_link_vfs;
-
-int rump_test_bio_open(const char *path, int rdonly, uint64_t *sizep,
-		       uint32_t *secsizep, int *rdonlyp);
-int rump_test_bio_close(void);
-int rump_test_bio_read(int64_t blkno, int size, int flags, void *data);
-int rump_test_bio_write(int64_t blkno, int size, int how, int fill);
-int rump_test_bio_flush(int wait);
 
 #define NTHREADS 4
 #define NBLOCKS 64 /* 4 KiB blocks of each thread */

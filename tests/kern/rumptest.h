@@ -142,6 +142,31 @@ int rump_test_fcntl_locks(void);
 int rump_test_fifo(void);
 
 /*
+ * test_bio.c (t_bio, t_bio_threads): the buffer cache on a block device
+ * opened from path, one at a time: reads, writes by how (delayed,
+ * asynchronous, synchronous, held), flushes, barriers, the cache's
+ * statistics, argument checks, the verified tag, and request merging in
+ * the host disk queue.
+ */
+struct rump_test_bio_stats {
+	uint64_t bytes, maxbytes, bufs, dirty, hits, misses, reads, writes,
+		raheads, clustered;
+};
+int rump_test_bio_open(const char *path, int rdonly, uint64_t *sizep,
+		       uint32_t *secsizep, int *rdonlyp);
+int rump_test_bio_close(void);
+int rump_test_bio_stats(struct rump_test_bio_stats *st);
+int rump_test_bio_read(int64_t blkno, int size, int flags, void *data);
+int rump_test_bio_write(int64_t blkno, int size, int how, int fill);
+int rump_test_bio_unhold(void);
+int rump_test_bio_flush(int wait);
+int rump_test_bio_barrier(void);
+int rump_test_bio_badargs(void);
+int rump_test_bio_verified(int64_t blkno);
+int rump_test_bio_merge(int64_t blkno, int n, int fill, uint64_t *issuedp,
+			uint64_t *mergedp);
+
+/*
  * test_memfs_radix.c: checks memfs's radix tree (file pages, directory
  * cookies) against a plain array over iters random operations.
  */
@@ -166,7 +191,6 @@ int rump_test_ext2dir_blocks(uint32_t seed);
 /* The extended attribute name (NULL: the name list) of an ext2fs file. */
 int rump_test_ext2dir_xattr(const char *path, const char *name, void *buf,
 			    size_t buflen, size_t *lenp);
-
 
 /*
  * Mbufs (test_mbuf.c, the net faction): chains, shared and copied

@@ -34,25 +34,6 @@ struct hostdisk_stats {
 void rumpns_hostdisk_getstats(struct hostdisk_stats *) __attribute__((weak));
 void rumpns_hostdisk_hold(bool) __attribute__((weak));
 
-/* What the host side declares too. */
-struct rump_test_bio_stats {
-	uint64_t bytes, maxbytes, bufs, dirty, hits, misses, reads, writes,
-		raheads, clustered;
-};
-int rump_test_bio_open(const char *path, int rdonly, uint64_t *sizep,
-		       uint32_t *secsizep, int *rdonlyp);
-int rump_test_bio_close(void);
-int rump_test_bio_stats(struct rump_test_bio_stats *st);
-int rump_test_bio_read(int64_t blkno, int size, int flags, void *data);
-int rump_test_bio_write(int64_t blkno, int size, int how, int fill);
-int rump_test_bio_unhold(void);
-int rump_test_bio_flush(int wait);
-int rump_test_bio_barrier(void);
-int rump_test_bio_badargs(void);
-int rump_test_bio_verified(int64_t blkno);
-int rump_test_bio_merge(int64_t blkno, int n, int fill, uint64_t *issuedp,
-			uint64_t *mergedp);
-
 static struct vnode *tb_vp;
 static struct buf *tb_held;
 
