@@ -5,8 +5,11 @@
 # tmpfs and of the image, `rumpctl df` listing every mount (getvfsstat)
 # with numbers equal to what statvfs says of each (stat -f through the
 # library), `rumpctl df PATH` picking the mount that holds PATH, unmounts,
-# a read-only mount, halt; then the image's own numbers (dumpe2fs) agree
-# with what df said and e2fsck -fn finds it clean.
+# a second kernel on a shmif bus (ifconfig, ping) receiving a file of the
+# image over TCP into its tmpfs (nc with kernel files for stdin and
+# stdout), unmounts, a read-only mount, halt; then the image's own
+# numbers (dumpe2fs) agree with what df said and e2fsck -fn finds it
+# clean.
 set -u
 ROOT=$1
 B=$2
@@ -76,6 +79,50 @@ has '^/dev/disk0 +ext4 +32768 '
 "$B/bin/rumpctl" df /nonexistent >"$T/out" 2>&1 && fail "df of a missing path"
 has 'nonexistent: No such file or directory'
 say "rumpctl df PATH: the mount holding each path"
+
+# A second kernel on a shmif bus with the first: a file of the ext4 image
+# goes over the two kernels' TCP/IP into the second's tmpfs, through
+# unmodified nc processes whose stdin and stdout are kernel files.
+SB=unix://$T/b
+"$B/bin/rump_server" -s "$SB" >"$T/server-b.log" 2>&1 &
+SERVER_B=$!
+trap '[ -n "$SERVER_B" ] && kill $SERVER_B 2>/dev/null; hj_cleanup' EXIT
+i=0
+until [ -S "$T/b" ]; do
+	i=$((i + 1))
+	[ $i -lt 400 ] || fail "the second rump_server: $(cat "$T/server-b.log")"
+	sleep 0.05
+done
+ctl ifconfig shmif0 create linkstr "$T/bus" inet 10.93.0.1/24 up
+# on_b CMD...: CMD (a function too) against the second kernel, in a
+# subshell (a fail there ends only it: callers add || exit 1)
+on_b() (
+	RUMP_SERVER=$SB
+	export RUMP_SERVER
+	"$@"
+)
+on_b ctl ifconfig shmif0 create linkstr "$T/bus" inet 10.93.0.2/24 up || exit 1
+ctl ping -c 2 10.93.0.2
+on_b hj mkdir /rump/in || fail "mkdir in the second kernel"
+on_b ctl mount -t tmpfs tmpfs /in || exit 1
+on_b hj sh -c 'exec nc -l 10.93.0.2 7000 >/rump/in/rand' &
+lpid=$!
+i=0
+until hj sh -c 'exec nc -N 10.93.0.2 7000 </rump/mnt/src/sub/rand' \
+	2>"$T/nc.err"; do
+	i=$((i + 1))
+	[ $i -lt 200 ] || fail "nc between the kernels: $(cat "$T/nc.err")"
+	sleep 0.05
+done
+wait $lpid || fail "nc -l in the second kernel exited with $?"
+on_b hj cmp /rump/in/rand "$T/src/sub/rand" ||
+	fail "the copy over shmif differs"
+on_b ctl df || exit 1
+has '^tmpfs +tmpfs +[0-9]+ +[1-9][0-9]* .* /in$'
+on_b ctl halt || exit 1
+wait $SERVER_B || fail "the second rump_server exited with $?"
+SERVER_B=
+say "two kernels on shmif: a file from the ext4 image over nc into the other's tmpfs"
 
 ctl umount /t
 ctl umount /mnt
