@@ -5,8 +5,10 @@
  * inet, up), pings across, adds and shows a default route, reads the ARP
  * cache, netstat, ifconfig -a with statistics and sysctl (reading and
  * setting forwarding), dumps the bus with shmifdump, mounts an ext4
- * image read-only and reads its size with df, and halts both servers.  The test
- * program boots no kernel itself.
+ * image read-only and reads its size with df (of the path and of every
+ * mount), and halts both servers.  t_rumpctl_fs is the file system
+ * session with copies and df's numbers.  The test program boots no
+ * kernel itself.
  */
 /* hosts: posix */
 #include <signal.h>
@@ -170,12 +172,15 @@ int main(int argc, char **argv)
 	HAS("^[1-9][0-9]* frames$");
 
 	CTL('a', "df");
-	HAS("^/  *[0-9]");
+	HAS("^rumpfs  *rumpfs  *[1-9][0-9]*  *[0-9]*  *[0-9]*  *[0-9]*% /$");
 	if (have_ext4) {
 		/* The root has only /dev: mount over it, read-only. */
 		CTL('a', "mount -t ext4 -o ro /dev/disk0 /dev");
 		CTL('a', "df /dev");
-		HAS("^/dev  *8192  *[0-9]* ");
+		HAS("^/dev/disk0  *ext4  *8192  *[0-9]* .* /dev$");
+		CTL('a', "df"); /* every mount */
+		HAS("^rumpfs  *rumpfs .* /$");
+		HAS("^/dev/disk0  *ext4  *8192  *[0-9]* .* /dev$");
 		CHECK(ctl('a', "mount -t ext4 /dev/disk0 /nonexistent") != 0);
 		CTL('a', "umount /dev");
 		CHECK(ctl('a', "umount /dev") != 0);

@@ -36,8 +36,8 @@ static const char usage[] =
 	"  sysctl -a | NAME | NAME=VALUE  kernel values (docs/sysctl.md)\n"
 	"  mount -t TYPE [-o ro,OPTS] SOURCE TARGET\n"
 	"  umount [-f] TARGET\n"
-	"  df [PATH...]                   sizes of the file systems (default "
-	"/)\n"
+	"  df [PATH...]                   every mounted file system, or those "
+	"of PATHs\n"
 	"  halt                           halt the kernel (the server exits)\n"
 	"  shmifdump BUS FILE.pcap        a shmif bus to pcap (no server)\n";
 

@@ -87,6 +87,7 @@
 #define RUMP_SYS_PREADV 289
 #define RUMP_SYS_PWRITEV 290
 #define RUMP_SYS_GETCWD 296
+#define RUMP_SYS_GETVFSSTAT 356
 #define RUMP_SYS_GETDENTS 390
 #define RUMP_SYS_SOCKET 394
 #define RUMP_SYS_MOUNT 410
@@ -217,6 +218,8 @@ ssize_t rump_sys_preadv(int fd, const struct iovec *iov, int iovcnt,
 ssize_t rump_sys_pwritev(int fd, const struct iovec *iov, int iovcnt,
 			 off_t offset);
 char *rump_sys_getcwd(char *buf, size_t size);
+/* NetBSD's prototype and RUMP_* constants. */
+int rump_sys_getvfsstat(void *buf, size_t bufsize, int flags);
 /* NetBSD's prototype and RUMP_* constants. */
 int rump_sys_getdents(int fd, char *buf, size_t count);
 int rump_sys_socket(int domain, int type, int protocol);

@@ -222,6 +222,8 @@
 #define RUMP_MNT_NODEV 0x00000010 /* device nodes do not open */
 #define RUMP_MNT_NOATIME 0x04000000 /* do not update access times */
 #define RUMP_MNT_FORCE 0x00080000 /* unmount even if busy */
+#define RUMP_ST_WAIT 1 /* getvfsstat: statistics fresh from each file system */
+#define RUMP_ST_NOWAIT 2 /* getvfsstat: statistics without waiting (the same here) */
 
 /* poll: poll(2) events (NetBSD's values) */
 #define RUMP_POLLIN 0x0001 /* data to read */

@@ -401,6 +401,25 @@ int vfs_statvfs(struct mount *mp, struct rump_statvfs *sb)
 	return 0;
 }
 
+int vfs_statvfs_all(struct rump_statvfs *sbs, int max)
+{
+	int n = 0;
+
+	/* The list cannot change under mountop_lock (vfs_syncall's order:
+	 * mountop_lock, then a mount's mnt_unmounting). */
+	mutex_enter(&mountop_lock);
+	list_foreach(it, &mountlist)
+	{
+		struct mount *mp = list_entry(it, struct mount, mnt_node);
+		if (n == max)
+			break;
+		if (vfs_statvfs(mp, &sbs[n]) == 0)
+			n++;
+	}
+	mutex_exit(&mountop_lock);
+	return n;
+}
+
 void vfs_syncall(void)
 {
 	mutex_enter(&mountop_lock);

@@ -221,6 +221,12 @@ int vfs_statvfs(struct mount *mp, struct rump_statvfs *sb);
 void vfs_syncall(void);
 /* How many mounts there are. */
 int vfs_mountcount(void);
+/*
+ * Statistics of up to max mounts, in mount order, into sbs; returns how
+ * many it filled.  A mount whose file system fails its statvfs is left
+ * out.
+ */
+int vfs_statvfs_all(struct rump_statvfs *sbs, int max);
 
 /* vfs_cwd.c: per-process working directory, root, umask and locks. */
 struct cwdinfo {

@@ -1,8 +1,9 @@
 /*
  * vfs_syscalls_mount.c -- system calls on whole file systems: mount with
  * Linux's arguments (the data argument is the file system's option
- * string), unmount (umount2), sync, statvfs and fstatvfs.  Only root may
- * mount or unmount; the mount table itself is vfs_mount.c.
+ * string), unmount (umount2), sync, statvfs, fstatvfs and getvfsstat
+ * (every mount's statvfs).  Only root may mount or unmount; the mount
+ * table itself is vfs_mount.c.
  */
 #include <sys/sysargs.h>
 #include <sys/sysproto.h>
@@ -10,6 +11,8 @@
 #include "vfs_private.h"
 
 #define MOUNT_OPTS_MAX 4096
+
+KMEM_TYPE_DEFINE(M_VFSSTAT, "getvfsstat");
 
 /* An optional string argument (NULL stays NULL) in a new buffer. */
 static int copyin_optstr(const char *ustr, size_t max, char **strp,
@@ -156,5 +159,43 @@ int sys_fstatvfs(struct lwp *l, const struct sys_fstatvfs_args *uap,
 		error = statvfs_out(vp, SCARG(uap, buf));
 		vrele(vp);
 	}
+	return error;
+}
+
+/*
+ * getvfsstat: the records are gathered under the mount lock into a
+ * kernel buffer and copied out after it, since a remote caller's copyout
+ * may wait for the client.  A buffer larger than the mounts needs only
+ * what they fill.
+ */
+int sys_getvfsstat(struct lwp *l, const struct sys_getvfsstat_args *uap,
+		   register_t *retval)
+{
+	const size_t recsize = sizeof(struct rump_statvfs);
+	int64_t flags = SCARG(uap, flags);
+	uint64_t max = SCARG(uap, bufsize) / recsize;
+	struct rump_statvfs *sbs;
+	int n, nmounts, error;
+
+	if (flags != ST_WAIT && flags != ST_NOWAIT)
+		return EINVAL;
+	nmounts = vfs_mountcount();
+	if (SCARG(uap, buf) == NULL) {
+		retval[0] = nmounts;
+		return 0;
+	}
+	if (max > (uint64_t)nmounts)
+		max = (uint64_t)nmounts;
+	if (max == 0) {
+		retval[0] = 0;
+		return 0;
+	}
+	if ((sbs = kmem_alloc(max * recsize, &M_VFSSTAT)) == NULL)
+		return ENOMEM;
+	n = vfs_statvfs_all(sbs, (int)max);
+	error = n > 0 ? copyout(sbs, SCARG(uap, buf), (size_t)n * recsize) : 0;
+	kmem_free(sbs, max * recsize, &M_VFSSTAT);
+	if (error == 0)
+		retval[0] = n;
 	return error;
 }

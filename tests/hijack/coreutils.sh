@@ -3,7 +3,9 @@
 # librumphijack against a rump_server with a tmpfs at /t (/rump/t for the
 # programs), each compared with the same program run on the host on an
 # identical tree: ls -la, cat, cp -a, mv, rm -rf, mkdir -p, ln -s, touch,
-# stat, find, du, df, dd, tar cf/xf, sha256sum, diff -r, a shell's
+# stat, find, du, df, dd, tar cf/xf, sha256sum, diff -r (mkdir -p, ln,
+# touch, mv and rm -rf also made as one sequence of changes on both
+# sides, the resulting trees compared), a shell's
 # redirections into and out of the kernel, then hj_probe (descriptors,
 # poll/select/epoll, fork/exec).  What legitimately differs (directory
 # sizes and link counts, "..", block counts) is left out of comparisons.
@@ -176,6 +178,45 @@ hj touch -d '2001-09-09 01:46:40 UTC' "$K/new" || fail "touch"
 hj touch "$K/new" && [ "$(hj stat -c %Y "$K/new")" -gt 1000000000 ] ||
 	fail "touch now"
 say "rm -rf, mkdir -p, ln -s, ln, touch"
+
+# The same changes made by the same programs on the host and in the
+# kernel, on identical trees, then the trees compared: types, modes, link
+# counts (not of directories), sizes, link targets, the times that the
+# programs set or kept, and contents.
+ops() { # TREE, with $run in front of each program
+	$run mkdir -p "$1/n1/n2/n3" &&
+		$run ln -s ../a/seq "$1/n1/sl" &&
+		$run ln -s nowhere "$1/n1/n2/dangling2" &&
+		$run ln "$1/a/rand" "$1/n1/hl" &&
+		$run touch -d '2001-09-09 01:46:40.25 UTC' "$1/n1/n2/n3/new" \
+			"$1/a/seq" &&
+		$run touch -h -d '2002-02-02 02:02:02 UTC' "$1/n1/sl" &&
+		$run mv "$1/a/b" "$1/n1/n2/b" &&
+		$run mv "$1/a/script" "$1/n1/script2" &&
+		$run mv -T "$1/n1/n2/n3" "$1/n3moved" &&
+		$run rm -rf "$1/empty dir" "$1/n1/n2/b/c" "$1/a/lnk"
+}
+tree_of() { # TREE: the listing compared
+	$run find "$1" -mindepth 1 ! -type d \
+		-printf '%y %m %n %s %P -> %l\n' | sort
+	$run find "$1" -mindepth 1 -type d -printf 'd %m %P\n' | sort
+	$run find "$1" ! -type d ! -name dangling2 ! -name sl \
+		-printf '%P %T@\n' | sort
+	$run find "$1" -type l -name sl -printf '%P %T@\n'
+}
+cp -a "$T/src" "$T/ops" || fail "host cp -a"
+hj cp -a "$T/src" "$K/ops" || fail "cp -a into the kernel"
+run= ops "$T/ops" || fail "mkdir/ln/touch/mv/rm on the host"
+run=hj ops "$K/ops" || fail "mkdir/ln/touch/mv/rm in the kernel"
+run= tree_of "$T/ops" >"$T/ops.host"
+run=hj tree_of "$K/ops" >"$T/ops.kern"
+cmp_out "mkdir -p, ln -s, ln, touch -d, mv, rm -rf (the trees after)" \
+	"$T/ops.host" "$T/ops.kern"
+(cd "$T/ops" && find . -type f -print0 | sort -z | xargs -0 sha256sum) >"$T/ops.sum.host"
+hj sh -c "cd $K/ops && find . -type f -print0 | sort -z | xargs -0 sha256sum" \
+	>"$T/ops.sum.kern"
+cmp_out "contents after the changes" "$T/ops.sum.host" "$T/ops.sum.kern"
+hj rm -rf "$K/ops" || fail "rm -rf ops"
 
 # df and stat -f agree on the tmpfs's size (64 MiB)
 hj df -k "$K" >"$T/df.out" || fail "df"

@@ -65,9 +65,11 @@ hj_setup() {
 	unset RUMPHIJACK
 }
 
-# hj_server [rump_server options]
+# hj_server [rump_server options]; with HJ_NETNS set, the server runs in
+# that network namespace (ip netns exec, which execs it: $! stays its pid)
 hj_server() {
-	"$B/bin/rump_server" -s "$@" "$RUMP_SERVER" >"$T/server.log" 2>&1 &
+	${HJ_NETNS:+ip netns exec "$HJ_NETNS"} "$B/bin/rump_server" -s "$@" \
+		"$RUMP_SERVER" >"$T/server.log" 2>&1 &
 	SERVER_PID=$!
 	i=0
 	while [ ! -S "$SOCK" ]; do

@@ -5,8 +5,9 @@
  * fcntl locks and ioctl (pointers of unknown size: the fallback), pipes
  * with poll and select, local and TCP sockets with addresses, options and
  * descriptor passing, credentials, separate processes per connection,
- * errno values, EFAULT for bad pointers, and the server's counts back at
- * their baseline before the halt (whose leak check must pass).
+ * errno values, EFAULT for bad pointers, getvfsstat's records, and the
+ * server's counts back at their baseline before the halt (whose leak
+ * check must pass).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -41,6 +42,21 @@ static void remote_files(void)
 	CHECK_SYS(rump_sys_mount("tmpfs", "/t", "tmpfs", 0, "size=16m"));
 	CHECK_SYS(rump_sys_statvfs("/t", &sv));
 	CHECK(sv.f_blocks * sv.f_frsize >= 15 * 1024 * 1024);
+	/* getvfsstat: kernel-layout records, the last mount is /t */
+	{
+		struct rump_statvfs r[8];
+		int m = (int)CHECK_SYS(
+			rump_sys_getvfsstat(NULL, 0, RUMP_ST_WAIT));
+
+		CHECK(m >= 2 && m <= 8);
+		memset(r, 0, sizeof(r));
+		CHECK_EQ(rump_sys_getvfsstat(r, sizeof(r), RUMP_ST_WAIT), m);
+		CHECK(strcmp(r[0].f_mntonname, "/") == 0);
+		CHECK(strcmp(r[m - 1].f_mntonname, "/t") == 0);
+		CHECK(strcmp(r[m - 1].f_fstypename, "tmpfs") == 0);
+		CHECK_EQ(r[m - 1].f_blocks, (uint64_t)sv.f_blocks);
+		CHECK_ERRNO(rump_sys_getvfsstat(r, sizeof(r), 0), EINVAL);
+	}
 	fd = CHECK_SYS(rump_sys_open("/t/f", O_CREAT | O_EXCL | O_RDWR, 0640));
 	CHECK_ERRNO(rump_sys_open("/t/f", O_CREAT | O_EXCL | O_RDWR, 0640),
 		    EEXIST);

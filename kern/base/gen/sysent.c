@@ -253,6 +253,7 @@ struct sysent sysent[SYS_MAXSYSCALL] = {
 	BOUND(preadv, ARGSIZE(preadv)),
 	BOUND(pwritev, ARGSIZE(pwritev)),
 	UNBOUND(getcwd, ARGSIZE(getcwd)),
+	UNBOUND(getvfsstat, ARGSIZE(getvfsstat)),
 	UNBOUND(getdents, ARGSIZE(getdents)),
 	UNBOUND(socket, ARGSIZE(socket)),
 	UNBOUND(mount, ARGSIZE(mount)),

@@ -1162,6 +1162,25 @@ out:
 	return (ssize_t)retval[0];
 }
 
+int rump_sys_getvfsstat(void *buf, size_t bufsize, int flags)
+{
+	struct sys_getvfsstat_args args = {
+		.buf = buf,
+		.bufsize = bufsize,
+		.flags = flags,
+	};
+	int64_t retval[2] = {0, 0};
+	int error;
+
+	error = rump_kern_syscall(RUMP_SYS_GETVFSSTAT, &args, sizeof(args),
+				  retval);
+	if (error != 0) {
+		errno = rumphost_errno_to_host(error);
+		return -1;
+	}
+	return (int)retval[0];
+}
+
 int rump_sys_getdents(int fd, char *buf, size_t count)
 {
 	struct sys_getdents_args args = {

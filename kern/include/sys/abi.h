@@ -121,6 +121,8 @@
 #define MNT_NODEV 0x00000010
 #define MNT_NOATIME 0x04000000
 #define MNT_FORCE 0x00080000
+#define ST_WAIT 1
+#define ST_NOWAIT 2
 
 /* poll: poll(2) events (NetBSD's values) */
 #define POLLIN 0x0001

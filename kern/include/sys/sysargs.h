@@ -88,6 +88,7 @@
 #define SYS_preadv 289
 #define SYS_pwritev 290
 #define SYS_getcwd 296
+#define SYS_getvfsstat 356
 #define SYS_getdents 390
 #define SYS_socket 394
 #define SYS_mount 410
@@ -722,6 +723,16 @@ struct sys_getcwd_args {
 	uint64_t size;
 };
 SYSARGS_CHECK(getcwd, 2);
+
+struct sys_getvfsstat_args {
+	union {
+		void *buf;
+		uint64_t buf_slot_;
+	};
+	uint64_t bufsize;
+	int64_t flags;
+};
+SYSARGS_CHECK(getvfsstat, 3);
 
 struct sys_getdents_args {
 	int64_t fd;

@@ -134,6 +134,8 @@ int sys_lchown(struct lwp *l, const struct sys_lchown_args *uap,
 	       register_t *retval);
 int sys_getcwd(struct lwp *l, const struct sys_getcwd_args *uap,
 	       register_t *retval);
+int sys_getvfsstat(struct lwp *l, const struct sys_getvfsstat_args *uap,
+		   register_t *retval);
 int sys_getdents(struct lwp *l, const struct sys_getdents_args *uap,
 		 register_t *retval);
 int sys_mount(struct lwp *l, const struct sys_mount_args *uap,

@@ -150,6 +150,11 @@ static int sysent_getcwd(struct lwp *l, const void *uap, register_t *retval)
 	return sys_getcwd(l, uap, retval);
 }
 
+static int sysent_getvfsstat(struct lwp *l, const void *uap, register_t *retval)
+{
+	return sys_getvfsstat(l, uap, retval);
+}
+
 static int sysent_getdents(struct lwp *l, const void *uap, register_t *retval)
 {
 	return sys_getdents(l, uap, retval);
@@ -310,6 +315,7 @@ const struct syscall_binding vfs_syscall_bindings[] = {
 	{SYS_fdatasync, sysent_fdatasync},
 	{SYS_lchown, sysent_lchown},
 	{SYS_getcwd, sysent_getcwd},
+	{SYS_getvfsstat, sysent_getvfsstat},
 	{SYS_getdents, sysent_getdents},
 	{SYS_mount, sysent_mount},
 	{SYS_utimes, sysent_utimes},

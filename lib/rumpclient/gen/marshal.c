@@ -392,6 +392,12 @@ static const struct sp_argdesc sp_args_getcwd[] = {
 	{SP_ARG_RAW, 0, 0, 0, 0, 0, 0, 0}, /* size */
 };
 
+static const struct sp_argdesc sp_args_getvfsstat[] = {
+	{SP_ARG_BUF, SP_DIR_OUT, SP_COUNT_SLOT, 0, 1, 0, 0, 1}, /* buf */
+	{SP_ARG_RAW, 0, 0, 0, 0, 0, 0, 0}, /* bufsize */
+	{SP_ARG_RAW, 0, 0, 0, 0, 0, 0, 0}, /* flags */
+};
+
 static const struct sp_argdesc sp_args_getdents[] = {
 	{SP_ARG_RAW, 0, 0, 0, 0, 0, 0, 0}, /* fd */
 	/* buf */
@@ -710,6 +716,7 @@ const struct sp_calldesc sp_calls[] = {
 	[289] = {4, sp_args_preadv},
 	[290] = {4, sp_args_pwritev},
 	[296] = {2, sp_args_getcwd},
+	[356] = {3, sp_args_getvfsstat},
 	[390] = {3, sp_args_getdents},
 	[394] = {3, sp_args_socket},
 	[410] = {5, sp_args_mount},

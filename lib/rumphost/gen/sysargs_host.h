@@ -615,6 +615,16 @@ struct sys_getcwd_args {
 };
 SYSARGS_CHECK(getcwd, 2);
 
+struct sys_getvfsstat_args {
+	union {
+		void *buf;
+		uint64_t buf_slot_;
+	};
+	uint64_t bufsize;
+	int64_t flags;
+};
+SYSARGS_CHECK(getvfsstat, 3);
+
 struct sys_getdents_args {
 	int64_t fd;
 	union {
