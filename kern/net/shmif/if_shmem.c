@@ -3,10 +3,12 @@
  * a bus file shared by every rump kernel that attaches to it (any process,
  * no privileges).  "shmifN" comes from the "shmif" cloner; its linkstr
  * names the bus file (created if missing), maps it and starts a receive
- * thread; rump_pub_shmif_create does both in one call.  Sending copies
- * each frame into the bus ring under the bus lock (shmif_bus.c), in the
- * start routine under softnet_lock; the receive thread copies frames
- * addressed to us out of the ring and hands them to if_input.
+ * thread; rump_pub_shmif_create does both in one call.  The start
+ * routine (under softnet_lock) copies batches of frames into the bus ring
+ * under one hold of the bus lock each (shmif_bus.c).  The receive thread
+ * copies batches of frames addressed to us straight into mbufs and runs
+ * their input itself when softnet_lock is free, else queues them for the
+ * soft interrupt; between batches it polls the bus briefly, then sleeps.
  */
 #include <net/if.h>
 #include <net/if_ether.h>
