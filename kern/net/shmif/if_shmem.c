@@ -132,7 +132,8 @@ struct shmif_rxbatch {
 	struct mbuf *rb_m[SHMIF_RX_BATCH + 1]; /* NULL: the one in sc_rxbuf */
 	uint32_t rb_len[SHMIF_RX_BATCH + 1];
 	int rb_n;
-	bool rb_bounced; /* sc_rxbuf holds a frame */
+	bool rb_bounced;	/* sc_rxbuf holds a frame */
+	uint32_t rb_bounce_len; /* its length */
 	uint32_t rb_runts, rb_drops;
 };
 
@@ -166,6 +167,7 @@ shmif_rx_frame(void *arg, const struct shmif_frame_header *fh,
 	} else if (fh->sf_len + SHMIF_RX_ALIGN > sc->sc_sparesize &&
 		   !rb->rb_bounced) {
 		rb->rb_bounced = true;
+		rb->rb_bounce_len = fh->sf_len;
 		rb->rb_m[rb->rb_n] = NULL;
 		*dstp = sc->sc_rxbuf;
 	} else if (rb->rb_n > 0 || rb->rb_bounced) {
@@ -178,12 +180,15 @@ shmif_rx_frame(void *arg, const struct shmif_frame_header *fh,
 	return SHMIF_RX_COPY;
 }
 
-/* Tops the spares up, sized for the current MTU; false if none at all. */
-static bool shmif_rx_refill(struct shmif_softc *sc)
+/*
+ * Tops the spares up to SHMIF_RX_BATCH, want bytes each (rounded up to
+ * a kilobyte, at least a cluster); false if there are none at all.  The
+ * size follows the longest frame received rather than our MTU, which
+ * another thread may change at any time.
+ */
+static bool shmif_rx_refill(struct shmif_softc *sc, uint32_t want)
 {
-	uint32_t want = (uint32_t)atomic_load_relaxed(&sc->sc_if.if_mtu) +
-			ETHER_HDR_LEN + SHMIF_RX_ALIGN;
-
+	want = (want + 1023) & ~1023u;
 	want = want < MCLBYTES ? MCLBYTES : want;
 	want = want > MEXT_MAXSIZE ? MEXT_MAXSIZE : want;
 	if (want != sc->sc_sparesize) {
@@ -319,19 +324,23 @@ static void shmif_receive(void *arg)
 	struct shmif_softc *sc = arg;
 	struct ifnet *ifp = &sc->sc_if;
 	uint64_t rpos = shmif_bus_next(&sc->sc_bus);
+	uint32_t want = MCLBYTES;
 
 	while (!atomic_load_acquire(&sc->sc_stop)) {
 		struct shmif_rxbatch rb = {.rb_sc = sc};
 		struct shmif_bus_rxerr err = {0, 0};
 		unsigned n;
 
-		(void)shmif_rx_refill(sc);
+		(void)shmif_rx_refill(sc, want);
 		n = shmif_bus_read(&sc->sc_bus, &rpos, shmif_rx_frame, &rb,
 				   SHMIF_RX_SCAN, &err);
 		if_statadd(ifp, ifs_iqdrops, err.re_lapped + rb.rb_drops);
 		if_statadd(ifp, ifs_ierrors, err.re_bad + rb.rb_runts);
 		if (rb.rb_n > 0)
 			shmif_rx_deliver(sc, &rb);
+		/* Longer frames than the spares hold: bigger spares. */
+		if (rb.rb_bounced)
+			want = MAX(want, rb.rb_bounce_len + SHMIF_RX_ALIGN);
 		if (n == 0 && err.re_lapped + err.re_bad == 0)
 			shmif_rx_wait(sc, rpos);
 	}
