@@ -3,8 +3,10 @@
  * single-stream TCP throughput (BYTES from the client kernel to the
  * sink kernel, 64 KiB writes) and request/response latency (ROUNDS
  * 1-byte ping-pongs on a TCP_NODELAY connection).  Prints one line,
- * "bench: mbps=... rtt_us=...", for bench/net_shmif.sh.
- *   net_shmif BUSFILE BYTES ROUNDS MTU
+ * "bench: mbps=... rtt_us=...", for bench/net_shmif.sh.  BUF, if given
+ * and not 0, is set as SO_SNDBUF and SO_RCVBUF on every socket (before
+ * connect and listen, so the window scale follows).
+ *   net_shmif BUSFILE BYTES ROUNDS MTU [BUF]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -60,6 +62,8 @@ static void boot(const char *bus, const char *addr, int mtu)
 	rump_sys_close(s);
 }
 
+static int sockbuf; /* SO_SNDBUF and SO_RCVBUF; 0: the defaults */
+
 static int tcp_socket(void)
 {
 	int s = rump_sys_socket(AF_INET, SOCK_STREAM, 0), one = 1;
@@ -67,6 +71,12 @@ static int tcp_socket(void)
 	if (s < 0 || rump_sys_setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one,
 					 sizeof(one)) != 0)
 		die("socket");
+	if (sockbuf != 0 &&
+	    (rump_sys_setsockopt(s, SOL_SOCKET, SO_SNDBUF, &sockbuf,
+				 sizeof(sockbuf)) != 0 ||
+	     rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVBUF, &sockbuf,
+				 sizeof(sockbuf)) != 0))
+		die("sockbuf");
 	return s;
 }
 
@@ -126,8 +136,9 @@ int main(int argc, char **argv)
 	double t0, mbps, rtt;
 	pid_t pid;
 
-	if (argc != 5)
+	if (argc != 5 && argc != 6)
 		return 2;
+	sockbuf = argc == 6 ? atoi(argv[5]) : 0;
 	bytes = atoll(argv[2]);
 	rounds = atoi(argv[3]);
 	mtu = atoi(argv[4]);

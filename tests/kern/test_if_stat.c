@@ -24,6 +24,7 @@ int64_t rump_test_if_stat(const char *ifname, const char *name)
 		{"oerrors", offsetof(struct if_stats, ifs_oerrors)},
 		{"iqdrops", offsetof(struct if_stats, ifs_iqdrops)},
 		{"oqdrops", offsetof(struct if_stats, ifs_oqdrops)},
+		{"noproto", offsetof(struct if_stats, ifs_noproto)},
 	};
 	struct ifnet *ifp;
 	int64_t v = -1;

@@ -3,13 +3,16 @@
  * a bus file shared by every rump kernel that attaches to it (any process,
  * no privileges).  "shmifN" comes from the "shmif" cloner; its linkstr
  * names the bus file (created if missing), maps it and starts a receive
- * thread; rump_pub_shmif_create does both in one call.  Sending copies
- * each frame into the bus ring under the bus lock (shmif_bus.c), in the
- * start routine under softnet_lock; the receive thread copies frames
- * addressed to us out of the ring and hands them to if_input.
+ * thread; rump_pub_shmif_create does both in one call.  The start
+ * routine (under softnet_lock) copies batches of frames into the bus ring
+ * under one hold of the bus lock each (shmif_bus.c).  The receive thread
+ * copies batches of frames addressed to us straight into mbufs and runs
+ * their input itself when softnet_lock is free, else queues them for the
+ * soft interrupt; between batches it polls the bus briefly, then sleeps.
  */
 #include <net/if.h>
 #include <net/if_ether.h>
+#include <net/netisr.h>
 #include <sys/atomic.h>
 #include <sys/component.h>
 #include <sys/cprng.h>
@@ -27,6 +30,19 @@
 
 /* How long the receiver sleeps before looking again without a wake-up. */
 #define SHMIF_SLEEP_MS 500
+/* Frames written per hold of the bus lock and per wake-up. */
+#define SHMIF_TX_BATCH 32
+/* Frames the receiver copies out per hold of the bus lock. */
+#define SHMIF_RX_BATCH 32
+/* Frames it may look at (and skip) per hold. */
+#define SHMIF_RX_SCAN 256
+/*
+ * The receiver polls the bus at most this long before it sleeps; the
+ * budget adapts (shmif_rx_wait).
+ */
+#define SHMIF_SPIN_MAX_NS 20000u
+/* IPv4 headers 4-byte aligned behind the 14-byte Ethernet header. */
+#define SHMIF_RX_ALIGN 2
 
 struct shmif_softc {
 	struct ifnet sc_if;
@@ -35,7 +51,14 @@ struct shmif_softc {
 	uint32_t sc_id; /* our frames carry it; we skip them */
 	int sc_stop;	/* the receive thread must end */
 	struct lwp *sc_rxlwp;
-	uint8_t *sc_rxbuf; /* the receive thread's */
+	/* The receive thread's own: */
+	uint8_t *sc_rxbuf; /* bounce buffer for a frame longer than ours */
+	struct mbuf *sc_spare[SHMIF_RX_BATCH]; /* empty, sc_sparesize */
+	int sc_nspare;
+	uint32_t sc_sparesize;
+	uint32_t sc_spin_ns; /* how long it polls the bus before sleeping */
+	/* Frames it queued for the soft interrupt, not yet input. */
+	unsigned sc_queued;
 };
 
 static KMEM_TYPE_DEFINE(M_SHMIF, "shmif");
@@ -43,26 +66,37 @@ static KMEM_TYPE_DEFINE(M_SHMIF, "shmif");
 static void shmif_start(struct ifnet *ifp)
 {
 	struct shmif_softc *sc = ifp->if_softc;
+	struct mbuf *batch[SHMIF_TX_BATCH];
 	struct timespec ts;
-	struct mbuf *m;
-	int sent = 0;
+	uint64_t ns;
+	int n, sent;
 
-	while ((m = if_dequeue(ifp)) != NULL) {
-		uint64_t ns;
-
+	for (;;) {
+		for (n = 0; n < SHMIF_TX_BATCH; n++)
+			if ((batch[n] = if_dequeue(ifp)) == NULL)
+				break;
+		if (n == 0)
+			return;
 		getnanotime(&ts);
 		ns = (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
-		if (sc->sc_host == NULL ||
-		    shmif_bus_write(&sc->sc_bus, m, (uint32_t)m->m_pkthdr.len,
-				    sc->sc_id, ns) != 0)
-			if_statinc(ifp, ifs_oerrors);
-		else
-			sent++;
-		m_freem(m);
+		sent = 0;
+		if (sc->sc_host != NULL) {
+			/* One lock hold for the batch: the copies only. */
+			shmif_bus_enter(&sc->sc_bus);
+			for (int i = 0; i < n; i++)
+				if (shmif_bus_put(
+					    &sc->sc_bus, batch[i],
+					    (uint32_t)batch[i]->m_pkthdr.len,
+					    sc->sc_id, ns) == 0)
+					sent++;
+			shmif_bus_exit(&sc->sc_bus);
+		}
+		for (int i = 0; i < n; i++)
+			m_freem(batch[i]);
+		if_statadd(ifp, ifs_oerrors, n - sent);
+		if (sent > 0)
+			shmif_bus_wake(&sc->sc_bus);
 	}
-	/* One wake-up for the whole batch. */
-	if (sent > 0)
-		shmif_bus_wake(&sc->sc_bus);
 }
 
 static int shmif_init(struct ifnet *ifp)
@@ -92,48 +126,226 @@ static bool shmif_wanted(struct ifnet *ifp, const uint8_t *frame)
 	       memcmp(frame, ifp->if_lladdr, ETHER_ADDR_LEN) == 0;
 }
 
+/* The frames one read of the bus took, in bus order. */
+struct shmif_rxbatch {
+	struct shmif_softc *rb_sc;
+	struct mbuf *rb_m[SHMIF_RX_BATCH + 1]; /* NULL: the one in sc_rxbuf */
+	uint32_t rb_len[SHMIF_RX_BATCH + 1];
+	int rb_n;
+	bool rb_bounced;	/* sc_rxbuf holds a frame */
+	uint32_t rb_bounce_len; /* its length */
+	uint32_t rb_runts, rb_drops;
+};
+
+/*
+ * Under the bus lock: where a frame goes.  Frames that fit go straight
+ * into a spare mbuf, the only copy on the receive path; a longer one
+ * (a sender with a larger MTU) into the bounce buffer, one per read.
+ */
+static enum shmif_bus_verdict
+shmif_rx_frame(void *arg, const struct shmif_frame_header *fh,
+	       const uint8_t *head, void **dstp)
+{
+	struct shmif_rxbatch *rb = arg;
+	struct shmif_softc *sc = rb->rb_sc;
+
+	if (fh->sf_sender == sc->sc_id)
+		return SHMIF_RX_SKIP;
+	if (fh->sf_len < ETHER_HDR_LEN) {
+		rb->rb_runts++;
+		return SHMIF_RX_SKIP;
+	}
+	if (!shmif_wanted(&sc->sc_if, head))
+		return SHMIF_RX_SKIP;
+	if (fh->sf_len + SHMIF_RX_ALIGN <= sc->sc_sparesize &&
+	    sc->sc_nspare > 0) {
+		struct mbuf *m = sc->sc_spare[--sc->sc_nspare];
+
+		m->m_data += SHMIF_RX_ALIGN;
+		rb->rb_m[rb->rb_n] = m;
+		*dstp = mtod(m, void *);
+	} else if (fh->sf_len + SHMIF_RX_ALIGN > sc->sc_sparesize &&
+		   !rb->rb_bounced) {
+		rb->rb_bounced = true;
+		rb->rb_bounce_len = fh->sf_len;
+		rb->rb_m[rb->rb_n] = NULL;
+		*dstp = sc->sc_rxbuf;
+	} else if (rb->rb_n > 0 || rb->rb_bounced) {
+		return SHMIF_RX_STOP; /* room again after this batch */
+	} else {
+		rb->rb_drops++; /* no memory for spares */
+		return SHMIF_RX_SKIP;
+	}
+	rb->rb_len[rb->rb_n++] = fh->sf_len;
+	return SHMIF_RX_COPY;
+}
+
+/*
+ * Tops the spares up to SHMIF_RX_BATCH, want bytes each (rounded up to
+ * a kilobyte, at least a cluster); false if there are none at all.  The
+ * size follows the longest frame received rather than our MTU, which
+ * another thread may change at any time.
+ */
+static bool shmif_rx_refill(struct shmif_softc *sc, uint32_t want)
+{
+	want = (want + 1023) & ~1023u;
+	want = want < MCLBYTES ? MCLBYTES : want;
+	want = want > MEXT_MAXSIZE ? MEXT_MAXSIZE : want;
+	if (want != sc->sc_sparesize) {
+		while (sc->sc_nspare > 0)
+			m_freem(sc->sc_spare[--sc->sc_nspare]);
+		sc->sc_sparesize = want;
+	}
+	while (sc->sc_nspare < SHMIF_RX_BATCH) {
+		struct mbuf *m = m_getjcl(M_NOWAIT, MT_DATA, M_PKTHDR, want);
+
+		if (m == NULL)
+			break;
+		sc->sc_spare[sc->sc_nspare++] = m;
+	}
+	return sc->sc_nspare > 0;
+}
+
+/*
+ * The link layer's input for frames that went through the soft
+ * interrupt: counted off, so that the receive thread knows when none of
+ * ours is left there and it may input directly again (in order).
+ */
+static void shmif_ether_input(struct ifnet *ifp, struct mbuf *m)
+{
+	struct shmif_softc *sc = ifp->if_softc;
+
+	atomic_dec_nv(&sc->sc_queued);
+	ether_input(ifp, m);
+}
+
+/* What if_input does before it queues, for the direct path. */
+static bool shmif_rx_count(struct ifnet *ifp, struct mbuf *m)
+{
+	if ((atomic_load_relaxed(&ifp->if_flags) & IFF_UP) == 0) {
+		if_statinc(ifp, ifs_iqdrops);
+		m_freem(m);
+		return false;
+	}
+	if_statinc(ifp, ifs_ipackets);
+	if_statadd(ifp, ifs_ibytes, m->m_pkthdr.len);
+	if_tap(ifp, m, IF_TAP_IN);
+	return true;
+}
+
+/*
+ * Hands a batch to the stack.  If softnet_lock is free and none of our
+ * frames wait for the soft interrupt, the receive thread runs the input
+ * itself, saving a thread hop per batch; otherwise (never blocking on
+ * the lock: ifdestroy holds it while it joins this thread) the frames
+ * go through the soft interrupt, in order behind the ones there.
+ */
+static void shmif_rx_input(struct shmif_softc *sc, struct mbuf **ms, int n)
+{
+	struct ifnet *ifp = &sc->sc_if;
+
+	if (atomic_load_relaxed(&sc->sc_queued) == 0 &&
+	    mutex_tryenter(&softnet_lock)) {
+		/* Under the lock sc_queued only falls: 0 stays 0. */
+		if (atomic_load_relaxed(&sc->sc_queued) == 0) {
+			for (int i = 0; i < n; i++)
+				if (shmif_rx_count(ifp, ms[i]))
+					ether_input(ifp, ms[i]);
+			mutex_exit(&softnet_lock);
+			return;
+		}
+		mutex_exit(&softnet_lock);
+	}
+	for (int i = 0; i < n; i++) {
+		if (!shmif_rx_count(ifp, ms[i]))
+			continue;
+		atomic_inc_nv(&sc->sc_queued);
+		if (netisr_enqueue(NETISR_LINK, ms[i]) != 0)
+			atomic_dec_nv(&sc->sc_queued);
+	}
+}
+
+/* Makes mbufs of a batch's frames and inputs them. */
+static void shmif_rx_deliver(struct shmif_softc *sc, struct shmif_rxbatch *rb)
+{
+	struct ifnet *ifp = &sc->sc_if;
+	struct mbuf *ms[SHMIF_RX_BATCH + 1];
+	int n = 0;
+
+	for (int i = 0; i < rb->rb_n; i++) {
+		struct mbuf *m = rb->rb_m[i];
+
+		if (m == NULL) {
+			m = m_devget(sc->sc_rxbuf, (int)rb->rb_len[i], ifp);
+			if (m == NULL) {
+				if_statinc(ifp, ifs_iqdrops);
+				continue;
+			}
+		}
+		m->m_len = m->m_pkthdr.len = (int)rb->rb_len[i];
+		m->m_pkthdr.rcvif = ifp;
+		ms[n++] = m;
+	}
+	if (n > 0)
+		shmif_rx_input(sc, ms, n);
+}
+
+/*
+ * Waits for the bus to move past rpos.  A sleep and its wake-up cost
+ * both sides a system call and a context switch, per frame when traffic
+ * is steady, so the receiver first polls the bus, as long as polling has
+ * been paying off: the budget doubles when a poll sees a frame or a
+ * sleep ends soon, and halves when a poll runs out, so an idle bus costs
+ * no polling at all.
+ */
+static void shmif_rx_wait(struct shmif_softc *sc, uint64_t rpos)
+{
+	uint64_t t0;
+
+	if (sc->sc_spin_ns > 0) {
+		if (shmif_host_spin(&sc->sc_bus.sb_hdr->sb_next, rpos,
+				    &sc->sc_stop, sc->sc_spin_ns)) {
+			sc->sc_spin_ns =
+				MIN(2 * sc->sc_spin_ns, SHMIF_SPIN_MAX_NS);
+			return;
+		}
+		sc->sc_spin_ns /= 2;
+	}
+	t0 = getnsmono();
+	shmif_bus_sleep(&sc->sc_bus, rpos, &sc->sc_stop, SHMIF_SLEEP_MS);
+	if (getnsmono() - t0 < SHMIF_SPIN_MAX_NS)
+		sc->sc_spin_ns =
+			MAX(2 * sc->sc_spin_ns, SHMIF_SPIN_MAX_NS / 16);
+}
+
 /* The receive thread: every frame on the bus after we attached. */
 static void shmif_receive(void *arg)
 {
 	struct shmif_softc *sc = arg;
 	struct ifnet *ifp = &sc->sc_if;
 	uint64_t rpos = shmif_bus_next(&sc->sc_bus);
+	uint32_t want = MCLBYTES;
 
 	while (!atomic_load_acquire(&sc->sc_stop)) {
-		struct shmif_frame_header fh;
-		struct mbuf *m;
-		int error;
+		struct shmif_rxbatch rb = {.rb_sc = sc};
+		struct shmif_bus_rxerr err = {0, 0};
+		unsigned n;
 
-		error = shmif_bus_read(&sc->sc_bus, &rpos, sc->sc_rxbuf,
-				       SHMIF_FRAME_MAX, &fh);
-		switch (error) {
-		case 0:
-			break;
-		case EAGAIN:
-			shmif_bus_sleep(&sc->sc_bus, rpos, &sc->sc_stop,
-					SHMIF_SLEEP_MS);
-			continue;
-		case ENOBUFS: /* lapped by writers: frames lost */
-			if_statinc(ifp, ifs_iqdrops);
-			continue;
-		default: /* malformed or oversized */
-			if_statinc(ifp, ifs_ierrors);
-			continue;
-		}
-		if (fh.sf_sender == sc->sc_id)
-			continue;
-		if (fh.sf_len < ETHER_HDR_LEN) {
-			if_statinc(ifp, ifs_ierrors);
-			continue;
-		}
-		if (!shmif_wanted(ifp, sc->sc_rxbuf))
-			continue;
-		if ((m = m_devget(sc->sc_rxbuf, (int)fh.sf_len, ifp)) == NULL) {
-			if_statinc(ifp, ifs_iqdrops);
-			continue;
-		}
-		if_input(ifp, m);
+		(void)shmif_rx_refill(sc, want);
+		n = shmif_bus_read(&sc->sc_bus, &rpos, shmif_rx_frame, &rb,
+				   SHMIF_RX_SCAN, &err);
+		if_statadd(ifp, ifs_iqdrops, err.re_lapped + rb.rb_drops);
+		if_statadd(ifp, ifs_ierrors, err.re_bad + rb.rb_runts);
+		if (rb.rb_n > 0)
+			shmif_rx_deliver(sc, &rb);
+		/* Longer frames than the spares hold: bigger spares. */
+		if (rb.rb_bounced)
+			want = MAX(want, rb.rb_bounce_len + SHMIF_RX_ALIGN);
+		if (n == 0 && err.re_lapped + err.re_bad == 0)
+			shmif_rx_wait(sc, rpos);
 	}
+	while (sc->sc_nspare > 0)
+		m_freem(sc->sc_spare[--sc->sc_nspare]);
 }
 
 static int shmif_setlinkstr(struct ifnet *ifp, const char *str)
@@ -150,6 +362,7 @@ static int shmif_setlinkstr(struct ifnet *ifp, const char *str)
 		return error;
 	}
 	shmif_bus_init(&sc->sc_bus, map, shmif_host_pid());
+	sc->sc_spin_ns = SHMIF_SPIN_MAX_NS;
 	sc->sc_stop = 0;
 	error = kthread_create(shmif_receive, sc, KTHREAD_MUSTJOIN,
 			       &sc->sc_rxlwp, "%s", ifp->if_xname);
@@ -201,6 +414,7 @@ static int shmif_clone_create(struct if_clone *ifc, int unit)
 		shmif_free(sc);
 		return error;
 	}
+	sc->sc_if.if_input = shmif_ether_input;
 	return 0;
 }
 

@@ -33,7 +33,7 @@ uint64_t shmif_bus_next(struct shmif_bus *bus)
 	return __atomic_load_n(&bus->sb_hdr->sb_next, __ATOMIC_ACQUIRE);
 }
 
-static void shmif_bus_lock(struct shmif_bus *bus)
+void shmif_bus_enter(struct shmif_bus *bus)
 {
 	uint32_t *lock = &bus->sb_hdr->sb_lock;
 	unsigned spins = 0;
@@ -67,14 +67,14 @@ static void shmif_bus_lock(struct shmif_bus *bus)
 	}
 }
 
-static void shmif_bus_unlock(struct shmif_bus *bus)
+void shmif_bus_exit(struct shmif_bus *bus)
 {
 	__atomic_store_n(&bus->sb_hdr->sb_lock, 0, __ATOMIC_RELEASE);
 }
 
 /* Ring copies at a logical offset, wrapping at the end of the ring. */
-static void shmif_bus_put(struct shmif_bus *bus, uint64_t off, const void *src,
-			  size_t len)
+static void shmif_bus_copyin(struct shmif_bus *bus, uint64_t off,
+			     const void *src, size_t len)
 {
 	size_t pos = (size_t)(off % bus->sb_size);
 	size_t first = bus->sb_size - pos < len ? bus->sb_size - pos : len;
@@ -84,8 +84,8 @@ static void shmif_bus_put(struct shmif_bus *bus, uint64_t off, const void *src,
 		memcpy(bus->sb_ring, (const uint8_t *)src + first, len - first);
 }
 
-static void shmif_bus_get(struct shmif_bus *bus, uint64_t off, void *dst,
-			  size_t len)
+static void shmif_bus_copyout(struct shmif_bus *bus, uint64_t off, void *dst,
+			      size_t len)
 {
 	size_t pos = (size_t)(off % bus->sb_size);
 	size_t first = bus->sb_size - pos < len ? bus->sb_size - pos : len;
@@ -127,15 +127,15 @@ static uint64_t shmif_bus_framespace(struct shmif_bus *bus, uint64_t off,
 
 	if (next - off < sizeof(*fh))
 		return 0;
-	shmif_bus_get(bus, off, fh, sizeof(*fh));
+	shmif_bus_copyout(bus, off, fh, sizeof(*fh));
 	if (fh->sf_len > SHMIF_FRAME_MAX)
 		return 0;
 	space = SHMIF_FRAME_SPACE(fh->sf_len);
 	return space <= next - off ? space : 0;
 }
 
-int shmif_bus_write(struct shmif_bus *bus, const struct mbuf *m, uint32_t len,
-		    uint32_t sender, uint64_t ns)
+int shmif_bus_put(struct shmif_bus *bus, const struct mbuf *m, uint32_t len,
+		  uint32_t sender, uint64_t ns)
 {
 	struct shmif_bus_header *hdr = bus->sb_hdr;
 	struct shmif_frame_header fh = {
@@ -144,7 +144,6 @@ int shmif_bus_write(struct shmif_bus *bus, const struct mbuf *m, uint32_t len,
 
 	if (len > SHMIF_FRAME_MAX || space > bus->sb_size)
 		return EMSGSIZE;
-	shmif_bus_lock(bus);
 	shmif_bus_range(bus, &first, &next);
 	/* Drop the oldest frames until this one fits. */
 	while (next + space - first > bus->sb_size) {
@@ -154,20 +153,19 @@ int shmif_bus_write(struct shmif_bus *bus, const struct mbuf *m, uint32_t len,
 		first = s != 0 ? first + s : next;
 		__atomic_store_n(&hdr->sb_first, first, __ATOMIC_RELAXED);
 	}
-	shmif_bus_put(bus, next, &fh, sizeof(fh));
+	shmif_bus_copyin(bus, next, &fh, sizeof(fh));
 	off = next + sizeof(fh);
 	for (const struct mbuf *n = m; n != NULL && len > 0; n = n->m_next) {
 		uint32_t chunk =
 			(uint32_t)n->m_len < len ? (uint32_t)n->m_len : len;
 
-		shmif_bus_put(bus, off, mtod(n, const void *), chunk);
+		shmif_bus_copyin(bus, off, mtod(n, const void *), chunk);
 		off += chunk;
 		len -= chunk;
 	}
 	/* Publishing: the frame becomes visible only now. */
 	__atomic_add_fetch(&hdr->sb_frames, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&hdr->sb_next, next + space, __ATOMIC_SEQ_CST);
-	shmif_bus_unlock(bus);
 	return 0;
 }
 
@@ -181,42 +179,59 @@ void shmif_bus_wake(struct shmif_bus *bus)
 		shmif_host_wake(&hdr->sb_seq);
 }
 
-int shmif_bus_read(struct shmif_bus *bus, uint64_t *rposp, void *buf,
-		   uint32_t buflen, struct shmif_frame_header *fh)
+unsigned shmif_bus_read(struct shmif_bus *bus, uint64_t *rposp,
+			shmif_bus_rxfn fn, void *arg, unsigned max,
+			struct shmif_bus_rxerr *err)
 {
-	uint64_t first, next, rpos = *rposp, space;
-	int error = 0;
+	uint64_t first, next, rpos = *rposp;
+	unsigned done = 0;
 
-	shmif_bus_lock(bus);
+	shmif_bus_enter(bus);
 	shmif_bus_range(bus, &first, &next);
 	if (rpos > next) {
 		/* The header was repaired behind us: start from its end. */
-		*rposp = next;
-		shmif_bus_unlock(bus);
-		return ENOBUFS;
+		rpos = next;
+		err->re_lapped++;
+	} else if (rpos < first) {
+		rpos = first;
+		err->re_lapped++;
 	}
-	if (rpos < first) {
-		*rposp = first;
-		shmif_bus_unlock(bus);
-		return ENOBUFS;
+	while (done < max && rpos != next) {
+		struct shmif_frame_header fh;
+		uint8_t head[SHMIF_BUS_PEEK];
+		uint64_t space = shmif_bus_framespace(bus, rpos, next, &fh);
+		void *dst = NULL;
+
+		if (space == 0) {
+			rpos = next;
+			err->re_bad++;
+			break;
+		}
+		shmif_bus_copyout(bus, rpos + sizeof(fh), head,
+				  fh.sf_len < sizeof(head) ? fh.sf_len
+							   : sizeof(head));
+		switch (fn(arg, &fh, head, &dst)) {
+		case SHMIF_RX_STOP:
+			goto out;
+		case SHMIF_RX_COPY:
+			shmif_bus_copyout(bus, rpos + sizeof(fh), dst,
+					  fh.sf_len);
+			break;
+		case SHMIF_RX_SKIP:
+			break;
+		}
+		rpos += space;
+		done++;
 	}
-	if (rpos == next) {
-		shmif_bus_unlock(bus);
-		return EAGAIN;
-	}
-	space = shmif_bus_framespace(bus, rpos, next, fh);
-	if (space == 0) {
-		*rposp = next;
-		error = EBADMSG;
-	} else if (fh->sf_len > buflen) {
-		*rposp = rpos + space;
-		error = EMSGSIZE;
-	} else {
-		shmif_bus_get(bus, rpos + sizeof(*fh), buf, fh->sf_len);
-		*rposp = rpos + space;
-	}
-	shmif_bus_unlock(bus);
-	return error;
+out:
+	shmif_bus_exit(bus);
+	*rposp = rpos;
+	return done;
+}
+
+bool shmif_bus_pending(struct shmif_bus *bus, uint64_t rpos)
+{
+	return __atomic_load_n(&bus->sb_hdr->sb_next, __ATOMIC_ACQUIRE) != rpos;
 }
 
 void shmif_bus_sleep(struct shmif_bus *bus, uint64_t rpos, const int *stopp,

@@ -19,6 +19,7 @@
 #define shmif_host_pid rumpns_shmif_host_pid
 #define shmif_host_alive rumpns_shmif_host_alive
 #define shmif_host_yield rumpns_shmif_host_yield
+#define shmif_host_spin rumpns_shmif_host_spin
 #endif
 
 /* The longest bus file name the glue takes. */
@@ -49,4 +50,11 @@ uint32_t shmif_host_pid(void);
 int shmif_host_alive(uint32_t pid);
 /* Lets other host threads run (a waiter for the bus lock spins). */
 void shmif_host_yield(void);
+/*
+ * Polls *word for at most ns nanoseconds, with the virtual CPU released,
+ * until it differs from val or *stopp becomes nonzero: 1 if it did, 0
+ * if the time ran out.
+ */
+int shmif_host_spin(const uint64_t *word, uint64_t val, const int *stopp,
+		    uint32_t ns);
 #endif

@@ -162,3 +162,43 @@ void shmif_host_yield(void)
 {
 	sched_yield();
 }
+
+/* A hint to the CPU that this is a spin-wait loop. */
+static inline void shmif_host_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield");
+#endif
+}
+
+static uint64_t shmif_host_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int shmif_host_spin(const uint64_t *word, uint64_t val, const int *stopp,
+		    uint32_t ns)
+{
+	uint64_t deadline = shmif_host_now_ns() + ns;
+	int changed = 0;
+
+	rump_kern_glue_unschedule();
+	for (unsigned i = 1;; i++) {
+		if (__atomic_load_n(word, __ATOMIC_ACQUIRE) != val ||
+		    __atomic_load_n(stopp, __ATOMIC_ACQUIRE) != 0) {
+			changed = 1;
+			break;
+		}
+		shmif_host_relax();
+		/* The clock costs more than a look at the word. */
+		if (i % 32 == 0 && shmif_host_now_ns() >= deadline)
+			break;
+	}
+	rump_kern_glue_schedule();
+	return changed;
+}
