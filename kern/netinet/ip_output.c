@@ -161,10 +161,13 @@ fail:
  * one (the route changed under TCP, or a forwarded frame whose sender
  * left the checksum to us): finish the checksum in software there.  A
  * TSO packet cannot be cut here; it is dropped (ENOBUFS), and TCP sends
- * it again at the MSS once it sees the interface (tcp_send_how).
- * Returns m ready to send, or NULL with m freed.
+ * it again at the MSS once it sees the interface (tcp_send_how).  A
+ * packet to be fragmented (frag) gets its checksum here too: fragments
+ * leave no whole segment for the interface to sum.  Returns m ready to
+ * send, or NULL with m freed.
  */
-static struct mbuf *ip_output_offload(struct ifnet *ifp, struct mbuf *m)
+static struct mbuf *ip_output_offload(struct ifnet *ifp, struct mbuf *m,
+				      bool frag)
 {
 	int flags = m->m_pkthdr.csum_flags, hlen, len;
 	struct tcphdr th;
@@ -175,7 +178,7 @@ static struct mbuf *ip_output_offload(struct ifnet *ifp, struct mbuf *m)
 		return NULL;
 	}
 	if (!(flags & M_CSUM_TCPV4_OFFLOAD) ||
-	    (ifp->if_capenable & (IFCAP_CSUM_TCPV4_TX | IFCAP_TSO4)))
+	    (!frag && (ifp->if_capenable & (IFCAP_CSUM_TCPV4_TX | IFCAP_TSO4))))
 		return m;
 	hlen = mtod(m, struct ip *)->ip_hl << 2;
 	len = m->m_pkthdr.len - hlen;
@@ -207,7 +210,10 @@ static int ip_send_if(struct ifnet *ifp, struct mbuf *m, struct in_addr nexthop,
 	int error, bmflags = m->m_flags & (M_BCAST | M_MCAST);
 
 	if (m->m_pkthdr.csum_flags & (M_CSUM_TCPV4_OFFLOAD | M_CSUM_TSOV4)) {
-		if ((m = ip_output_offload(ifp, m)) == NULL)
+		bool frag = (uint32_t)m->m_pkthdr.len > mtu &&
+			    !(m->m_pkthdr.csum_flags & M_CSUM_TSOV4);
+
+		if ((m = ip_output_offload(ifp, m, frag)) == NULL)
 			return ENOBUFS;
 		ip = mtod(m, struct ip *);
 	}
