@@ -2,8 +2,10 @@
  * ip_output.c -- sending IPv4 datagrams: completing the header, choosing
  * the interface and next hop (the route, the multicast interface, the
  * loopback for our own addresses), looping back copies of broadcasts and
- * multicasts we listen to, and fragmenting what exceeds the MTU.  Runs
- * under softnet_lock; the caller's mbuf chain is consumed.
+ * multicasts we listen to, and fragmenting what exceeds the MTU (but
+ * passing TCP segmentation offload packets whole to an interface that
+ * cuts them, and finishing offloaded checksums where the interface will
+ * not).  Runs under softnet_lock; the caller's mbuf chain is consumed.
  */
 #include <net/if.h>
 #include <net/netisr.h>

@@ -5,8 +5,10 @@
  * emits as many segments as are due: Nagle's rule unless TCP_NODELAY,
  * the MSS clamped to the path, SACK-driven retransmission in recovery
  * (RFC 6675 NextSeg/pipe), and the persist probe into a zero window.
- * Data is shared with the send buffer (m_copym), not copied.  Called
- * holding softnet_lock; never frees the tcpcb.
+ * Data is shared with the send buffer (m_copym), not copied.  To an
+ * interface with TSO (docs/virtif.md) one packet carries up to 64 KiB of
+ * MSS-sized segments for the interface to cut.  Called holding
+ * softnet_lock; never frees the tcpcb.
  */
 #include <netinet/in_pcb.h>
 #include <netinet/ip.h>
@@ -153,9 +155,8 @@ static long tcp_output_tso_len(struct tcpcb *tp, struct socket *so, int how,
 			       long off, long avail, int maxlen, int optlen,
 			       bool idle)
 {
-	long max = IP_MAXPACKET - (long)(sizeof(struct ip) +
-					 sizeof(struct tcphdr)) -
-		   optlen;
+	long max = IP_MAXPACKET -
+		   (long)(sizeof(struct ip) + sizeof(struct tcphdr)) - optlen;
 	long len = MIN(avail, max);
 
 	if (!(how & TCP_SEND_TSO) || so == NULL ||

@@ -228,9 +228,9 @@ int tcp_send_how(struct inpcb *inp)
 	if (rt->rt_ifp->if_flags & IFF_LOOPBACK)
 		return TCP_SEND_LOOPBACK;
 	cap = rt->rt_ifp->if_capenable;
-	return ((cap & (IFCAP_CSUM_TCPV4_TX | IFCAP_TSO4)) ? TCP_SEND_CSUMOFF
-							    : 0) |
-	       ((cap & IFCAP_TSO4) ? TCP_SEND_TSO : 0);
+	if (cap & IFCAP_TSO4)
+		return TCP_SEND_CSUMOFF | TCP_SEND_TSO;
+	return (cap & IFCAP_CSUM_TCPV4_TX) ? TCP_SEND_CSUMOFF : 0;
 }
 
 int tcp_send_packet(struct mbuf *m, struct in_addr src, struct in_addr dst,

@@ -175,8 +175,7 @@ static uint16_t virtif_sum(const uint8_t *p, uint32_t len)
  * finishes if it forwards the packet); anything else is finished here,
  * after checking that the range lies in the frame.
  */
-static int virtif_vnet_in(const struct virtif_vnet *vn, uint8_t *buf,
-			  uint32_t len)
+int virtif_vnet_in(const struct virtif_vnet *vn, uint8_t *buf, uint32_t len)
 {
 	bool tcp4 = false;
 	uint32_t iphl = 0, start, off;

@@ -99,4 +99,12 @@ int virtif_host_recv(struct virtif_host *vh, struct virtif_vnet *vn, void *buf,
 void virtif_host_wakeup(struct virtif_host *vh);
 /* Closes the tap (a tap the glue created goes away); no receiver waits. */
 void virtif_host_close(struct virtif_host *vh);
+
+/*
+ * The kernel half's check of a received frame's header (if_virt.c; not
+ * the glue's), shared with the packet-input fuzz target
+ * (tests/kern/test_inet_fuzz.c): the frame's mbuf csum_flags, or -1 to
+ * drop it.  It may finish the frame's checksum in buf.
+ */
+int virtif_vnet_in(const struct virtif_vnet *vn, uint8_t *buf, uint32_t len);
 #endif
