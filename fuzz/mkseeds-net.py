@@ -6,12 +6,14 @@ records of a flags byte, a 16-bit little-endian length and the frame
 bytes.  The flags ask the target to prepend the Ethernet header and fix
 up addresses, lengths, checksums, and the connection's ports and
 sequence numbers (relative: seq 0 is the peer's first byte, ack 0 our
-first byte), so the seeds stay valid whatever the kernel's ISS."""
+first byte), so the seeds stay valid whatever the kernel's ISS.  VNET
+records start with a virtio-net header, checked as virt0 checks what a
+tap with offloads hands it."""
 import os
 import struct
 import sys
 
-ETHER, FIXIP, FIXL4, CONN, BCAST, ARP = 1, 2, 4, 8, 16, 32
+ETHER, FIXIP, FIXL4, CONN, BCAST, ARP, VNET = 1, 2, 4, 8, 16, 32, 128
 IP_TCP = ETHER | FIXIP | FIXL4 | CONN
 IP_ANY = ETHER | FIXIP | FIXL4
 OURS, PEER = bytes([10, 9, 0, 1]), bytes([10, 9, 0, 2])
@@ -30,6 +32,10 @@ def tcp(seq, ack, flags, data=b"", opts=b"", win=65535, dport=80):
 
 def udp(dport, data):
     return struct.pack("!HHHH", 5555, dport, 8 + len(data), 0) + data
+
+
+def vnet(flags, gso=0, hdr_len=0, gso_size=0, start=0, off=0):
+    return struct.pack("<BBHHHH", flags, gso, hdr_len, gso_size, start, off)
 
 
 def rec(flags, body):
@@ -78,6 +84,16 @@ seeds = {
     "frags": [rec(IP_ANY & ~FIXL4, ip(17, udp(53, b"a" * 24)[:16],
                                      0x2000, 9)),
               rec(IP_ANY & ~FIXL4, ip(17, udp(53, b"a" * 24)[16:], 2, 9))],
+    "vnet-csum": [rec(IP_TCP | VNET, vnet(1, 0, 0, 0, 34, 16) +
+                      ip(6, tcp(0, 0, ACK | PSH, b"offloaded")))],
+    "vnet-gso": [rec(IP_TCP | VNET, vnet(1, 1, 66, 100, 34, 16) +
+                     ip(6, tcp(0, 0, ACK | PSH, b"g" * 1200, TS)))],
+    "vnet-valid": [rec(IP_TCP | VNET, vnet(2) +
+                       ip(6, tcp(0, 0, ACK | PSH, b"valid")))],
+    "vnet-udp": [rec(IP_ANY | VNET, vnet(1, 0, 0, 0, 34, 6) +
+                     ip(17, udp(53, b"partial")))],
+    "vnet-bad": [rec(IP_TCP | VNET, vnet(1, 0x81, 0, 0, 60000, 16) +
+                     ip(6, tcp(0, 0, ACK)))],
     "raw": [rec(0, b"\x02\x00\x00\x00\x00\x08\x02\x66\x00\x00\x00\x02"
                    b"\x08\x00" + ip(6, tcp(0, 0, ACK)))],
 }

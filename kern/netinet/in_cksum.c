@@ -99,6 +99,15 @@ uint16_t in_cksum_skip(struct mbuf *m, int off, int len)
 	return htons((uint16_t)~cksum_fold64(cksum_chain(0, m, off, len)));
 }
 
+uint16_t in4_pseudo_sum(struct in_addr src, struct in_addr dst, uint8_t nxt,
+			int len)
+{
+	uint64_t sum = (uint64_t)ntohl(src.s_addr) + ntohl(dst.s_addr) + nxt +
+		       (uint32_t)len;
+
+	return htons((uint16_t)cksum_fold64(sum));
+}
+
 uint16_t in4_cksum(struct mbuf *m, uint8_t nxt, int off, int len)
 {
 	struct ip ip;

@@ -2,8 +2,10 @@
  * ip_output.c -- sending IPv4 datagrams: completing the header, choosing
  * the interface and next hop (the route, the multicast interface, the
  * loopback for our own addresses), looping back copies of broadcasts and
- * multicasts we listen to, and fragmenting what exceeds the MTU.  Runs
- * under softnet_lock; the caller's mbuf chain is consumed.
+ * multicasts we listen to, and fragmenting what exceeds the MTU (but
+ * passing TCP segmentation offload packets whole to an interface that
+ * cuts them, and finishing offloaded checksums where the interface will
+ * not).  Runs under softnet_lock; the caller's mbuf chain is consumed.
  */
 #include <net/if.h>
 #include <net/netisr.h>
@@ -11,6 +13,7 @@
 #include <netinet/in_cksum.h>
 #include <netinet/in_var.h>
 #include <netinet/ip_var.h>
+#include <netinet/tcp.h>
 #include <sys/abi.h>
 #include <sys/cprng.h>
 #include <sys/errno.h>
@@ -154,6 +157,49 @@ fail:
 	return ENOBUFS;
 }
 
+/*
+ * TCP offloads (M_CSUM_TCPV4_OFFLOAD, M_CSUM_TSOV4) are asked for only
+ * when the route's interface has them, but the packet may reach another
+ * one (the route changed under TCP, or a forwarded frame whose sender
+ * left the checksum to us): finish the checksum in software there.  A
+ * TSO packet cannot be cut here; it is dropped (ENOBUFS), and TCP sends
+ * it again at the MSS once it sees the interface (tcp_send_how).  A
+ * packet to be fragmented (frag) gets its checksum here too: fragments
+ * leave no whole segment for the interface to sum.  Returns m ready to
+ * send, or NULL with m freed.
+ */
+static struct mbuf *ip_output_offload(struct ifnet *ifp, struct mbuf *m,
+				      bool frag)
+{
+	int flags = m->m_pkthdr.csum_flags, hlen, len;
+	struct tcphdr th;
+
+	if ((flags & M_CSUM_TSOV4) && !(ifp->if_capenable & IFCAP_TSO4)) {
+		ipstat.ips_odropped++;
+		m_freem(m);
+		return NULL;
+	}
+	if (!(flags & M_CSUM_TCPV4_OFFLOAD) ||
+	    (!frag && (ifp->if_capenable & (IFCAP_CSUM_TCPV4_TX | IFCAP_TSO4))))
+		return m;
+	hlen = mtod(m, struct ip *)->ip_hl << 2;
+	len = m->m_pkthdr.len - hlen;
+	if (len < (int)sizeof(th)) {
+		m_freem(m);
+		return NULL;
+	}
+	m_copydata(m, hlen, sizeof(th), &th);
+	th.th_sum = 0;
+	if (m_copyback(m, hlen, sizeof(th), &th) != 0) {
+		m_freem(m);
+		return NULL;
+	}
+	th.th_sum = in4_cksum(m, IPPROTO_TCP, hlen, len);
+	(void)m_copyback(m, hlen, sizeof(th), &th); /* in place now */
+	m->m_pkthdr.csum_flags &= ~M_CSUM_TCPV4_OFFLOAD;
+	return m;
+}
+
 /* Sends a finished datagram (or its fragments) on ifp to nexthop. */
 static int ip_send_if(struct ifnet *ifp, struct mbuf *m, struct in_addr nexthop,
 		      struct rtentry *rt, uint32_t mtu)
@@ -165,7 +211,17 @@ static int ip_send_if(struct ifnet *ifp, struct mbuf *m, struct in_addr nexthop,
 	struct mbuf *frags;
 	int error, bmflags = m->m_flags & (M_BCAST | M_MCAST);
 
-	if ((uint32_t)m->m_pkthdr.len <= mtu) {
+	if (m->m_pkthdr.csum_flags & (M_CSUM_TCPV4_OFFLOAD | M_CSUM_TSOV4)) {
+		bool frag = (uint32_t)m->m_pkthdr.len > mtu &&
+			    !(m->m_pkthdr.csum_flags & M_CSUM_TSOV4);
+
+		if ((m = ip_output_offload(ifp, m, frag)) == NULL)
+			return ENOBUFS;
+		ip = mtod(m, struct ip *);
+	}
+	/* A TSO packet goes whole: the interface makes MTU-sized frames. */
+	if ((uint32_t)m->m_pkthdr.len <= mtu ||
+	    (m->m_pkthdr.csum_flags & M_CSUM_TSOV4)) {
 		ip->ip_sum = 0;
 		ip->ip_sum = in_cksum(m, ip->ip_hl << 2);
 		return ifp->if_output(ifp, m, (const struct sockaddr *)&dst,

@@ -5,8 +5,10 @@
  * emits as many segments as are due: Nagle's rule unless TCP_NODELAY,
  * the MSS clamped to the path, SACK-driven retransmission in recovery
  * (RFC 6675 NextSeg/pipe), and the persist probe into a zero window.
- * Data is shared with the send buffer (m_copym), not copied.  Called
- * holding softnet_lock; never frees the tcpcb.
+ * Data is shared with the send buffer (m_copym), not copied.  To an
+ * interface with TSO (docs/virtif.md) one packet carries up to 64 KiB of
+ * MSS-sized segments for the interface to cut.  Called holding
+ * softnet_lock; never frees the tcpcb.
  */
 #include <netinet/in_pcb.h>
 #include <netinet/ip.h>
@@ -141,6 +143,31 @@ static bool tcp_output_sack_rxmit(struct tcpcb *tp, uint32_t *cwndroomp,
 	return *lenp > 0;
 }
 
+/*
+ * TCP segmentation offload: with an interface that cuts large segments
+ * itself (TCP_SEND_TSO), send up to avail bytes (what the windows allow)
+ * in one packet of at most IP_MAXPACKET, in whole segments of maxlen
+ * (the interface's segment size); a short tail only when Nagle would
+ * send it too (idle or TCP_NODELAY, and it ends the send buffer).
+ * Returns the length to send, maxlen when TSO does not apply.
+ */
+static long tcp_output_tso_len(struct tcpcb *tp, struct socket *so, int how,
+			       long off, long avail, int maxlen, int optlen,
+			       bool idle)
+{
+	long max = IP_MAXPACKET -
+		   (long)(sizeof(struct ip) + sizeof(struct tcphdr)) - optlen;
+	long len = MIN(avail, max);
+
+	if (!(how & TCP_SEND_TSO) || so == NULL ||
+	    (so->so_options & SO_DONTROUTE))
+		return maxlen;
+	if (len < avail || (uint32_t)(off + len) < so->so_snd.sb_cc ||
+	    !(idle || (tp->t_flags & TF_NODELAY)))
+		len -= len % maxlen;
+	return MAX(len, (long)maxlen);
+}
+
 int tcp_output(struct tcpcb *tp)
 {
 	struct inpcb *inp = tp->t_inpcb;
@@ -149,8 +176,8 @@ int tcp_output(struct tcpcb *tp)
 	struct tcphdr *th;
 	uint8_t opts[TCP_MAXOLEN];
 	uint32_t sbcc, win, recwin, cwndroom = 0;
-	long off, len;
-	int flags, optlen, hoff, error, maxlen;
+	long off, len, avail;
+	int flags, optlen, hoff, error, maxlen, how;
 	bool sendalot, sack_rxmit, idle;
 	tcp_seq seq, startseq;
 
@@ -210,6 +237,7 @@ again:
 		}
 	}
 decided:
+	avail = len; /* before the MSS clamp: what TSO may send at once */
 	if (len > tp->t_maxseg) {
 		len = tp->t_maxseg;
 		sendalot = true;
@@ -267,6 +295,11 @@ send:
 		sendalot = true;
 		flags &= ~TH_FIN;
 	}
+	how = tcp_send_how(inp);
+	if (!sack_rxmit && !(flags & (TH_SYN | TH_RST | TH_FIN)) &&
+	    !(tp->t_flags & TF_FORCEDATA) && avail > len && len == maxlen)
+		len = tcp_output_tso_len(tp, so, how, off, avail, maxlen,
+					 optlen, idle);
 	/* A retransmitted FIN goes out again at its own sequence number. */
 	if ((flags & TH_FIN) && (tp->t_flags & TF_SENTFIN) && len == 0 &&
 	    tp->snd_nxt == tp->snd_max && !sack_rxmit)
@@ -287,6 +320,10 @@ send:
 		}
 		m_cat(m, data);
 		m->m_pkthdr.len += (int)len;
+		if (len > maxlen) {
+			m->m_pkthdr.csum_flags |= M_CSUM_TSOV4;
+			m->m_pkthdr.segsz = (uint16_t)maxlen;
+		}
 		if (sack_rxmit || SEQ_LT(tp->snd_nxt, tp->snd_max))
 			tcpstat.tcps_sndrexmitbyte += (uint64_t)len;
 		else
@@ -377,7 +414,7 @@ send:
 		inp->inp_ip.ip_ttl, inp->inp_ip.ip_tos,
 		(so != NULL && (so->so_options & SO_DONTROUTE)) ? IP_ROUTETOIF
 								: 0,
-		tcp_send_how(inp));
+		how);
 out:
 	if (error != 0) {
 		/*

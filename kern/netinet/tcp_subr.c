@@ -221,11 +221,16 @@ struct mbuf *tcp_hdr_mbuf(int optlen, int *offp)
 int tcp_send_how(struct inpcb *inp)
 {
 	struct rtentry *rt = in_pcbrtentry(inp);
+	int cap;
 
-	return rt != NULL && rt->rt_ifp != NULL &&
-			       (rt->rt_ifp->if_flags & IFF_LOOPBACK)
-		       ? TCP_SEND_LOOPBACK
-		       : 0;
+	if (rt == NULL || rt->rt_ifp == NULL)
+		return 0;
+	if (rt->rt_ifp->if_flags & IFF_LOOPBACK)
+		return TCP_SEND_LOOPBACK;
+	cap = rt->rt_ifp->if_capenable;
+	if (cap & IFCAP_TSO4)
+		return TCP_SEND_CSUMOFF | TCP_SEND_TSO;
+	return (cap & IFCAP_CSUM_TCPV4_TX) ? TCP_SEND_CSUMOFF : 0;
 }
 
 int tcp_send_packet(struct mbuf *m, struct in_addr src, struct in_addr dst,
@@ -242,11 +247,18 @@ int tcp_send_packet(struct mbuf *m, struct in_addr src, struct in_addr dst,
 	ip->ip_tos = (uint8_t)tos;
 	ip->ip_off = htons(IP_DF); /* path MTU discovery */
 	th->th_sum = 0;
-	if ((how & TCP_SEND_LOOPBACK) && tcp_capture_hook == NULL)
+	if ((how & TCP_SEND_LOOPBACK) && tcp_capture_hook == NULL) {
 		m->m_pkthdr.csum_flags |= M_CSUM_TCPV4 | M_CSUM_DATA_VALID;
-	else
+	} else if ((how & TCP_SEND_CSUMOFF) && tcp_capture_hook == NULL) {
+		/* The interface sums from the TCP header on (a TSO one per
+		 * segment, adjusting the length). */
+		th->th_sum = in4_pseudo_sum(src, dst, IPPROTO_TCP, tcplen);
+		m->m_pkthdr.csum_flags |= M_CSUM_TCPV4_OFFLOAD;
+	} else {
+		m->m_pkthdr.csum_flags &= ~M_CSUM_TSOV4;
 		th->th_sum = in4_cksum(m, IPPROTO_TCP, (int)sizeof(struct ip),
 				       tcplen);
+	}
 	tcpstat.tcps_sndtotal++;
 	if (tcp_capture_hook != NULL) {
 		tcp_capture_hook(m);

@@ -168,6 +168,7 @@ static void iop_find_root(void)
 }
 
 /* Boots, makes virt0 on the tap and gives both ends their addresses. */
+static void iop_boot_virt0(void) __attribute__((__unused__));
 static void iop_boot_virt0(void)
 {
 	iop_find_root();

@@ -119,6 +119,7 @@ struct ifnet {
 	uint8_t if_addrlen;    /* link-layer address bytes */
 	uint8_t if_hdrlen;     /* link-layer header bytes */
 	uint32_t if_mtu;       /* largest network-layer packet */
+	int if_capenable;      /* IFCAP_*: offloads the driver does now */
 	uint8_t if_lladdr[IF_LLADDR_MAX];
 	const struct ifnet_ops *if_ops;
 	void *if_softc; /* the driver's */
@@ -163,6 +164,15 @@ struct ifaddr {
  * link-layer header (Ethernet's 14 bytes, rounded for alignment).
  */
 #define max_linkhdr 16
+
+/*
+ * Interface offload capabilities (if_capenable; the driver sets them).
+ * IFCAP_CSUM_TCPV4_TX: completes the TCP checksum of packets marked
+ * M_CSUM_TCPV4_OFFLOAD.  IFCAP_TSO4: sends M_CSUM_TSOV4 packets of up to
+ * IP_MAXPACKET bytes as MTU-sized segments (implies the former).
+ */
+#define IFCAP_CSUM_TCPV4_TX 0x0001
+#define IFCAP_TSO4 0x0002
 
 /* The largest MTU an interface may have. */
 #define IF_MTU_MAX 65535

@@ -20,6 +20,13 @@ uint16_t in_cksum_skip(struct mbuf *m, int off, int len);
  * protocol nxt, length len).
  */
 uint16_t in4_cksum(struct mbuf *m, uint8_t nxt, int off, int len);
+/*
+ * The pseudo-header sum alone, folded but not complemented, in network
+ * order: what th_sum holds for an interface that completes the checksum
+ * (checksum offload), which then sums from the TCP header to the end.
+ */
+uint16_t in4_pseudo_sum(struct in_addr src, struct in_addr dst, uint8_t nxt,
+			int len);
 /* Of a flat buffer. */
 uint16_t in_cksum_buf(const void *buf, size_t len);
 /* The 32-bit partial sum of a buffer, folded later by in_cksum_fold. */

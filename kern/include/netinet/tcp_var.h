@@ -236,7 +236,14 @@ struct mbuf *tcp_hdr_mbuf(int optlen, int *offp);
 int tcp_send_packet(struct mbuf *m, struct in_addr src, struct in_addr dst,
 		    struct route *ro, int ttl, int tos, int flags, int how);
 #define TCP_SEND_LOOPBACK 0x01
-/* TCP_SEND_LOOPBACK if the PCB's route is a loopback interface. */
+/*
+ * The route's interface completes TCP checksums (IFCAP_CSUM_TCPV4_TX):
+ * th_sum gets only the pseudo-header sum.  TCP_SEND_TSO: it also takes
+ * segments larger than the MSS (IFCAP_TSO4); tcp_output uses that.
+ */
+#define TCP_SEND_CSUMOFF 0x02
+#define TCP_SEND_TSO 0x04
+/* TCP_SEND_* for the PCB's route: loopback, or the offloads it has. */
 int tcp_send_how(struct inpcb *inp);
 tcp_seq tcp_new_iss(struct inpcb *inp);
 tcp_seq tcp_new_iss_addrs(struct in_addr laddr, in_port_t lport,

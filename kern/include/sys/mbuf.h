@@ -33,6 +33,7 @@ struct pkthdr {
 	int csum_flags;	     /* M_CSUM_*: checksum work done or to do */
 	uint32_t csum_data;
 	uint32_t flowid;
+	uint16_t segsz; /* M_CSUM_TSOV4: payload bytes per wire segment */
 };
 
 /* m_flags */
@@ -50,6 +51,16 @@ struct pkthdr {
 #define M_CSUM_TCPV4 0x02	 /* TCP checksum */
 #define M_CSUM_UDPV4 0x04	 /* UDP checksum */
 #define M_CSUM_DATA_VALID 0x0100 /* csum_data holds the checked sum */
+/*
+ * Output offloads, set by TCP only for an interface whose if_capenable
+ * asks for them (ip_output finishes in software or drops what reaches
+ * another one).  TCPV4_OFFLOAD: th_sum holds the pseudo-header sum and
+ * the interface completes the checksum.  TSOV4 (with TCPV4_OFFLOAD): the
+ * packet is larger than the MTU and the interface cuts it into segments
+ * of m_pkthdr.segsz payload bytes, each with its own headers.
+ */
+#define M_CSUM_TCPV4_OFFLOAD 0x0200
+#define M_CSUM_TSOV4 0x0400
 
 /* m_type */
 #define MT_FREE 0

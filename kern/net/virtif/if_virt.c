@@ -5,7 +5,11 @@
  * does not exist), opens it and starts a receive thread, which waits in
  * the glue for frames and hands them to if_input.  Sending happens in the
  * start routine, under softnet_lock: the glue's write never blocks.  The
- * interface goes up only once it has a tap (ENXIO before).
+ * interface goes up only once it has a tap (ENXIO before).  Offloads (on
+ * by default when the tap has them; "tap,offload=0" or the host's
+ * RUMP_VIRTIF_OFFLOAD=0 turn them off): TCP hands us segments of up to
+ * 64 KiB with the checksum left to finish, which the host cuts and sums,
+ * and the host hands us merged segments whose checksum it vouches for.
  */
 #include <net/if.h>
 #include <net/if_ether.h>
@@ -21,8 +25,20 @@
 
 #include "virtif_host.h"
 
-/* Room for any frame a tap delivers: the largest MTU plus the header. */
+/*
+ * Room for any frame a tap delivers: the largest MTU (or a merged TCP
+ * segment, 64 KiB of IPv4) plus the header.  The receive buffer has a
+ * byte more, so that a longer (truncated) frame shows as too long.
+ */
 #define VIRTIF_FRAME_MAX (IF_MTU_MAX + ETHER_HDR_LEN)
+#define VIRTIF_RXBUF (VIRTIF_FRAME_MAX + 1)
+
+/* Offsets in an Ethernet frame carrying IPv4 (untagged). */
+#define VIRTIF_ETHERTYPE_OFF 12
+#define VIRTIF_IP_PROTO_OFF (ETHER_HDR_LEN + 9)
+#define VIRTIF_IPPROTO_TCP 6
+#define VIRTIF_TCP_SUM_OFF 16 /* th_sum in the TCP header */
+#define VIRTIF_TCP_OFF_OFF 12 /* th_off (high nibble) */
 
 struct virtif_softc {
 	struct ifnet sc_if;
@@ -30,15 +46,60 @@ struct virtif_softc {
 	struct lwp *sc_rxlwp;
 	uint8_t *sc_rxbuf; /* the receive thread's */
 	uint8_t *sc_txbuf; /* linearizes long chains, under softnet_lock */
+	int sc_offload;	   /* the tap has the virtio-net header */
 };
 
 static KMEM_TYPE_DEFINE(M_VIRTIF, "virtif");
+
+/*
+ * The virtio-net header for frame m: finish the TCP checksum (the stack
+ * left the pseudo-header sum in th_sum) and, for TSO, cut it into
+ * segments of segsz payload bytes.  EINVAL for a frame whose headers do
+ * not fit what TCP built (never expected).
+ */
+static int virtif_vnet_out(struct mbuf *m, struct virtif_vnet *vn)
+{
+	int flags = m->m_pkthdr.csum_flags, iphl, thl;
+	uint8_t b;
+
+	memset(vn, 0, sizeof(*vn));
+	if (!(flags & (M_CSUM_TCPV4_OFFLOAD | M_CSUM_TSOV4)))
+		return 0;
+	if (m->m_pkthdr.len < ETHER_HDR_LEN + 40)
+		return EINVAL;
+	m_copydata(m, ETHER_HDR_LEN, 1, &b);
+	iphl = (b & 0x0f) * 4;
+	if (iphl < 20 || m->m_pkthdr.len < ETHER_HDR_LEN + iphl + 20)
+		return EINVAL;
+	vn->vn_flags = VIRTIF_VNET_F_NEEDS_CSUM;
+	vn->vn_csum_start = (uint16_t)(ETHER_HDR_LEN + iphl);
+	vn->vn_csum_offset = VIRTIF_TCP_SUM_OFF;
+	if (flags & M_CSUM_TSOV4) {
+		m_copydata(m, ETHER_HDR_LEN + iphl + VIRTIF_TCP_OFF_OFF, 1, &b);
+		thl = (b >> 4) * 4;
+		if (thl < 20 || m->m_pkthdr.segsz == 0)
+			return EINVAL;
+		vn->vn_gso_type = VIRTIF_VNET_GSO_TCPV4;
+		vn->vn_gso_size = m->m_pkthdr.segsz;
+		vn->vn_hdr_len = (uint16_t)(ETHER_HDR_LEN + iphl + thl);
+	}
+	return 0;
+}
 
 /* Sends m (a whole frame) as one write, from its chain or linearized. */
 static int virtif_send(struct virtif_softc *sc, struct mbuf *m)
 {
 	struct virtif_iov iov[VIRTIF_HOST_IOVMAX];
-	int n = 0;
+	struct virtif_vnet vn;
+	int n = 0, error;
+
+	/* Without offloads nobody finishes the checksum: never expected,
+	 * since the interface advertised none. */
+	if (!sc->sc_offload &&
+	    (m->m_pkthdr.csum_flags & (M_CSUM_TCPV4_OFFLOAD | M_CSUM_TSOV4)))
+		return EINVAL;
+	if (sc->sc_offload && (error = virtif_vnet_out(m, &vn)) != 0)
+		return error;
 
 	for (struct mbuf *n0 = m; n0 != NULL; n0 = n0->m_next) {
 		if (n0->m_len == 0)
@@ -59,7 +120,7 @@ static int virtif_send(struct virtif_softc *sc, struct mbuf *m)
 		iov[0].vi_len = (uint64_t)m->m_pkthdr.len;
 		n = 1;
 	}
-	return virtif_host_send(sc->sc_vh, iov, n);
+	return virtif_host_send(sc->sc_vh, sc->sc_offload ? &vn : NULL, iov, n);
 }
 
 static void virtif_start(struct ifnet *ifp)
@@ -90,6 +151,73 @@ static void virtif_stop(struct ifnet *ifp)
 	ifq_purge(&ifp->if_snd);
 }
 
+/* The one's complement sum of len bytes, folded, not complemented. */
+static uint16_t virtif_sum(const uint8_t *p, uint32_t len)
+{
+	uint64_t sum = 0;
+
+	for (; len >= 2; p += 2, len -= 2)
+		sum += (uint32_t)(p[0] << 8 | p[1]);
+	if (len == 1)
+		sum += (uint32_t)p[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/*
+ * What the tap's header says about a received frame of len bytes in buf:
+ * the mbuf's csum_flags, or -1 to drop it.  A merged frame (GSO) must be
+ * IPv4 TCP; the IP and TCP layers check its lengths like any other.  A
+ * frame whose checksum the host left unfinished (NEEDS_CSUM) counts as
+ * verified when it is IPv4 TCP with the checksum where TCP has it (the
+ * field keeps the pseudo-header sum: M_CSUM_TCPV4_OFFLOAD, which IP
+ * finishes if it forwards the packet); anything else is finished here,
+ * after checking that the range lies in the frame.
+ */
+int virtif_vnet_in(const struct virtif_vnet *vn, uint8_t *buf, uint32_t len)
+{
+	bool tcp4 = false;
+	uint32_t iphl = 0, start, off;
+	uint16_t sum;
+
+	if (len >= ETHER_HDR_LEN + 20 && buf[VIRTIF_ETHERTYPE_OFF] == 0x08 &&
+	    buf[VIRTIF_ETHERTYPE_OFF + 1] == 0x00 &&
+	    (buf[ETHER_HDR_LEN] >> 4) == 4) {
+		iphl = (uint32_t)(buf[ETHER_HDR_LEN] & 0x0f) * 4;
+		tcp4 = buf[VIRTIF_IP_PROTO_OFF] == VIRTIF_IPPROTO_TCP &&
+		       iphl >= 20 && ETHER_HDR_LEN + iphl + 20 <= len;
+	}
+	switch (vn->vn_gso_type & ~VIRTIF_VNET_GSO_ECN) {
+	case VIRTIF_VNET_GSO_NONE:
+		break;
+	case VIRTIF_VNET_GSO_TCPV4:
+		if (!tcp4)
+			return -1;
+		break;
+	default:
+		return -1;
+	}
+	if (vn->vn_flags & VIRTIF_VNET_F_NEEDS_CSUM) {
+		start = vn->vn_csum_start;
+		off = vn->vn_csum_offset;
+		if (start < ETHER_HDR_LEN || start > len || off > len ||
+		    start + off + 2 > len)
+			return -1;
+		if (tcp4 && start == ETHER_HDR_LEN + iphl &&
+		    off == VIRTIF_TCP_SUM_OFF)
+			return M_CSUM_TCPV4 | M_CSUM_DATA_VALID |
+			       M_CSUM_TCPV4_OFFLOAD;
+		sum = (uint16_t)~virtif_sum(buf + start, len - start);
+		buf[start + off] = (uint8_t)(sum >> 8);
+		buf[start + off + 1] = (uint8_t)sum;
+		return 0;
+	}
+	if ((vn->vn_flags & VIRTIF_VNET_F_DATA_VALID) && tcp4)
+		return M_CSUM_TCPV4 | M_CSUM_DATA_VALID;
+	return 0;
+}
+
 /* The receive thread: frames from the tap until the glue says stop. */
 static void virtif_receive(void *arg)
 {
@@ -97,12 +225,13 @@ static void virtif_receive(void *arg)
 	struct ifnet *ifp = &sc->sc_if;
 
 	for (;;) {
+		struct virtif_vnet vn;
 		uint32_t len;
 		struct mbuf *m;
-		int error;
+		int error, csum = 0;
 
-		error = virtif_host_recv(sc->sc_vh, sc->sc_rxbuf,
-					 VIRTIF_FRAME_MAX, &len);
+		error = virtif_host_recv(sc->sc_vh, &vn, sc->sc_rxbuf,
+					 VIRTIF_RXBUF, &len);
 		if (error == ESHUTDOWN)
 			break;
 		if (error != 0) {
@@ -112,7 +241,9 @@ static void virtif_receive(void *arg)
 			if_statinc(ifp, ifs_ierrors);
 			break;
 		}
-		if (len < ETHER_HDR_LEN || len >= VIRTIF_FRAME_MAX) {
+		if (len < ETHER_HDR_LEN || len > VIRTIF_FRAME_MAX ||
+		    (sc->sc_offload &&
+		     (csum = virtif_vnet_in(&vn, sc->sc_rxbuf, len)) < 0)) {
 			if_statinc(ifp, ifs_ierrors);
 			continue;
 		}
@@ -120,26 +251,61 @@ static void virtif_receive(void *arg)
 			if_statinc(ifp, ifs_iqdrops);
 			continue;
 		}
+		m->m_pkthdr.csum_flags = csum;
 		if_input(ifp, m);
 	}
+}
+
+/*
+ * "tap" or "tap,offload=0" / "tap,offload=1": the tap's name into name,
+ * the offload choice into *offloadp.  EINVAL for anything else.
+ */
+static int virtif_parse_linkstr(const char *str, char *name, int *offloadp)
+{
+	const char *comma = strchr(str, ',');
+	size_t len = comma != NULL ? (size_t)(comma - str) : strlen(str);
+
+	if (len == 0 || len > VIRTIF_HOST_NAMEMAX)
+		return EINVAL;
+	memcpy(name, str, len);
+	name[len] = '\0';
+	*offloadp = VIRTIF_OFFLOAD_DEFAULT;
+	if (comma == NULL)
+		return 0;
+	if (strcmp(comma + 1, "offload=0") == 0)
+		*offloadp = VIRTIF_OFFLOAD_OFF;
+	else if (strcmp(comma + 1, "offload=1") == 0)
+		*offloadp = VIRTIF_OFFLOAD_ON;
+	else
+		return EINVAL;
+	return 0;
 }
 
 static int virtif_setlinkstr(struct ifnet *ifp, const char *str)
 {
 	struct virtif_softc *sc = ifp->if_softc;
-	int error;
+	char name[VIRTIF_HOST_NAMEMAX + 1];
+	int error, offload;
 
 	if (sc->sc_vh != NULL)
 		return EBUSY;
-	if ((error = virtif_host_open(str, &sc->sc_vh)) != 0) {
+	if ((error = virtif_parse_linkstr(str, name, &offload)) != 0)
+		return error;
+	if ((error = virtif_host_open(name, offload, &sc->sc_vh,
+				      &sc->sc_offload)) != 0) {
 		sc->sc_vh = NULL;
 		return error;
 	}
+	/* TCP reads this when it sends; nothing is sent before a link. */
+	ifp->if_capenable =
+		sc->sc_offload ? IFCAP_CSUM_TCPV4_TX | IFCAP_TSO4 : 0;
 	error = kthread_create(virtif_receive, sc, KTHREAD_MUSTJOIN,
 			       &sc->sc_rxlwp, "%s", ifp->if_xname);
 	if (error != 0) {
 		virtif_host_close(sc->sc_vh);
 		sc->sc_vh = NULL;
+		sc->sc_offload = 0;
+		ifp->if_capenable = 0;
 	}
 	return error;
 }
@@ -154,7 +320,7 @@ static const struct ifnet_ops virtif_ops = {
 static void virtif_free(struct virtif_softc *sc)
 {
 	if (sc->sc_rxbuf != NULL)
-		kmem_free(sc->sc_rxbuf, VIRTIF_FRAME_MAX, &M_VIRTIF);
+		kmem_free(sc->sc_rxbuf, VIRTIF_RXBUF, &M_VIRTIF);
 	if (sc->sc_txbuf != NULL)
 		kmem_free(sc->sc_txbuf, VIRTIF_FRAME_MAX, &M_VIRTIF);
 	kmem_free(sc, sizeof(*sc), &M_VIRTIF);
@@ -168,7 +334,7 @@ static int virtif_clone_create(struct if_clone *ifc, int unit)
 
 	if (sc == NULL)
 		return ENOMEM;
-	sc->sc_rxbuf = kmem_alloc(VIRTIF_FRAME_MAX, &M_VIRTIF);
+	sc->sc_rxbuf = kmem_alloc(VIRTIF_RXBUF, &M_VIRTIF);
 	sc->sc_txbuf = kmem_alloc(VIRTIF_FRAME_MAX, &M_VIRTIF);
 	if (sc->sc_rxbuf == NULL || sc->sc_txbuf == NULL) {
 		virtif_free(sc);

@@ -1,0 +1,147 @@
+/*
+ * t_virtif_offload.c -- the virt interface's tap offloads against Linux
+ * (tests/net/interop.c: virt0 on rktap0 in a namespace of its own): with
+ * offloads on (the default), 64 MiB each way arrive intact (SHA-256 on
+ * both ends) and tcpdump on the tap sees frames larger than the 1514
+ * bytes an MTU of 1500 allows in both directions -- rumpkit's TSO
+ * segments going out, Linux's merged or TSO segments coming in through
+ * the virtio-net header parse; with "tap,offload=0" the same transfers
+ * are intact and no frame is larger.  RUMP_VIRTIF_OFFLOAD=0 turns them
+ * off too, and a bad linkstr option is EINVAL.  Needs root and tcpdump.
+ */
+/* hosts: posix */
+#include "testlib.h"
+
+#include "net/interop.c"
+
+#define OFF_PORT 9300
+#define PCAP_FILE "/tmp/t_virtif_offload.pcap"
+#define MTU_FRAME 1514
+
+/* virt0 on the tap with linkstr, both ends addressed (kernel booted). */
+static void virt0_up(const char *linkstr)
+{
+	CHECK_EQ(rump_pub_netconfig_ifcreate("virt0"), 0);
+	CHECK_EQ(rump_pub_netconfig_ifsetlinkstr("virt0", linkstr), 0);
+	CHECK_EQ(rump_pub_netconfig_ipv4_ifaddr_cidr("virt0", RUMP_ADDR, 24),
+		 0);
+	CHECK_EQ(rump_pub_netconfig_ifup("virt0"), 0);
+	iop_sh("ip addr add " LINUX_ADDR "/24 dev " TAP " && ip link set " TAP
+	       " up");
+}
+
+/* Frames from src longer than an MTU-sized one in the capture. */
+static long count_big(const char *src)
+{
+	char cmd[256], line[64];
+	long n = -1;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd),
+		 "tcpdump -r " PCAP_FILE " -n 'src host %s and greater %d' "
+		 "2>/dev/null | wc -l",
+		 src, MTU_FRAME + 1);
+	f = popen(cmd, "r");
+	CHECK(f != NULL);
+	if (fgets(line, sizeof(line), f) != NULL)
+		n = atol(line);
+	CHECK_EQ(pclose(f), 0);
+	CHECK(n >= 0);
+	return n;
+}
+
+/*
+ * nbytes each way with tcpdump on the tap (headers only); the numbers of
+ * frames above MTU size rumpkit sent and Linux sent into *outp, *inp.
+ */
+static void transfer(uint16_t port, uint64_t nbytes, long *outp, long *inp)
+{
+	struct iop_peer td;
+	char line[256];
+
+	unlink(PCAP_FILE);
+	iop_peer_start(&td, "exec tcpdump -i " TAP " -s 96 -U -n -w " PCAP_FILE
+			    " tcp 2>&1");
+	iop_peer_line(&td, line, sizeof(line));
+	CHECK(strstr(line, "listening on") != NULL);
+	iop_bulk_to_linux(port, nbytes);
+	iop_bulk_from_linux((uint16_t)(port + 1), nbytes);
+	kill(td.pid, SIGINT);
+	while (fgets(line, sizeof(line), td.out) != NULL)
+		continue;
+	CHECK(WIFEXITED(iop_peer_end(&td)));
+	*outp = count_big(RUMP_ADDR);
+	*inp = count_big(LINUX_ADDR);
+	unlink(PCAP_FILE);
+}
+
+static void in_namespace(void)
+{
+	uint64_t nbytes = (IOP_SANITIZED ? 16ull : 64ull) << 20;
+	long out, in;
+
+	nbytes *= (uint64_t)test_scale();
+	iop_find_root();
+	test_boot();
+	CHECK_EQ(rump_pub_lwproc_rfork(RUMP_RFCFDG), 0);
+	iop_sh("ip link set lo up");
+
+	/* Options other than offload=0/1 are refused before the tap. */
+	CHECK_EQ(rump_pub_netconfig_ifcreate("virt0"), 0);
+	CHECK_EQ(rump_pub_netconfig_ifsetlinkstr("virt0", TAP ",bogus"),
+		 EINVAL);
+	CHECK_EQ(rump_pub_netconfig_ifsetlinkstr("virt0", TAP ",offload=2"),
+		 EINVAL);
+	CHECK_EQ(rump_pub_netconfig_ifsetlinkstr("virt0", ",offload=0"),
+		 EINVAL);
+	CHECK_EQ(rump_pub_netconfig_ifdestroy("virt0"), 0);
+
+	/* The default: offloads on. */
+	virt0_up(TAP);
+	transfer(OFF_PORT, nbytes, &out, &in);
+	test_log("offloads on: %llu MiB each way intact; frames > %d bytes: "
+		 "%ld out (TSO), %ld in (GRO/TSO)",
+		 (unsigned long long)(nbytes >> 20), MTU_FRAME, out, in);
+	CHECK(out > 0);
+	CHECK(in > 0);
+	CHECK_EQ(rump_pub_netconfig_ifdestroy("virt0"), 0);
+
+	/* Off by the linkstr: only MTU-sized frames either way. */
+	virt0_up(TAP ",offload=0");
+	transfer(OFF_PORT + 2, nbytes, &out, &in);
+	test_log("offloads off: %llu MiB each way intact; frames > %d bytes: "
+		 "%ld out, %ld in",
+		 (unsigned long long)(nbytes >> 20), MTU_FRAME, out, in);
+	CHECK_EQ(out, 0);
+	CHECK_EQ(in, 0);
+	CHECK_EQ(rump_pub_netconfig_ifdestroy("virt0"), 0);
+
+	/* Off by the environment (the glue reads it at linkstr time). */
+	CHECK_EQ(setenv("RUMP_VIRTIF_OFFLOAD", "0", 1), 0);
+	virt0_up(TAP);
+	transfer(OFF_PORT + 4, 4 << 20, &out, &in);
+	test_log("RUMP_VIRTIF_OFFLOAD=0: frames > %d bytes: %ld out, %ld in",
+		 MTU_FRAME, out, in);
+	CHECK_EQ(out, 0);
+	CHECK_EQ(in, 0);
+	CHECK_EQ(unsetenv("RUMP_VIRTIF_OFFLOAD"), 0);
+	CHECK_EQ(rump_pub_netconfig_ifdestroy("virt0"), 0);
+
+	rump_pub_lwproc_releaselwp();
+	test_halt();
+}
+
+int main(int argc, char **argv)
+{
+	test_init(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "--inns") == 0) {
+		test_watchdog(115);
+		in_namespace();
+		test_log("ok");
+		return 0;
+	}
+	if (iop_run_in_namespace() != 0)
+		return 1;
+	test_log("ok");
+	return 0;
+}
