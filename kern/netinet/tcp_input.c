@@ -546,9 +546,14 @@ static void tcp_input_conn(struct tcpcb *tp, struct mbuf *m,
 		uint32_t wnd = MAX(tcp_rcvwin(tp), 1u);
 
 		if (seg->seq == tp->rcv_nxt) {
+			int ostate = tp->t_state;
+
 			tcpstat.tcps_rcvrst++;
 			m_freem(m);
-			switch (tp->t_state) {
+			/* Closed first: tcp_drop must not answer with an RST.
+			 */
+			tp->t_state = TCPS_CLOSED;
+			switch (ostate) {
 			case TCPS_SYN_RECEIVED:
 				tcp_drop(tp, ECONNREFUSED);
 				break;
