@@ -8,6 +8,7 @@
  * retransmit and NewReno (window inflation, partial ACKs, the exit),
  * RFC 6675 SACK recovery (IsLost, NextSeg's order, pipe limiting new data
  * per ACK, the exit), an RTO during recovery (RFC 5681 3.1, RFC 6675 5.1),
+ * a zero window during recovery, window updates on rewound ACKs,
  * and RFC 5961 RST validation with the challenge-ACK rate limit over
  * virtual seconds.  Expected values are written out from the RFCs.
  */
@@ -451,6 +452,55 @@ out:
 }
 
 /*
+ * The peer's ACKs numbered below an earlier one (it pulled its snd_nxt
+ * back to resend lost data).  TCP sends segments 1..4 of 10; the peer,
+ * whose own 1000 bytes from P were lost, answers from P + 1000 with
+ * segments 1, 2 acknowledged and window 0: TCP waits (persist).  Then
+ * the peer, now resending from P, acknowledges 3, 4 and opens its
+ * window: the ACK is newer than the one that closed the window (it
+ * acknowledges more; RFC 9293 3.10.7.4 updates the window when the ACK
+ * is new), so the remaining segments 5..10 go at once.  Before the fix
+ * in tcp_input_window the window stayed 0 (SND.WL1 > SEG.SEQ).
+ */
+static void rec_wnd_rewound(void)
+{
+	struct rconn r;
+	struct tcp_opt to;
+
+	memset(&r, 0, sizeof(r));
+	memset(&to, 0, sizeof(to));
+	to.to_flags = TOF_MSS;
+	to.to_mss = RMSS;
+	tvc_start();
+	r.so = tvc_connect();
+	if (r.so == NULL || !tvc_establish_opt(r.so, 70000, &to)) {
+		mutex_enter(&softnet_lock);
+		goto out;
+	}
+	TCHECK(tvc_setopt(r.so, IPPROTO_TCP, TCP_NODELAY, 1) == 0);
+	mutex_enter(&softnet_lock);
+	r.tp = tvc_tcpcb(r.so);
+	r.lport = r.tp->t_inpcb->inp_lport;
+	r.s = r.tp->snd_una;
+	r.pseq = 70001;
+	r.idx = tvc.n;
+	mutex_exit(&softnet_lock);
+	TCHECK(tvc_send(r.so, 10 * RMSS) == 0);
+	mutex_enter(&softnet_lock);
+	RSENT(&r, 1, 2, 3, 4);
+	rwait_rtt();
+	tvc_inject(r.lport, r.pseq + 1000, rseg(&r, 3), TH_ACK, 0, 0);
+	TCHECK(r.tp->snd_wnd == 0 && tcp_timer_armed(r.tp, TCPT_PERSIST));
+	r.idx = tvc.n; /* an ACK of the out-of-order sequence number */
+	rwait_rtt();
+	tvc_inject(r.lport, r.pseq, rseg(&r, 5), TH_ACK, 65535, 0);
+	RSENT(&r, 5, 6, 7, 8, 9, 10);
+	TCHECK(r.tp->snd_wnd == 65535);
+out:
+	rclose(&r);
+}
+
+/*
  * RFC 5961 3 on an established connection whose receive window is
  * [rcv_nxt, rcv_nxt + 65535): an RST just below or just past it is
  * dropped without a word; one inside but not at rcv_nxt earns a
@@ -552,6 +602,7 @@ int rump_test_tcp_vrecovery(void)
 	rec_sack();
 	rec_sack_rto();
 	rec_sack_zerownd();
+	rec_wnd_rewound();
 	rec_rst();
 	rump_unschedule();
 	return TRESULT(start);
