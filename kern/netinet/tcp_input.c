@@ -555,8 +555,7 @@ static void tcp_input_conn(struct tcpcb *tp, struct mbuf *m,
 
 			tcpstat.tcps_rcvrst++;
 			m_freem(m);
-			/* Closed first: tcp_drop must not answer with an RST.
-			 */
+			/* Closed first: tcp_drop then sends no RST. */
 			tp->t_state = TCPS_CLOSED;
 			switch (ostate) {
 			case TCPS_SYN_RECEIVED:
