@@ -302,15 +302,20 @@ static bool tcp_input_ack(struct tcpcb **tpp, struct tcp_seg *seg,
 
 /*
  * The send window update (RFC 9293 3.10.7.4): from a segment no older
- * than the last one that set it, so a pure ACK may shrink it too.
+ * than the last one that set it, so a pure ACK may shrink it too.  A
+ * segment acknowledging more than that one did is newer whatever its
+ * sequence number (as Linux decides): a peer that pulled snd_nxt back
+ * to resend (timeout, zero window) sends ACKs numbered below an earlier
+ * one, and ignoring their windows left both sides probing a window
+ * long open.
  */
 static void tcp_input_window(struct tcpcb *tp, const struct tcp_seg *seg,
 			     bool *needoutput)
 {
 	uint32_t tiwin = seg->win << tp->snd_scale;
 
-	if (SEQ_LT(tp->snd_wl1, seg->seq) ||
-	    (tp->snd_wl1 == seg->seq && SEQ_LEQ(tp->snd_wl2, seg->ack))) {
+	if (SEQ_LT(tp->snd_wl1, seg->seq) || SEQ_LT(tp->snd_wl2, seg->ack) ||
+	    (tp->snd_wl1 == seg->seq && tp->snd_wl2 == seg->ack)) {
 		if (tiwin > tp->snd_wnd)
 			*needoutput = true;
 		tp->snd_wnd = tiwin;
@@ -546,9 +551,13 @@ static void tcp_input_conn(struct tcpcb *tp, struct mbuf *m,
 		uint32_t wnd = MAX(tcp_rcvwin(tp), 1u);
 
 		if (seg->seq == tp->rcv_nxt) {
+			int ostate = tp->t_state;
+
 			tcpstat.tcps_rcvrst++;
 			m_freem(m);
-			switch (tp->t_state) {
+			/* Closed first: tcp_drop then sends no RST. */
+			tp->t_state = TCPS_CLOSED;
+			switch (ostate) {
 			case TCPS_SYN_RECEIVED:
 				tcp_drop(tp, ECONNREFUSED);
 				break;

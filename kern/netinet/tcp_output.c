@@ -121,13 +121,17 @@ static bool tcp_output_wantack(struct tcpcb *tp, uint32_t recwin)
 
 /*
  * In SACK recovery, what to send next: a hole (returns true with *offp
- * and *lenp set), or new data up to cwnd - pipe (*cwndroomp).
+ * and *lenp set), or new data up to cwnd - pipe (*cwndroomp).  NextSeg's
+ * rule 3 (a hole not yet lost) only when rule 2, new data the window
+ * allows, cannot send (RFC 6675 4).
  */
-static bool tcp_output_sack_rxmit(struct tcpcb *tp, uint32_t *cwndroomp,
-				  long *offp, long *lenp)
+static bool tcp_output_sack_rxmit(struct tcpcb *tp, uint32_t sbcc,
+				  uint32_t *cwndroomp, long *offp, long *lenp)
 {
 	uint32_t pipe = tcp_sack_pipe(&tp->t_sack, tp->snd_una, tp->snd_max,
 				      tp->snd_high_rxt, tp->t_maxseg);
+	bool newdata = SEQ_LT(tp->snd_max, tp->snd_una + sbcc) &&
+		       SEQ_LT(tp->snd_max, tp->snd_una + tp->snd_wnd);
 	tcp_seq seq;
 	uint32_t len;
 
@@ -135,7 +139,7 @@ static bool tcp_output_sack_rxmit(struct tcpcb *tp, uint32_t *cwndroomp,
 	if (*cwndroomp < tp->t_maxseg && *cwndroomp < tp->snd_cwnd)
 		return false;
 	if (!tcp_sack_next_seg(&tp->t_sack, tp->snd_una, tp->snd_max,
-			       tp->snd_high_rxt, tp->t_maxseg, true, &seq,
+			       tp->snd_high_rxt, tp->t_maxseg, !newdata, &seq,
 			       &len))
 		return false;
 	*offp = (long)SEQ_SUB(seq, tp->snd_una);
@@ -199,7 +203,7 @@ again:
 
 	if ((tp->t_flags & (TF_FASTRECOVERY | TF_SACK_PERMIT)) ==
 		    (TF_FASTRECOVERY | TF_SACK_PERMIT) &&
-	    tcp_output_sack_rxmit(tp, &cwndroom, &off, &len)) {
+	    tcp_output_sack_rxmit(tp, sbcc, &cwndroom, &off, &len)) {
 		sack_rxmit = true;
 		sendalot = true; /* more holes while pipe < cwnd */
 		goto decided;
@@ -234,6 +238,17 @@ again:
 			tp->t_rxtshift = 0;
 			tp->snd_nxt = tp->snd_una;
 			off = 0;
+			/*
+			 * All goes again from snd_una when the window opens:
+			 * SACK recovery's pipe, counting it in flight, would
+			 * send nothing then, with only the persist timer
+			 * running (a stall of t_tcp_loss).  Recovery ends.
+			 */
+			if (tp->t_flags & TF_FASTRECOVERY) {
+				tp->t_cc->cc_exit_recovery(tp);
+				tp->t_flags &= ~TF_FASTRECOVERY;
+				tp->t_dupacks = 0;
+			}
 		}
 	}
 decided:

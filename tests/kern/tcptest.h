@@ -39,6 +39,13 @@ int rump_test_tcp_keepalive(void);
  * exact times.
  */
 int rump_test_tcp_vclock(void);
+/*
+ * Loss recovery segment by segment on the virtual clock
+ * (test_tcp_recovery.c, the same host): NewReno fast retransmit and
+ * partial ACKs, SACK recovery, an RTO during recovery, RFC 5961 RST
+ * validation and the challenge-ACK rate limit.
+ */
+int rump_test_tcp_vrecovery(void);
 
 /*
  * A lossy path (test_tcp_loss.c): per mille of segments dropped,
