@@ -303,7 +303,11 @@ int rtsock_request(struct socket *so, void *msg, size_t len)
 		ans->rtm_inits = rtm->rtm_inits;
 		rtsock_deliver(so, reply, replylen);
 	} else {
-		/* The request comes back as it was, with the reason. */
+		/*
+		 * The request comes back as it was, with the reason, in this
+		 * version so that its reader can parse it.
+		 */
+		rtm->rtm_version = RUMP_RTM_VERSION;
 		rtm->rtm_errno = error;
 		rtm->rtm_pid = (int32_t)curproc->p_pid;
 		rtsock_deliver(so, msg, len);
