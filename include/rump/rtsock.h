@@ -14,6 +14,7 @@
 #define RUMP_RTSOCK_H_
 #include <stdint.h>
 
+#include <rump/rumpabi.h>
 #include <rump/sysctl.h>
 
 #ifdef __cplusplus
