@@ -93,7 +93,8 @@ struct rump_ifa_msghdr {
 	uint16_t ifam_pad;
 	int32_t ifam_flags; /* the interface's RUMP_IFF_* */
 	int32_t ifam_addrs;
-	uint32_t ifam_pad2;
+	int32_t ifam_metric; /* 0 */
+	uint32_t ifam_pad2;  /* addresses start 8-byte aligned */
 };
 
 /* RUMP_RTM_IFANNOUNCE: no addresses follow. */

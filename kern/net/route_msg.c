@@ -12,6 +12,13 @@
 
 #include "route_sock.h"
 
+/* The layouts docs/routesock.md gives, the same on every CPU. */
+_Static_assert(sizeof(struct rump_rt_msghdr) == 48, "rt_msghdr");
+_Static_assert(sizeof(struct rump_if_msghdr) == 24, "if_msghdr");
+_Static_assert(sizeof(struct rump_ifa_msghdr) == 24, "ifa_msghdr");
+_Static_assert(sizeof(struct rump_if_announcemsghdr) == 24, "ifan");
+_Static_assert(sizeof(struct rump_sockaddr_dl) == 40, "sockaddr_dl");
+
 /* Appends a socket address of salen bytes at off, padded; the new end. */
 static size_t rt_msg_put(void *buf, size_t off, const void *sa, size_t salen)
 {
