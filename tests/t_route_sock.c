@@ -8,13 +8,15 @@
  * packets counted on the gateway's interface), a listener hearing of
  * changes made by the ioctls, by netconfig and by another routing
  * socket, a slow reader's overflow (ENOBUFS once), and hostile messages
- * (malformed by hand, then thousands of mutations) that never crash.
+ * (malformed by hand, then thousands of mutations) that never crash;
+ * and all of it under random allocation failure, leak-checked.
  */
 #include <arpa/inet.h>
 #include <net/route.h>
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <rump/netconfig.h>
@@ -789,10 +791,102 @@ static void check_mutations(void)
 	test_log("%d mutated requests, %d carried out", n, ok);
 }
 
+/*
+ * Under random allocation failure (a child per seed): every call works
+ * or fails with an error that explains itself, messages may be lost
+ * (ENOBUFS), and the halt's leak check finds nothing left over.
+ */
+static bool fault_tolerated(int e)
+{
+	return e == 0 || e == ENOMEM || e == ENOBUFS || e == EAGAIN ||
+	       e == EEXIST || e == ESRCH || e == ENXIO || e == ENETUNREACH ||
+	       e == EBADF;
+}
+
+#define FSTEP(e)                                                               \
+	do {                                                                   \
+		int fstep_e_ = (e);                                            \
+		if (!fault_tolerated(fstep_e_))                                \
+			test_fail(__FILE__, __LINE__, "%s: %d (%s)", #e,       \
+				  fstep_e_, strerror(fstep_e_));               \
+	} while (0)
+
+static int fault_child(void)
+{
+	union rtbuf m;
+	size_t len;
+	int s, l;
+
+	if (rump_init() != 0)
+		return 10;
+	if (rump_pub_lwproc_rfork(RUMP_RFCFDG) != 0)
+		goto out;
+	FSTEP(rump_pub_netconfig_ifcreate("lo1"));
+	FSTEP(rump_pub_netconfig_ipv4_ifaddr("lo1", "10.77.0.1",
+					     "255.255.255.0"));
+	l = rump_sys_socket(RUMP_PF_ROUTE, SOCK_RAW, 0);
+	FSTEP(l < 0 ? errno : 0);
+	s = rump_sys_socket(RUMP_PF_ROUTE, SOCK_RAW, 0);
+	FSTEP(s < 0 ? errno : 0);
+	for (int i = 0; s >= 0 && i < 20; i++) {
+		static const int types[] = {RUMP_RTM_ADD, RUMP_RTM_GET,
+					    RUMP_RTM_CHANGE, RUMP_RTM_DELETE};
+
+		len = build(&m, types[i % 4], RUMP_RTF_GATEWAY, "10.60.0.0",
+			    "255.255.0.0", "10.77.0.2", NULL);
+		FSTEP(rump_sys_write(s, m.b, len) < 0 ? errno : 0);
+		while (rump_sys_recv(s, m.b, sizeof(m.b), MSG_DONTWAIT) >= 0 ||
+		       errno == ENOBUFS)
+			continue;
+	}
+	FSTEP(rump_pub_netconfig_ifcreate("lo2"));
+	FSTEP(rump_pub_netconfig_ipv4_ifaddr_cidr("lo2", "10.78.0.1", 16));
+	FSTEP(rump_pub_netconfig_ifdestroy("lo2"));
+	FSTEP(rump_pub_netconfig_ifdestroy("lo1"));
+	while (l >= 0 &&
+	       (rump_sys_recv(l, m.b, sizeof(m.b), MSG_DONTWAIT) >= 0 ||
+		errno == ENOBUFS))
+		continue;
+	if (s >= 0)
+		FSTEP(rump_sys_close(s) < 0 ? errno : 0);
+	if (l >= 0)
+		FSTEP(rump_sys_close(l) < 0 ? errno : 0);
+	rump_pub_lwproc_releaselwp();
+out:
+	test_halt();
+	return 0;
+}
+
+static void check_faults(void)
+{
+	int ok = 0, runs = 16 * test_scale();
+
+	for (int seed = 1; seed <= runs; seed++) {
+		const char *env[] = {NULL, NULL};
+		char var[64], out[16384];
+		int status;
+
+		snprintf(var, sizeof(var), "RUMP_FAULT_MALLOC=r0.003@%d", seed);
+		env[0] = var;
+		status = test_child("faults", env, out, sizeof(out), 60);
+		if (status < 0 || !WIFEXITED(status) ||
+		    (WEXITSTATUS(status) != 0 && WEXITSTATUS(status) != 10))
+			test_fail(__FILE__, __LINE__, "%s: %s\n%s", var,
+				  test_status_str(status), out);
+		ok += WEXITSTATUS(status) == 0;
+	}
+	CHECK(ok > 0);
+	test_log("allocation failure: %d of %d runs booted, none leaked", ok,
+		 runs);
+}
+
 int main(int argc, char **argv)
 {
 	test_init(argc, argv);
 	test_watchdog(120);
+	if (argc > 1 && strcmp(argv[1], "faults") == 0)
+		return fault_child();
+	check_faults();
 	test_boot();
 	CHECK_EQ(rump_pub_lwproc_rfork(RUMP_RFCFDG), 0);
 	check_sockets();
