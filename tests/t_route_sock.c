@@ -630,7 +630,7 @@ static void check_malformed(void)
 	m.rtm.rtm_addrs |= RUMP_RTA_GATEWAY; /* announced, not there */
 	bad(s, &m, len, EINVAL);
 	len = build(&m, RUMP_RTM_GET, 0, "10.77.0.1", NULL, NULL, NULL);
-	m.b[sizeof(m.rtm)] = 200; /* sa_len past the end */
+	m.b[sizeof(m.rtm)] = (char)200; /* sa_len past the end */
 	bad(s, &m, len, EINVAL);
 	len = build(&m, RUMP_RTM_GET, 0, "10.77.0.1", NULL, NULL, NULL);
 	m.b[sizeof(m.rtm)] = 8; /* too short for an IPv4 address */
