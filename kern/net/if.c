@@ -169,7 +169,7 @@ void if_down(struct ifnet *ifp)
 int if_setflags(struct ifnet *ifp, int flags)
 {
 	int keep = ifp->if_flags & (IFF_CANTCHANGE | IFF_UP);
-	int old = ifp->if_flags, error = 0;
+	int old = atomic_load_relaxed(&ifp->if_flags), error = 0;
 
 	KASSERT(mutex_owned(&softnet_lock));
 	atomic_store_relaxed(&ifp->if_flags,
@@ -178,7 +178,7 @@ int if_setflags(struct ifnet *ifp, int flags)
 		error = if_up(ifp);
 	else if (!(flags & IFF_UP) && (keep & IFF_UP))
 		if_down(ifp);
-	else if (ifp->if_flags != old)
+	else if (atomic_load_relaxed(&ifp->if_flags) != old)
 		rt_msg_ifinfo(ifp); /* PROMISC, DEBUG ...: up and down tell */
 	return error;
 }

@@ -8,6 +8,7 @@
  * cost one test.  Layouts are <rump/rtsock.h>'s.  softnet_lock held.
  */
 #include <sys/abi.h>
+#include <sys/atomic.h>
 #include <sys/systm.h>
 
 #include "route_sock.h"
@@ -125,11 +126,11 @@ void rt_msg_addr(int type, const struct ifnet *ifp, struct in_addr addr,
 	ifam->ifam_version = RUMP_RTM_VERSION;
 	ifam->ifam_type = (uint8_t)type;
 	ifam->ifam_index = (uint16_t)ifp->if_index;
-	ifam->ifam_flags = ifp->if_flags;
+	ifam->ifam_flags = atomic_load_relaxed(&ifp->if_flags);
 	off = rt_msg_put_in(buf, off, mask);
 	off = rt_msg_put_ifp(buf, off, ifp);
 	off = rt_msg_put_in(buf, off, addr);
-	if ((ifp->if_flags & IFF_BROADCAST) && broad.s_addr != INADDR_ANY) {
+	if ((ifam->ifam_flags & IFF_BROADCAST) && broad.s_addr != INADDR_ANY) {
 		off = rt_msg_put_in(buf, off, broad);
 		addrs |= RUMP_RTA_BRD;
 	}
@@ -151,7 +152,8 @@ void rt_msg_ifinfo(const struct ifnet *ifp)
 	ifm->ifm_version = RUMP_RTM_VERSION;
 	ifm->ifm_type = RUMP_RTM_IFINFO;
 	ifm->ifm_index = (uint16_t)ifp->if_index;
-	ifm->ifm_flags = ifp->if_flags;
+	/* Drivers flip IFF_RUNNING from their own threads. */
+	ifm->ifm_flags = atomic_load_relaxed(&ifp->if_flags);
 	ifm->ifm_mtu = ifp->if_mtu;
 	off = rt_msg_put_ifp(buf, off, ifp);
 	ifm->ifm_addrs = RUMP_RTA_IFP;
