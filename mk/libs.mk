@@ -158,7 +158,7 @@ rumpuser_PC_FORCE := rumpuser_init
 VERSION := 0.1
 PUBLIC_HEADERS := $(wildcard $(addprefix include/rump/,rump.h \
 	rump_syscalls.h rumpuser.h rumpdefs.h rumpkern.h rumpabi.h rumphost.h \
-	netconfig.h shmif.h sysctl.h \
+	netconfig.h shmif.h sysctl.h rtsock.h \
 	rumpclient.h))
 PCMODULES := rump_fiber
 rump_fiber_PC_LIB := rumpuser_fiber

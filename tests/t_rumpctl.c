@@ -2,7 +2,9 @@
  * t_rumpctl.c -- a scripted session of the rumpctl tool (build/bin,
  * beside the tests' directory) against two rump_servers: it builds a
  * two-kernel network over a shmif bus with ifconfig (create, linkstr,
- * inet, up), pings across, adds and shows a default route, reads the ARP
+ * inet, up), pings across, adds and shows a default route, adds, looks
+ * up, changes and deletes one through the routing socket while a route
+ * monitor in another client listens, reads the ARP
  * cache, netstat, ifconfig -a with statistics and sysctl (reading and
  * setting forwarding), dumps the bus with shmifdump, mounts an ext4
  * image read-only and reads its size with df (of the path and of every
@@ -32,6 +34,17 @@ static int ctl(char srv, const char *args)
 static bool out_has(const char *re)
 {
 	return test_sh("grep -q -- '%s' %s/out", re, dir) == 0;
+}
+
+/* Runs the shell test made from fmt until it succeeds (a readiness
+ * wait: the watchdog bounds it). */
+static void wait_for(const char *fmt, const char *arg)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), fmt, arg);
+	while (test_sh("%s", cmd) != 0)
+		usleep(10000);
 }
 
 static void show_out(void)
@@ -147,8 +160,33 @@ int main(int argc, char **argv)
 	HAS("^default  *10\\.91\\.0\\.1  *UGS  *shmif0");
 	HAS("^10\\.91\\.0\\.0/24  *link  *UC  *shmif0");
 	CHECK(ctl('b', "route add default 10.91.0.1") != 0); /* EEXIST */
+	HAS("File exists");
+	/* Through the routing socket, a monitor (another client) listening. */
+	CHECK_EQ(test_sh("RUMP_SERVER=unix://%s/b %s/rumpctl route monitor "
+			 "-c 3 >%s/mon 2>&1 &",
+			 dir, bin, dir),
+		 0);
+	wait_for("grep -q '^monitoring$' %s/mon", dir);
 	CTL('b', "route add 10.200.0.0/16 10.91.0.1");
+	CTL('b', "route get 10.200.1.1");
+	HAS("^RTM_GET pid [0-9]* seq 1 flags <UP,GATEWAY,DONE,STATIC> dst "
+	    "10\\.200\\.0\\.0 gateway 10\\.91\\.0\\.1 netmask "
+	    "255\\.255\\.0\\.0 ifp shmif0 ifa 10\\.91\\.0\\.2$");
+	CTL('b', "route change 10.200.0.0/16 -iface shmif0");
+	CTL('b', "route get 10.200.0.0/16");
+	HAS("flags <UP,DONE,STATIC> dst 10\\.200\\.0\\.0 netmask");
 	CTL('b', "route delete 10.200.0.0/16");
+	CHECK(ctl('b', "route delete 10.200.0.0/16") != 0);
+	HAS("No such process");
+	CHECK(ctl('b', "route get 10.200.0.0/16") != 0);
+	CHECK(ctl('b', "route add 10.201.0.0/16 10.99.0.1") != 0);
+	HAS("Network is unreachable");
+	wait_for("test \"$(grep -c '^RTM_' %s/mon)\" = 3", dir);
+	(void)test_sh("cp %s/mon %s/out", dir, dir);
+	HAS("^RTM_ADD pid [1-9][0-9]* seq 1 flags <UP,GATEWAY,STATIC> dst "
+	    "10\\.200\\.0\\.0 gateway 10\\.91\\.0\\.1");
+	HAS("^RTM_CHANGE .* flags <UP,STATIC> dst 10\\.200\\.0\\.0 ");
+	HAS("^RTM_DELETE .* dst 10\\.200\\.0\\.0 ");
 	CTL('b', "route show");
 	CHECK(!out_has("10.200.0.0"));
 

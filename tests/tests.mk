@@ -72,6 +72,24 @@ TEST_BINS += $(B)/tests/$(1)/t_sock_novfs
 endef
 $(foreach h,$(TEST_HOSTS),$(eval $(call novfsprog,$(h))))
 tests: $(foreach h,$(TEST_HOSTS),$(B)/tests/$(h)/t_sock_novfs)
+# The routing socket without the VFS: t_route_novfs links the interface
+# layer and IPv4 but no librumpvfs (docs/routesock.md).
+ROUTE_NOVFS_LIBS := $(L)/librumpnet_netinet.a $(L)/librumpnet_net.a \
+	$(L)/librumpnet.a $(L)/librump.a $(L)/librumphost.a
+define routenovfsprog
+$(B)/tests/$(1)/t_route_novfs: tests/novfs/t_route_novfs.c tests/testlib.c \
+		tests/testlib.h $(ROUTE_NOVFS_LIBS) $(L)/lib$(TEST_HOSTLIB_$(1)).a
+	@mkdir -p $$(@D)
+	$$(CC) $$(HOST_CFLAGS) -Itests -o $$@ tests/novfs/t_route_novfs.c \
+		tests/testlib.c -Wl,-u,rump_component_link_net \
+		-Wl,-u,rump_component_link_net_net \
+		-Wl,-u,rump_component_link_net_netinet -Wl,--start-group \
+		$(ROUTE_NOVFS_LIBS) $(L)/lib$(TEST_HOSTLIB_$(1)).a \
+		-Wl,--end-group $(LDLIBS_HOST)
+TEST_BINS += $(B)/tests/$(1)/t_route_novfs
+endef
+$(foreach h,$(TEST_HOSTS),$(eval $(call routenovfsprog,$(h))))
+tests: $(foreach h,$(TEST_HOSTS),$(B)/tests/$(h)/t_route_novfs)
 
 # The socket translators of librumphost, without a kernel.
 $(B)/tests/posix/t_abi_sock: tests/abi/t_abi_sock.c tests/abi/abitest.h \

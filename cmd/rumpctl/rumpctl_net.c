@@ -1,9 +1,9 @@
 /*
- * rumpctl_net.c -- rumpctl's network subcommands: ifconfig, route, ping,
- * netstat and arp.  Changes are ioctls on an AF_INET socket inside the
- * kernel (the kernel's SIOCIFCREATE, SIOCSLINKSTR, SIOCAIFADDR,
- * SIOCADDRT/SIOCDELRT layouts; Linux's struct ifreq for flags and MTU);
- * listings are sysctl tables (docs/sysctl.md).
+ * rumpctl_net.c -- rumpctl's network subcommands: ifconfig, ping,
+ * netstat and arp (route is rumpctl_route.c).  Changes are ioctls on an
+ * AF_INET socket inside the kernel (the kernel's SIOCIFCREATE,
+ * SIOCSLINKSTR, SIOCAIFADDR layouts; Linux's struct ifreq for flags and
+ * MTU); listings are sysctl tables (docs/sysctl.md).
  */
 /* rumpabi.h before <net/if.h>, whose ifr_* macros rename its fields. */
 #include <rump/rumpabi.h>
@@ -270,89 +270,6 @@ int rumpctl_ifconfig(int argc, char **argv)
 			rc = 2;
 		}
 	}
-	rump_sys_close(s);
-	return rc;
-}
-
-static int route_show(void)
-{
-	struct rump_sysctl_route *r;
-	char d[16], g[16];
-	size_t n;
-
-	if ((r = rumpctl_table("net.inet.route", &n)) == NULL)
-		return 1;
-	printf("%-18s %-15s %-8s %-9s %s\n", "Destination", "Gateway", "Flags",
-	       "Interface", "Use");
-	for (size_t i = 0; i < n / sizeof(*r); i++) {
-		char dst[24], flags[8];
-		size_t f = 0;
-
-		inet_ntop(AF_INET, &r[i].sr_dst, d, sizeof(d));
-		snprintf(dst, sizeof(dst), "%s/%" PRIu32, d, r[i].sr_plen);
-		if (r[i].sr_plen == 0)
-			strcpy(dst, "default");
-		if (r[i].sr_flags & RUMP_RTF_GATEWAY)
-			inet_ntop(AF_INET, &r[i].sr_gateway, g, sizeof(g));
-		else
-			strcpy(g, "link");
-		flags[f++] = 'U';
-		if (r[i].sr_flags & RUMP_RTF_GATEWAY)
-			flags[f++] = 'G';
-		if (r[i].sr_flags & RUMP_RTF_HOST)
-			flags[f++] = 'H';
-		if (r[i].sr_flags & RUMP_RTF_STATIC)
-			flags[f++] = 'S';
-		if (r[i].sr_flags & RUMP_RTF_CONNECTED)
-			flags[f++] = 'C';
-		if (r[i].sr_flags & RUMP_RTF_LOCAL)
-			flags[f++] = 'l';
-		flags[f] = '\0';
-		printf("%-18s %-15s %-8s %-9s %" PRIu64 "\n", dst, g, flags,
-		       r[i].sr_ifname, r[i].sr_use);
-	}
-	free(r);
-	return 0;
-}
-
-int rumpctl_route(int argc, char **argv)
-{
-	struct rump_rtreq rr;
-	uint32_t dst, mask;
-	struct in_addr gw;
-	int s, add, rc = 0;
-
-	if (argc == 2 && strcmp(argv[1], "show") == 0)
-		return route_show();
-	if (argc < 3 ||
-	    (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "delete") != 0) ||
-	    parse_prefix(argv[2], &dst, &mask) != 0) {
-		fprintf(stderr, "usage: rumpctl route show | add DST GW | "
-				"delete DST\n");
-		return 2;
-	}
-	add = argv[1][0] == 'a';
-	memset(&rr, 0, sizeof(rr));
-	ksin(&rr.rtr_dst, dst);
-	ksin(&rr.rtr_mask, mask);
-	if (add && argc == 5 && strcmp(argv[3], "-iface") == 0 &&
-	    strlen(argv[4]) < sizeof(rr.rtr_ifname)) {
-		strcpy(rr.rtr_ifname, argv[4]);
-	} else if (add) {
-		if (argc != 4 || inet_pton(AF_INET, argv[3], &gw) != 1) {
-			fprintf(stderr, "rumpctl: route add: need a gateway\n");
-			return 2;
-		}
-		ksin(&rr.rtr_gateway, gw.s_addr);
-		rr.rtr_flags = RUMP_RTF_GATEWAY;
-	} else if (argc != 3) {
-		fprintf(stderr, "rumpctl: route delete DST\n");
-		return 2;
-	}
-	if ((s = inet_socket()) < 0)
-		return 1;
-	if (rump_sys_ioctl(s, add ? RUMP_SIOCADDRT : RUMP_SIOCDELRT, &rr) != 0)
-		rc = rumpctl_err(argv[2]);
 	rump_sys_close(s);
 	return rc;
 }

@@ -3,12 +3,14 @@
  * and indexes, administrative state, and the cloners through which
  * configuration creates and destroys interfaces by name.  Everything here
  * runs with softnet_lock held; protocols learn of interfaces coming up,
- * going down and going away through the event hooks (if_event_register).
+ * going down and going away through the event hooks (if_event_register),
+ * routing sockets through the rt_msg_* hooks (net/route.h).
  */
 #include <net/if.h>
 #include <net/if_fault.h>
 #include <net/netisr.h>
 #include <net/route.h>
+#include <rump/rtsock.h>
 #include <sys/atomic.h>
 #include <sys/errno.h>
 #include <sys/mbuf.h>
@@ -104,6 +106,7 @@ int if_attach(struct ifnet *ifp)
 	ifp->if_attached = 1;
 	list_push_back(&ifnet_list, &ifp->if_list);
 	if_event_run(ifp, IF_EVENT_ATTACH);
+	rt_msg_ifannounce(ifp, RUMP_IFAN_ARRIVAL);
 	aprint_verbose("%s: attached, index %u\n", ifp->if_xname,
 		       ifp->if_index);
 	return 0;
@@ -117,6 +120,7 @@ void if_detach(struct ifnet *ifp)
 	/* Protocols drop their addresses, ARP entries and memberships. */
 	if_event_run(ifp, IF_EVENT_DETACH);
 	rt_delete_ifp(ifp);
+	rt_msg_ifannounce(ifp, RUMP_IFAN_DEPARTURE);
 	netisr_purge_ifp(ifp);
 	if_fault_purge(ifp);
 	list_remove(&ifp->if_list);
@@ -142,6 +146,7 @@ int if_up(struct ifnet *ifp)
 				     ifp->if_flags | IFF_RUNNING);
 	atomic_store_relaxed(&ifp->if_flags, ifp->if_flags | IFF_UP);
 	if_event_run(ifp, IF_EVENT_UP);
+	rt_msg_ifinfo(ifp);
 	return 0;
 }
 
@@ -158,12 +163,13 @@ void if_down(struct ifnet *ifp)
 				     ifp->if_flags & ~IFF_RUNNING);
 	ifq_purge(&ifp->if_snd);
 	if_event_run(ifp, IF_EVENT_DOWN);
+	rt_msg_ifinfo(ifp);
 }
 
 int if_setflags(struct ifnet *ifp, int flags)
 {
 	int keep = ifp->if_flags & (IFF_CANTCHANGE | IFF_UP);
-	int error = 0;
+	int old = atomic_load_relaxed(&ifp->if_flags), error = 0;
 
 	KASSERT(mutex_owned(&softnet_lock));
 	atomic_store_relaxed(&ifp->if_flags,
@@ -172,6 +178,8 @@ int if_setflags(struct ifnet *ifp, int flags)
 		error = if_up(ifp);
 	else if (!(flags & IFF_UP) && (keep & IFF_UP))
 		if_down(ifp);
+	else if (atomic_load_relaxed(&ifp->if_flags) != old)
+		rt_msg_ifinfo(ifp); /* PROMISC, DEBUG ...: up and down tell */
 	return error;
 }
 
@@ -180,7 +188,10 @@ int if_setmtu(struct ifnet *ifp, uint32_t mtu)
 	/* 68 bytes is the smallest MTU IPv4 allows (RFC 791). */
 	if (mtu < 68 || mtu > IF_MTU_MAX)
 		return EINVAL;
-	ifp->if_mtu = mtu;
+	if (ifp->if_mtu != mtu) {
+		ifp->if_mtu = mtu;
+		rt_msg_ifinfo(ifp);
+	}
 	return 0;
 }
 

@@ -3,7 +3,7 @@
  * librumpnet_net): at the net stage, after the net faction's softnet_lock
  * exists, it sets up the routing table and the network soft interrupt and
  * creates the loopback interface lo0, up (its address comes with the
- * Internet protocols).  At shutdown, after the drivers and protocols
+ * Internet protocols), and attaches the routing socket's domain.  At shutdown, after the drivers and protocols
  * stopped, it destroys the interfaces that are left.
  */
 #include <net/if.h>
@@ -40,6 +40,12 @@ static int netif_init(void)
 		if_clone_detach(&lo_cloner);
 		mutex_exit(&softnet_lock);
 	}
+	if (error == 0 && (error = rtsock_init()) != 0) {
+		if_sysctl_fini();
+		mutex_enter(&softnet_lock);
+		if_clone_detach(&lo_cloner);
+		mutex_exit(&softnet_lock);
+	}
 	if (error != 0) {
 		mutex_enter(&softnet_lock);
 		pcap_fini();
@@ -51,6 +57,7 @@ static int netif_init(void)
 
 static void netif_fini(void)
 {
+	rtsock_fini();
 	if_sysctl_fini();
 	mutex_enter(&softnet_lock);
 	/* Whatever a driver left behind goes, then the loopback. */

@@ -3,11 +3,13 @@
  * length; a lookup tries the lengths from 32 down to 0, skipping empty
  * ones, so the first match is the longest prefix.  Deleting a route
  * takes it off the table and its RTF_UP away; it is freed when the last
- * holder (a PCB's cached route, a lookup in progress) lets go.  All under
+ * holder (a PCB's cached route, a lookup in progress) lets go.  Every
+ * change is told to the routing sockets (rt_msg_route).  All under
  * softnet_lock.
  */
 #include <net/if.h>
 #include <net/route.h>
+#include <rump/rtsock.h>
 #include <sys/errno.h>
 #include <sys/kmem.h>
 #include <sys/socketvar.h>
@@ -71,9 +73,33 @@ static struct rtentry *rt_match(struct in_addr dst)
 	return NULL;
 }
 
+struct rtentry *rt_find(struct in_addr dst, struct in_addr mask)
+{
+	int plen = rt_mask_to_plen(mask);
+
+	KASSERT(mutex_owned(&softnet_lock));
+	if (plen < 0)
+		return NULL;
+	dst.s_addr &= mask.s_addr;
+	return rt_find_exact(dst, plen);
+}
+
+struct rtentry *rt_peek(struct in_addr dst)
+{
+	KASSERT(mutex_owned(&softnet_lock));
+	return rt_match(dst);
+}
+
 int rt_add(struct in_addr dst, struct in_addr mask, struct in_addr gateway,
 	   struct ifnet *ifp, struct in_addr src, int flags,
 	   struct rtentry **rtp)
+{
+	return rt_add_mtu(dst, mask, gateway, ifp, src, flags, 0, rtp);
+}
+
+int rt_add_mtu(struct in_addr dst, struct in_addr mask, struct in_addr gateway,
+	       struct ifnet *ifp, struct in_addr src, int flags, uint32_t mtu,
+	       struct rtentry **rtp)
 {
 	struct rtentry *rt;
 	int plen;
@@ -108,13 +134,61 @@ int rt_add(struct in_addr dst, struct in_addr mask, struct in_addr gateway,
 	rt->rt_ifp = ifp;
 	rt->rt_src = src;
 	rt->rt_flags = flags | RTF_UP | (plen == 32 ? RTF_HOST : 0);
+	rt->rt_mtu = mtu;
 	rt->rt_refcnt = 1;
 	list_push_back(&rt_bylen[plen], &rt->rt_node);
 	rt_nbylen[plen]++;
 	rt_total++;
 	rt_generation++;
+	rt_msg_route(RUMP_RTM_ADD, rt);
 	if (rtp != NULL)
 		*rtp = rt;
+	return 0;
+}
+
+int rt_change(struct rtentry *rt, const struct rt_change_req *rc)
+{
+	const int settable = RTF_REJECT | RTF_BLACKHOLE;
+	struct in_addr gateway = {0}, src = {0};
+	struct ifnet *ifp = rt->rt_ifp;
+	int flags = rt->rt_flags;
+
+	KASSERT(mutex_owned(&softnet_lock));
+	KASSERT(rt->rt_flags & RTF_UP);
+	if (rc->rc_nexthop) {
+		if (rt->rt_flags & (RTF_CONNECTED | RTF_LOCAL))
+			return EINVAL; /* an address's own route */
+		if (rc->rc_gateway.s_addr != 0) {
+			struct rtentry *gw = rt_match(rc->rc_gateway);
+
+			/* Not through itself: that would be a loop. */
+			if (gw == NULL || gw == rt ||
+			    (gw->rt_flags & RTF_GATEWAY) ||
+			    (rc->rc_ifp != NULL && gw->rt_ifp != rc->rc_ifp))
+				return ENETUNREACH;
+			gateway = rc->rc_gateway;
+			ifp = gw->rt_ifp;
+			src = gw->rt_src;
+			flags |= RTF_GATEWAY;
+		} else if (rc->rc_ifp != NULL) {
+			ifp = rc->rc_ifp;
+			flags &= ~RTF_GATEWAY;
+		} else
+			return EINVAL;
+	}
+	if (rc->rc_setmtu && rc->rc_mtu != 0 &&
+	    (rc->rc_mtu < 68 || rc->rc_mtu > IF_MTU_MAX))
+		return EINVAL;
+	if (rc->rc_nexthop) {
+		rt->rt_gateway = gateway;
+		rt->rt_ifp = ifp;
+		rt->rt_src = src;
+	}
+	if (rc->rc_setmtu)
+		rt->rt_mtu = rc->rc_mtu;
+	rt->rt_flags = (flags & ~settable) | (rc->rc_flags & settable);
+	rt_generation++;
+	rt_msg_route(RUMP_RTM_CHANGE, rt);
 	return 0;
 }
 
@@ -123,8 +197,10 @@ static void rt_unlink(struct rtentry *rt)
 	list_remove(&rt->rt_node);
 	rt_nbylen[rt->rt_plen]--;
 	rt_total--;
-	rt->rt_flags &= ~RTF_UP;
 	rt_generation++;
+	/* Told while it still looks as it did (RTF_UP included). */
+	rt_msg_route(RUMP_RTM_DELETE, rt);
+	rt->rt_flags &= ~RTF_UP;
 	rt_unref(rt);
 }
 

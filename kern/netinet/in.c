@@ -3,7 +3,7 @@
  * address brings its connected route (the subnet through the interface,
  * with the address as source) and is announced with gratuitous ARP when
  * the interface is up; deleting it takes away every route that uses it
- * as source.  Memberships are counted per (group, interface) and tell the
+ * as source.  Routing sockets hear of addresses coming and going.  Memberships are counted per (group, interface) and tell the
  * driver which multicast link addresses to accept.  softnet_lock held.
  */
 #include <net/if.h>
@@ -11,6 +11,7 @@
 #include <net/route.h>
 #include <netinet/if_inarp.h>
 #include <netinet/in_var.h>
+#include <rump/rtsock.h>
 #include <sys/abi.h>
 #include <sys/errno.h>
 #include <sys/kmem.h>
@@ -157,6 +158,7 @@ int in_ifaddr_add(struct ifnet *ifp, struct in_addr addr, struct in_addr mask,
 	}
 	list_push_back(&ifp->if_addrlist, &ia->ia_ifa.ifa_node);
 	list_push_back(&in_ifaddrhead, &ia->ia_list);
+	rt_msg_addr(RUMP_RTM_NEWADDR, ifp, addr, mask, ia->ia_broadaddr);
 	if ((ifp->if_flags & IFF_UP) && ifp->if_type == IFT_ETHER)
 		arp_announce(ifp, addr);
 	return 0;
@@ -181,6 +183,8 @@ static void in_ifaddr_free(struct in_ifaddr *ia)
 			(void)rt_delete(ia->ia_subnet, ia->ia_netmask);
 	}
 	rt_delete_src(ia->ia_addr);
+	rt_msg_addr(RUMP_RTM_DELADDR, ifp, ia->ia_addr, ia->ia_netmask,
+		    ia->ia_broadaddr);
 	kmem_free(ia, sizeof(*ia), &M_IFADDR);
 }
 

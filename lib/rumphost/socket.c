@@ -17,6 +17,13 @@ static const struct rumphost_bits domains[] = {
 	{AF_UNIX, RUMP_AF_UNIX},
 	{AF_INET, RUMP_AF_INET},
 	{AF_INET6, RUMP_AF_INET6},
+	/*
+	 * Linux has no BSD routing socket (its AF_ROUTE is AF_NETLINK, a
+	 * different protocol, refused): a program names the kernel's
+	 * RUMP_PF_ROUTE, which passes as it is (Linux's 34, AF_ISDN, has
+	 * no other meaning here).  docs/routesock.md.
+	 */
+	{RUMP_AF_ROUTE, RUMP_AF_ROUTE},
 };
 
 int rumphost_sockdomain_to_kernel(int host, int64_t *kernel)

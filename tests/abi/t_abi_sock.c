@@ -36,6 +36,12 @@ static void test_scalars(void)
 	CHECK_EQ(rumphost_sockdomain_to_kernel(AF_UNIX, &k), 0);
 	CHECK_EQ(k, RUMP_AF_LOCAL);
 	CHECK_EQ(rumphost_sockdomain_to_kernel(AF_PACKET, &k), EAFNOSUPPORT);
+	/* The routing socket: the kernel's number, never Linux's netlink. */
+	CHECK_EQ(rumphost_sockdomain_to_kernel(RUMP_PF_ROUTE, &k), 0);
+	CHECK_EQ(k, RUMP_AF_ROUTE);
+	CHECK_EQ(rumphost_sockdomain_to_host(RUMP_AF_ROUTE, &h), 0);
+	CHECK_EQ(h, RUMP_PF_ROUTE);
+	CHECK_EQ(rumphost_sockdomain_to_kernel(AF_NETLINK, &k), EAFNOSUPPORT);
 	CHECK_EQ(rumphost_socktype_to_kernel(
 			 SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, &k),
 		 0);

@@ -37,6 +37,7 @@ struct rtentry {
 #define RTF_GATEWAY 0x2	 /* through rt_gateway */
 #define RTF_HOST 0x4	 /* a /32 */
 #define RTF_REJECT 0x8	 /* EHOSTUNREACH */
+#define RTF_DONE 0x40	 /* routing socket answers: carried out */
 #define RTF_STATIC 0x800 /* added by configuration */
 #define RTF_BLACKHOLE 0x1000
 #define RTF_CONNECTED 0x100000 /* a directly connected subnet */
@@ -60,8 +61,33 @@ struct route {
 int rt_add(struct in_addr dst, struct in_addr mask, struct in_addr gateway,
 	   struct ifnet *ifp, struct in_addr src, int flags,
 	   struct rtentry **rtp);
+/* rt_add with the route's own MTU (0: the interface's). */
+int rt_add_mtu(struct in_addr dst, struct in_addr mask, struct in_addr gateway,
+	       struct ifnet *ifp, struct in_addr src, int flags, uint32_t mtu,
+	       struct rtentry **rtp);
 /* ESRCH if there is no such prefix. */
 int rt_delete(struct in_addr dst, struct in_addr mask);
+/*
+ * A change of a route (the routing socket's RTM_CHANGE): with
+ * rc_nexthop, the next hop becomes rc_gateway (directly reachable, on
+ * rc_ifp if set: ENETUNREACH otherwise) or, rc_gateway 0, rc_ifp
+ * directly (EINVAL without it, and for connected and local routes);
+ * RTF_REJECT and RTF_BLACKHOLE become rc_flags's; with rc_setmtu the
+ * route's MTU becomes rc_mtu.
+ */
+struct rt_change_req {
+	bool rc_nexthop;
+	struct in_addr rc_gateway;
+	struct ifnet *rc_ifp;
+	int rc_flags;
+	bool rc_setmtu;
+	uint32_t rc_mtu;
+};
+int rt_change(struct rtentry *rt, const struct rt_change_req *rc);
+/* The route of exactly dst/mask, unheld; NULL if none (or a bad mask). */
+struct rtentry *rt_find(struct in_addr dst, struct in_addr mask);
+/* The longest-prefix match, unheld and not counted as a use. */
+struct rtentry *rt_peek(struct in_addr dst);
 /* Deletes every route through ifp (and those whose source is addr). */
 void rt_delete_ifp(struct ifnet *ifp);
 void rt_delete_src(struct in_addr src);
@@ -84,4 +110,17 @@ struct in_addr rt_plen_to_mask(int plen);
 
 void rt_init(void);
 void rt_fini(void); /* deletes every route */
+
+/*
+ * The routing socket (route_sock.c, docs/routesock.md): the PF_ROUTE
+ * domain, and the hooks through which changes reach its listeners.
+ * type is a RUMP_RTM_* of <rump/rtsock.h>; what RUMP_IFAN_*.
+ */
+int rtsock_init(void);
+void rtsock_fini(void);
+void rt_msg_route(int type, const struct rtentry *rt);
+void rt_msg_addr(int type, const struct ifnet *ifp, struct in_addr addr,
+		 struct in_addr mask, struct in_addr broad);
+void rt_msg_ifinfo(const struct ifnet *ifp);
+void rt_msg_ifannounce(const struct ifnet *ifp, int what);
 #endif
