@@ -31,6 +31,24 @@ void soqremque(struct socket *so);
 void sblock(struct sockbuf *sb);
 void sbunlock(struct sockbuf *sb);
 
+/*
+ * The socket layer's entry points take and release softnet_lock through
+ * these: a deferring section (sys/socketvar.h), so that what the caller
+ * sends through the loopback is received in its own thread before the
+ * lock goes.
+ */
+static inline void solock(void)
+{
+	mutex_enter(&softnet_lock);
+	softnet_defer_begin();
+}
+
+static inline void sounlock(void)
+{
+	(void)softnet_defer_end();
+	mutex_exit(&softnet_lock);
+}
+
 /* sockopt.c: SOL_SOCKET options. */
 int so_setsockopt(struct socket *so, struct sockopt *sopt);
 int so_getsockopt(struct socket *so, struct sockopt *sopt);

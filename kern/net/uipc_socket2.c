@@ -322,22 +322,14 @@ void sbflush(struct sockbuf *sb)
 
 int sbwait(struct sockbuf *sb)
 {
-	int error;
-
-	if (sb->sb_timeo_ns < 0)
-		return EWOULDBLOCK;
-	if (sb->sb_timeo_ns == 0)
-		return cv_wait_sig(&sb->sb_cv, &softnet_lock);
-	error = cv_timedwait_sig_ns(&sb->sb_cv, &softnet_lock,
-				    (uint64_t)sb->sb_timeo_ns);
-	return error == ETIMEDOUT ? EWOULDBLOCK : error;
+	return softnet_sleep(&sb->sb_cv, sb->sb_timeo_ns, true);
 }
 
 void sblock(struct sockbuf *sb)
 {
 	while (sb->sb_flags & SB_LOCKED) {
 		sb->sb_flags |= SB_WANTLOCK;
-		cv_wait(&sb->sb_cv, &softnet_lock);
+		(void)softnet_sleep(&sb->sb_cv, 0, false);
 	}
 	sb->sb_flags |= SB_LOCKED;
 }

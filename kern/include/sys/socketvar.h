@@ -172,6 +172,32 @@ int sbwait(struct sockbuf *sb);
 void sbdispose_control(struct socket *so, struct mbuf *control);
 
 /*
+ * Loopback input in the sending thread (kern/net/uipc_defer.c).  The
+ * socket layer's entry points hold softnet_lock as a deferring section:
+ * softnet_defer_begin() after taking it, softnet_defer_end() before
+ * letting it go.  Inside, a looped-back packet is queued by the interface
+ * layer, which calls softnet_defer_note() instead of waking the soft
+ * interrupt; softnet_defer_end() runs the queue (through the routine the
+ * interface layer registered) in the calling thread, outside every
+ * protocol, and returns whether any packet ran.  All with softnet_lock
+ * held, but softnet_deferring(), which any thread may ask.
+ */
+void softnet_defer_begin(void);
+bool softnet_defer_end(void);
+bool softnet_deferring(void);
+void softnet_defer_note(void);
+/* Sets (NULL: clears) the routine that runs queued packets; no lock held. */
+void softnet_defer_register(bool (*run)(void));
+/*
+ * Sleeps on cv with softnet_lock: timeo_ns 0 for ever, > 0 at most that
+ * long (EWOULDBLOCK after), < 0 not at all (EWOULDBLOCK); intr: EINTR
+ * when the process is interrupted.  In a deferring section it first runs
+ * the queued packets and, if any ran, returns 0 without sleeping: what
+ * the caller waits for may have happened, it must look again.
+ */
+int softnet_sleep(kcondvar_t *cv, int64_t timeo_ns, bool intr);
+
+/*
  * Socket options: sopt_data is a kernel buffer of sopt_size bytes; a
  * get fills it and sets sopt_retsize.
  */
