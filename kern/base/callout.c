@@ -21,6 +21,8 @@ static struct {
 	int count, cap;
 	uint64_t seq;
 	struct lwp *thread;
+	/* What the thread sleeps until (UINT64_MAX: no deadline); 0 awake. */
+	uint64_t sleep_until;
 	bool exiting;
 	struct callout *running;
 } co;
@@ -90,13 +92,17 @@ static void callout_thread(void *arg)
 		uint64_t now;
 
 		if (co.count == 0) {
+			co.sleep_until = UINT64_MAX;
 			cv_wait(&co.wake, &co.lock);
+			co.sleep_until = 0;
 			continue;
 		}
 		c = co.heap[0];
 		now = getnsmono();
 		if (c->c_when > now) {
+			co.sleep_until = c->c_when;
 			cv_timedwait_ns(&co.wake, &co.lock, c->c_when - now);
+			co.sleep_until = 0;
 			continue;
 		}
 		heap_remove(c);
@@ -177,7 +183,12 @@ int callout_schedule_at_ns(struct callout *c, uint64_t when)
 	co.count++;
 	heap_set(co.count - 1, c);
 	heap_up(co.count - 1);
-	if (co.heap[0] == c)
+	/*
+	 * Wake the thread only for a deadline before the one it sleeps
+	 * until: TCP moves its timers on every segment, and a thread that
+	 * wakes early just sleeps again.
+	 */
+	if (co.heap[0] == c && when < co.sleep_until)
 		cv_signal(&co.wake);
 	mutex_exit(&co.lock);
 	return 0;
