@@ -126,8 +126,7 @@ static void netisr_softint(void *arg)
 			}
 		}
 	} while (more);
-	(void)softnet_defer_end();
-	mutex_exit(&softnet_lock);
+	softnet_unlock();
 	mutex_enter(&ns.lock);
 	ns.done++;
 	cv_broadcast(&ns.cv);

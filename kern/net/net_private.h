@@ -45,9 +45,11 @@ static inline void solock(void)
 
 static inline void sounlock(void)
 {
-	(void)softnet_defer_end();
-	mutex_exit(&softnet_lock);
+	softnet_unlock();
 }
+
+/* Drops a hold of softnet_wakeup; frees so if sofree already let it go. */
+void so_wakerele(struct socket *so);
 
 /* sockopt.c: SOL_SOCKET options. */
 int so_setsockopt(struct socket *so, struct sockopt *sopt);

@@ -8,12 +8,21 @@
  * also before each wait (softnet_sleep).  Output never recurses into a
  * protocol that is busy, the queue keeps its order whoever runs it, and a
  * thread that sends one byte to a reader wakes just that reader.
+ *
+ * The section also holds back the wake-ups of socket buffers' sleepers
+ * (softnet_wakeup) until softnet_lock is released: a sleeper woken while
+ * its waker still holds the lock would at once block on it again (and on
+ * a busy host it preempts the waker, which then holds the lock while
+ * descheduled).  The socket stays allocated until its held-back wake-up
+ * is done (so_wakeholds, sofree).
  */
 #include <sys/atomic.h>
 #include <sys/errno.h>
 #include <sys/proc.h>
 #include <sys/socketvar.h>
 #include <sys/systm.h>
+
+#include "net_private.h"
 
 /*
  * The thread in a section (written with softnet_lock held, read with
@@ -25,6 +34,11 @@
 static struct lwp *softnet_deferrer;
 static bool softnet_pending;	     /* softnet_lock: packets were noted */
 static bool (*softnet_runner)(void); /* softnet_lock */
+
+/* Socket buffers whose sleepers the section wakes (softnet_lock). */
+#define SOFTNET_WAKES 8
+static struct sockbuf *softnet_wakes[SOFTNET_WAKES];
+static int softnet_nwakes;
 
 void softnet_defer_register(bool (*run)(void))
 {
@@ -66,6 +80,46 @@ bool softnet_defer_end(void)
 	return ran;
 }
 
+void softnet_wakeup(struct sockbuf *sb)
+{
+	struct socket *so = sb->sb_so;
+
+	KASSERT(mutex_owned(&softnet_lock));
+	if (!cv_has_waiters(&sb->sb_cv))
+		return;
+	if (so == NULL || !softnet_deferring()) {
+		cv_broadcast(&sb->sb_cv);
+		return;
+	}
+	for (int i = 0; i < softnet_nwakes; i++)
+		if (softnet_wakes[i] == sb)
+			return;
+	if (softnet_nwakes == SOFTNET_WAKES) {
+		cv_broadcast(&sb->sb_cv);
+		return;
+	}
+	atomic_inc_nv(&so->so_wakeholds);
+	softnet_wakes[softnet_nwakes++] = sb;
+}
+
+void softnet_unlock(void)
+{
+	struct sockbuf *wakes[SOFTNET_WAKES];
+	int n;
+
+	(void)softnet_defer_end();
+	n = softnet_nwakes;
+	memcpy(wakes, softnet_wakes, sizeof(wakes[0]) * (size_t)n);
+	softnet_nwakes = 0;
+	mutex_exit(&softnet_lock);
+	for (int i = 0; i < n; i++) {
+		struct socket *so = wakes[i]->sb_so;
+
+		cv_broadcast(&wakes[i]->sb_cv);
+		so_wakerele(so);
+	}
+}
+
 int softnet_sleep(kcondvar_t *cv, int64_t timeo_ns, bool intr)
 {
 	bool mine = softnet_deferring();
@@ -73,8 +127,13 @@ int softnet_sleep(kcondvar_t *cv, int64_t timeo_ns, bool intr)
 
 	if (timeo_ns < 0)
 		return EWOULDBLOCK;
-	/* Input that ran may be what the caller waits for: it looks again. */
-	if (mine && softnet_defer_end()) {
+	/*
+	 * Input that ran may be what the caller waits for: it looks again.
+	 * Held-back wake-ups go out with the lock released first.
+	 */
+	if (mine && (softnet_defer_end() || softnet_nwakes > 0)) {
+		softnet_unlock();
+		mutex_enter(&softnet_lock);
 		softnet_defer_begin();
 		return 0;
 	}

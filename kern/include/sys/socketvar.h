@@ -92,7 +92,13 @@ struct socket {
 	pid_t so_cpid;	      /* creator's process id */
 	uint64_t so_gen;      /* unique id: stat's st_ino */
 	struct timespec so_ctime;
+	/*
+	 * Wake-ups held back until softnet_lock is released (softnet_wakeup)
+	 * keep the socket's memory; SO_WAKEHOLD_FREED once sofree let it go.
+	 */
+	volatile unsigned so_wakeholds;
 };
+#define SO_WAKEHOLD_FREED 0x80000000u
 
 /* so_state */
 #define SS_NOFDREF 0x0001	  /* no file refers to it any more */
@@ -186,6 +192,16 @@ void softnet_defer_begin(void);
 bool softnet_defer_end(void);
 bool softnet_deferring(void);
 void softnet_defer_note(void);
+/*
+ * Ends the section, releases softnet_lock, then wakes the socket buffers'
+ * sleepers that softnet_wakeup() held back in it.
+ */
+void softnet_unlock(void);
+/*
+ * Wakes sb's sleepers (cv_broadcast of sb_cv); in a deferring section
+ * only once softnet_unlock() released the lock.
+ */
+void softnet_wakeup(struct sockbuf *sb);
 /* Sets (NULL: clears) the routine that runs queued packets; no lock held. */
 void softnet_defer_register(bool (*run)(void));
 /*
