@@ -498,7 +498,7 @@ void sofree(struct socket *so)
 	sbflush(&so->so_rcv);
 	/* A held-back wake-up still to come frees it (so_wakerele). */
 	for (;;) {
-		unsigned holds = atomic_load_relaxed(&so->so_wakeholds);
+		unsigned holds = atomic_load_acquire(&so->so_wakeholds);
 
 		if (holds == 0)
 			break;
