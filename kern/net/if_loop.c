@@ -1,8 +1,10 @@
 /*
  * if_loop.c -- the loopback interface.  What is sent on it comes back as
- * input: looutput counts and captures the packet, then queues it for the
- * network soft interrupt as an IPv4 packet received on the same interface,
- * so that the sender's stack unwinds before the receiver's input runs.
+ * input: looutput counts and captures the packet, then queues it as an
+ * IPv4 packet received on the same interface, so that the sender's stack
+ * unwinds before the receiver's input runs.  A sender in a socket call
+ * runs the queue itself when it leaves the protocol (sys/socketvar.h,
+ * deferring sections); timers and the like leave it to the soft interrupt.
  * lo0 exists from boot; more units come from the "lo" cloner.  The
  * packet is not copied: input may shorten the chain but never writes
  * into storage it does not own (M_READONLY).

@@ -5,7 +5,10 @@
  * each queue's input routine.  Taking softnet_lock before touching the
  * queues means that a packet is either on a queue or being processed
  * under the lock, never in between: if_detach (which holds the lock) can
- * purge an interface's packets completely.
+ * purge an interface's packets completely.  IP packets that a thread in
+ * a deferring section loops back (sys/socketvar.h) wait on the same IP
+ * queue, in order, but without waking the soft interrupt: the section
+ * runs them before it lets softnet_lock go.
  */
 #include <net/if.h>
 #include <net/netisr.h>
@@ -46,11 +49,33 @@ int netisr_enqueue(enum netisr_queue q, struct mbuf *m)
 		m_freem(m);
 		return ENOBUFS;
 	}
+	/* The thread's deferring section runs it (kern/net/uipc_defer.c). */
+	if (q == NETISR_IP && softnet_deferring()) {
+		softnet_defer_note();
+		return 0;
+	}
 	mutex_enter(&ns.lock);
 	ns.scheduled = true;
 	mutex_exit(&ns.lock);
 	softint_schedule(ns.softint);
 	return 0;
+}
+
+/*
+ * The runner of deferring sections: IP packets queued so far, and what
+ * they send in turn, in the calling thread; whether any ran.
+ */
+static bool netisr_run_deferred(void)
+{
+	struct mbuf *m;
+	bool ran = false;
+
+	KASSERT(mutex_owned(&softnet_lock));
+	while ((m = ifq_dequeue(&ns.q[NETISR_IP])) != NULL) {
+		netisr_dispatch(NETISR_IP, m);
+		ran = true;
+	}
+	return ran;
 }
 
 void netisr_dispatch(enum netisr_queue q, struct mbuf *m)
@@ -82,6 +107,7 @@ static void netisr_softint(void *arg)
 	bool more;
 
 	mutex_enter(&softnet_lock);
+	softnet_defer_begin();
 	mutex_enter(&ns.lock);
 	ns.scheduled = false;
 	mutex_exit(&ns.lock);
@@ -100,7 +126,7 @@ static void netisr_softint(void *arg)
 			}
 		}
 	} while (more);
-	mutex_exit(&softnet_lock);
+	softnet_unlock();
 	mutex_enter(&ns.lock);
 	ns.done++;
 	cv_broadcast(&ns.cv);
@@ -176,6 +202,7 @@ int netisr_init(void)
 		return ENOMEM;
 	}
 	ns.inited = 1;
+	softnet_defer_register(netisr_run_deferred);
 	return 0;
 }
 
@@ -183,6 +210,7 @@ void netisr_fini(void)
 {
 	if (!ns.inited)
 		return;
+	softnet_defer_register(NULL);
 	softint_disestablish(ns.softint);
 	for (int q = 0; q < NETISR_MAX; q++) {
 		ifq_destroy(&ns.q[q]);

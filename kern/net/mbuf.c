@@ -4,17 +4,74 @@
  * the same allocation, or pointing at a caller's buffer.  The storage's
  * reference count is atomic because chains sharing it may be freed by
  * different threads (a socket's copy and a driver's transmit queue).
- * Every allocation can fail; nothing here sleeps.
+ * Every allocation can fail; nothing here sleeps.  Storage of the largest
+ * size, what bulk writes use, is kept for reuse (mext_cache).
  */
+#include <rump/rumpuser.h>
 #include <sys/atomic.h>
 #include <sys/errno.h>
 #include <sys/kmem.h>
 #include <sys/mbuf.h>
+#include <sys/mutex.h>
 #include <sys/systm.h>
 
 static KMEM_TYPE_DEFINE(M_MBUF, "mbuf");
 static KMEM_TYPE_DEFINE(M_MEXT, "mbuf cluster");
 volatile int64_t mbuf_live, mext_live;
+
+/*
+ * Up to MEXT_CACHE_MAX storages of MEXT_MAXSIZE bytes wait here for the
+ * next bulk write: the host's allocator returns blocks of this size to
+ * the system when they are freed, and the next write faulted every page
+ * in again.  Sanitizer builds keep nothing (KMEM_PASSTHROUGH), so that
+ * the host's checker sees every use after free.
+ */
+#ifdef KMEM_PASSTHROUGH
+#define MEXT_CACHE_MAX 0
+#else
+#define MEXT_CACHE_MAX 32
+#endif
+static struct {
+	kmutex_t lock;
+	struct mext *head; /* linked through ext_arg */
+	int count;
+	bool ready;
+} mext_cache;
+
+/* A cached storage of MEXT_MAXSIZE, or NULL. */
+static struct mext *mext_cache_get(void)
+{
+	struct mext *ext;
+
+	if (MEXT_CACHE_MAX == 0 || atomic_load_relaxed(&mext_cache.count) == 0)
+		return NULL;
+	mutex_enter(&mext_cache.lock);
+	if ((ext = mext_cache.head) != NULL) {
+		mext_cache.head = ext->ext_arg;
+		atomic_store_relaxed(&mext_cache.count, mext_cache.count - 1);
+	}
+	mutex_exit(&mext_cache.lock);
+	return ext;
+}
+
+/* Keeps ext (a cluster of MEXT_MAXSIZE) if there is room: true if kept. */
+static bool mext_cache_put(struct mext *ext)
+{
+	bool kept = false;
+
+	if (MEXT_CACHE_MAX == 0 || !mext_cache.ready ||
+	    atomic_load_relaxed(&mext_cache.count) >= MEXT_CACHE_MAX)
+		return false;
+	mutex_enter(&mext_cache.lock);
+	if (mext_cache.count < MEXT_CACHE_MAX) {
+		ext->ext_arg = mext_cache.head;
+		mext_cache.head = ext;
+		atomic_store_relaxed(&mext_cache.count, mext_cache.count + 1);
+		kept = true;
+	}
+	mutex_exit(&mext_cache.lock);
+	return kept;
+}
 
 static void m_init(struct mbuf *m, int type, int flags)
 {
@@ -50,8 +107,16 @@ struct mbuf *m_gethdr(int how, int type)
 
 static struct mext *mext_alloc(size_t size)
 {
-	struct mext *ext = kmem_alloc(sizeof(*ext) + size, &M_MEXT);
+	struct mext *ext = NULL;
 
+	/* A cached one fails as the allocator would (RUMP_FAULT_MALLOC). */
+	if (size == MEXT_MAXSIZE && (ext = mext_cache_get()) != NULL &&
+	    rumpuser_fault_check(RUMPUSER_FAULT_MALLOC)) {
+		(void)mext_cache_put(ext);
+		return NULL;
+	}
+	if (ext == NULL)
+		ext = kmem_alloc(sizeof(*ext) + size, &M_MEXT);
 	if (ext == NULL)
 		return NULL;
 	ext->ext_buf = (char *)(ext + 1);
@@ -71,7 +136,7 @@ static void mext_rele(struct mext *ext)
 	if (ext->ext_free != NULL) {
 		ext->ext_free(ext->ext_buf, ext->ext_size, ext->ext_arg);
 		kmem_free(ext, sizeof(*ext), &M_MEXT);
-	} else
+	} else if (ext->ext_size != MEXT_MAXSIZE || !mext_cache_put(ext))
 		kmem_free(ext, sizeof(*ext) + ext->ext_size, &M_MEXT);
 }
 
@@ -580,9 +645,17 @@ struct mbuf *m_devget(const void *buf, int len, struct ifnet *ifp)
 
 int mbuf_init(void)
 {
+	mutex_init(&mext_cache.lock, MUTEX_SPIN);
+	mext_cache.ready = true;
 	return 0;
 }
 
 void mbuf_fini(void)
 {
+	struct mext *ext;
+
+	mext_cache.ready = false;
+	while ((ext = mext_cache_get()) != NULL)
+		kmem_free(ext, sizeof(*ext) + MEXT_MAXSIZE, &M_MEXT);
+	mutex_destroy(&mext_cache.lock);
 }

@@ -31,6 +31,26 @@ void soqremque(struct socket *so);
 void sblock(struct sockbuf *sb);
 void sbunlock(struct sockbuf *sb);
 
+/*
+ * The socket layer's entry points take and release softnet_lock through
+ * these: a deferring section (sys/socketvar.h), so that what the caller
+ * sends through the loopback is received in its own thread before the
+ * lock goes.
+ */
+static inline void solock(void)
+{
+	mutex_enter(&softnet_lock);
+	softnet_defer_begin();
+}
+
+static inline void sounlock(void)
+{
+	softnet_unlock();
+}
+
+/* Drops a hold of softnet_wakeup; frees so if sofree already let it go. */
+void so_wakerele(struct socket *so);
+
 /* sockopt.c: SOL_SOCKET options. */
 int so_setsockopt(struct socket *so, struct sockopt *sopt);
 int so_getsockopt(struct socket *so, struct sockopt *sopt);

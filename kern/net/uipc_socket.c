@@ -20,15 +20,15 @@ int socreate(int family, struct socket **sop, int type, int proto,
 	struct socket *so;
 	int error;
 
-	mutex_enter(&softnet_lock);
+	solock();
 	pr = pffindproto(family, type, proto);
 	if (pr == NULL) {
 		error = pffind_error(family, type, proto);
-		mutex_exit(&softnet_lock);
+		sounlock();
 		return error;
 	}
 	if ((error = soalloc(pr, type, &so)) != 0) {
-		mutex_exit(&softnet_lock);
+		sounlock();
 		return error;
 	}
 	error = pr->pr_usrreqs->pr_attach(so, proto);
@@ -36,11 +36,11 @@ int socreate(int family, struct socket **sop, int type, int proto,
 		KASSERT(so->so_pcb == NULL);
 		sbflush(&so->so_snd);
 		sbflush(&so->so_rcv);
-		mutex_exit(&softnet_lock);
+		sounlock();
 		sodealloc(so);
 		return error;
 	}
-	mutex_exit(&softnet_lock);
+	sounlock();
 	*sop = so;
 	return 0;
 }
@@ -48,15 +48,7 @@ int socreate(int family, struct socket **sop, int type, int proto,
 /* Waits on so_cv for at most timeo_ns (0: for ever); EWOULDBLOCK after. */
 static int sowait(struct socket *so, int64_t timeo_ns)
 {
-	if (timeo_ns < 0)
-		return EWOULDBLOCK;
-	int error;
-
-	if (timeo_ns == 0)
-		return cv_wait_sig(&so->so_cv, &softnet_lock);
-	error = cv_timedwait_sig_ns(&so->so_cv, &softnet_lock,
-				    (uint64_t)timeo_ns);
-	return error == ETIMEDOUT ? EWOULDBLOCK : error;
+	return softnet_sleep(&so->so_cv, timeo_ns, true);
 }
 
 /* Drops every connection waiting on listener head's queues. */
@@ -78,7 +70,7 @@ int soclose(struct socket *so)
 {
 	const struct pr_usrreqs *pru = so->so_proto->pr_usrreqs;
 
-	mutex_enter(&softnet_lock);
+	solock();
 	if (so->so_options & SO_ACCEPTCONN)
 		so_dropqueues(so);
 	if (so->so_pcb != NULL) {
@@ -106,7 +98,7 @@ int soclose(struct socket *so)
 	}
 	so->so_state |= SS_NOFDREF;
 	sofree(so);
-	mutex_exit(&softnet_lock);
+	sounlock();
 	return 0;
 }
 
@@ -114,13 +106,13 @@ int sobind(struct socket *so, struct sockaddr *nam, struct lwp *l)
 {
 	int error;
 
-	mutex_enter(&softnet_lock);
+	solock();
 	/* A connection its protocol dropped before accept has no block. */
 	if (so->so_pcb == NULL)
 		error = EINVAL;
 	else
 		error = so->so_proto->pr_usrreqs->pr_bind(so, nam, l);
-	mutex_exit(&softnet_lock);
+	sounlock();
 	return error;
 }
 
@@ -129,7 +121,7 @@ int solisten(struct socket *so, int backlog, struct lwp *l)
 	const struct pr_usrreqs *pru = so->so_proto->pr_usrreqs;
 	int error;
 
-	mutex_enter(&softnet_lock);
+	solock();
 	if (pru->pr_listen == NULL || !(so->so_proto->pr_flags & PR_LISTEN)) {
 		error = EOPNOTSUPP;
 		goto out;
@@ -150,7 +142,7 @@ int solisten(struct socket *so, int backlog, struct lwp *l)
 	/* A listener that was shut down for reading accepts again. */
 	so->so_state &= ~SS_CANTRCVMORE;
 out:
-	mutex_exit(&softnet_lock);
+	sounlock();
 	return error;
 }
 
@@ -160,7 +152,7 @@ int soconnect(struct socket *so, struct sockaddr *nam, bool nbio, struct lwp *l)
 	bool connreq = so->so_proto->pr_flags & PR_CONNREQUIRED;
 	int error;
 
-	mutex_enter(&softnet_lock);
+	solock();
 	if (so->so_options & SO_ACCEPTCONN) {
 		error = connreq ? EINVAL : EOPNOTSUPP;
 		goto out;
@@ -207,7 +199,7 @@ int soconnect(struct socket *so, struct sockaddr *nam, bool nbio, struct lwp *l)
 		so->so_error = 0;
 	}
 out:
-	mutex_exit(&softnet_lock);
+	sounlock();
 	return error;
 }
 
@@ -216,10 +208,10 @@ int soconnect2(struct socket *so1, struct socket *so2)
 	const struct pr_usrreqs *pru = so1->so_proto->pr_usrreqs;
 	int error;
 
-	mutex_enter(&softnet_lock);
+	solock();
 	error = pru->pr_connect2 != NULL ? pru->pr_connect2(so1, so2)
 					 : EOPNOTSUPP;
-	mutex_exit(&softnet_lock);
+	sounlock();
 	return error;
 }
 
@@ -231,7 +223,7 @@ int soaccept_next(struct socket *head, bool nbio, struct socket **sop,
 
 	if (!(head->so_proto->pr_flags & PR_LISTEN))
 		return EOPNOTSUPP; /* Linux: datagram sockets do not accept */
-	mutex_enter(&softnet_lock);
+	solock();
 	for (;;) {
 		if (!(head->so_options & SO_ACCEPTCONN) ||
 		    (head->so_state & SS_CANTRCVMORE)) {
@@ -263,7 +255,7 @@ int soaccept_next(struct socket *head, bool nbio, struct socket **sop,
 		(void)so->so_proto->pr_usrreqs->pr_accept(so, nam);
 	*sop = so;
 out:
-	mutex_exit(&softnet_lock);
+	sounlock();
 	return error;
 }
 
@@ -274,7 +266,7 @@ int soshutdown(struct socket *so, int how)
 
 	if (how != SHUT_RD && how != SHUT_WR && how != SHUT_RDWR)
 		return EINVAL;
-	mutex_enter(&softnet_lock);
+	solock();
 	if ((so->so_proto->pr_flags & (PR_CONNREQUIRED | PR_SHUTANY)) ==
 		    PR_CONNREQUIRED &&
 	    !(so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING)) &&
@@ -289,7 +281,7 @@ int soshutdown(struct socket *so, int how)
 	if (pru->pr_shutdown != NULL && so->so_pcb != NULL)
 		error = pru->pr_shutdown(so, how);
 out:
-	mutex_exit(&softnet_lock);
+	sounlock();
 	return error;
 }
 
@@ -299,7 +291,7 @@ int sogetaddr(struct socket *so, bool peer, struct sockaddr_storage *ss)
 	int error;
 
 	memset(ss, 0, sizeof(*ss));
-	mutex_enter(&softnet_lock);
+	solock();
 	if (so->so_pcb == NULL)
 		error = peer ? ENOTCONN : EINVAL;
 	else if (peer && (so->so_proto->pr_flags & PR_CONNREQUIRED) &&
@@ -309,6 +301,6 @@ int sogetaddr(struct socket *so, bool peer, struct sockaddr_storage *ss)
 		error = pru->pr_peeraddr(so, (struct sockaddr *)ss);
 	else
 		error = pru->pr_sockaddr(so, (struct sockaddr *)ss);
-	mutex_exit(&softnet_lock);
+	sounlock();
 	return error;
 }

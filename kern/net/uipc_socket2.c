@@ -322,22 +322,14 @@ void sbflush(struct sockbuf *sb)
 
 int sbwait(struct sockbuf *sb)
 {
-	int error;
-
-	if (sb->sb_timeo_ns < 0)
-		return EWOULDBLOCK;
-	if (sb->sb_timeo_ns == 0)
-		return cv_wait_sig(&sb->sb_cv, &softnet_lock);
-	error = cv_timedwait_sig_ns(&sb->sb_cv, &softnet_lock,
-				    (uint64_t)sb->sb_timeo_ns);
-	return error == ETIMEDOUT ? EWOULDBLOCK : error;
+	return softnet_sleep(&sb->sb_cv, sb->sb_timeo_ns, true);
 }
 
 void sblock(struct sockbuf *sb)
 {
 	while (sb->sb_flags & SB_LOCKED) {
 		sb->sb_flags |= SB_WANTLOCK;
-		cv_wait(&sb->sb_cv, &softnet_lock);
+		(void)softnet_sleep(&sb->sb_cv, 0, false);
 	}
 	sb->sb_flags |= SB_LOCKED;
 }
@@ -354,13 +346,13 @@ void sbunlock(struct sockbuf *sb)
 
 void sorwakeup(struct socket *so)
 {
-	cv_broadcast(&so->so_rcv.sb_cv);
+	softnet_wakeup(&so->so_rcv);
 	selnotify(&so->so_rcv.sb_sel, POLLIN | POLLRDNORM);
 }
 
 void sowwakeup(struct socket *so)
 {
-	cv_broadcast(&so->so_snd.sb_cv);
+	softnet_wakeup(&so->so_snd);
 	selnotify(&so->so_snd.sb_sel, POLLOUT);
 }
 
@@ -504,7 +496,23 @@ void sofree(struct socket *so)
 	}
 	sbflush(&so->so_snd);
 	sbflush(&so->so_rcv);
+	/* A held-back wake-up still to come frees it (so_wakerele). */
+	for (;;) {
+		unsigned holds = atomic_load_acquire(&so->so_wakeholds);
+
+		if (holds == 0)
+			break;
+		if (atomic_cas_bool(&so->so_wakeholds, holds,
+				    holds | SO_WAKEHOLD_FREED))
+			return;
+	}
 	sodealloc(so);
+}
+
+void so_wakerele(struct socket *so)
+{
+	if (atomic_dec_nv(&so->so_wakeholds) == SO_WAKEHOLD_FREED)
+		sodealloc(so);
 }
 
 void soabort(struct socket *so)

@@ -205,7 +205,7 @@ int sosetopt(struct socket *so, struct sockopt *sopt)
 	const struct pr_usrreqs *pru = so->so_proto->pr_usrreqs;
 	int error;
 
-	mutex_enter(&softnet_lock);
+	solock();
 	if (sopt->sopt_level == SOL_SOCKET) {
 		error = so_setsockopt(so, sopt);
 		/* The protocol may want to know (SO_KEEPALIVE ...). */
@@ -216,7 +216,7 @@ int sosetopt(struct socket *so, struct sockopt *sopt)
 		error = pru->pr_ctloutput(PRCO_SETOPT, so, sopt);
 	else
 		error = ENOPROTOOPT;
-	mutex_exit(&softnet_lock);
+	sounlock();
 	return error;
 }
 
@@ -225,7 +225,7 @@ int sogetopt(struct socket *so, struct sockopt *sopt)
 	const struct pr_usrreqs *pru = so->so_proto->pr_usrreqs;
 	int error;
 
-	mutex_enter(&softnet_lock);
+	solock();
 	sopt->sopt_retsize = 0;
 	if (sopt->sopt_level == SOL_SOCKET) {
 		error = so_getsockopt(so, sopt);
@@ -237,6 +237,6 @@ int sogetopt(struct socket *so, struct sockopt *sopt)
 		error = pru->pr_ctloutput(PRCO_GETOPT, so, sopt);
 	else
 		error = ENOPROTOOPT;
-	mutex_exit(&softnet_lock);
+	sounlock();
 	return error;
 }

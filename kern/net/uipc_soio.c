@@ -84,7 +84,7 @@ int sosend(struct socket *so, struct sockaddr *addr, struct uio *uio,
 		error = EMSGSIZE;
 		goto free;
 	}
-	mutex_enter(&softnet_lock);
+	solock();
 	sblock(&so->so_snd);
 	do {
 		long space;
@@ -134,11 +134,11 @@ int sosend(struct socket *so, struct sockaddr *addr, struct uio *uio,
 			size_t len = atomic ? resid
 					    : MIN(resid, (size_t)space - clen);
 
-			mutex_exit(&softnet_lock);
+			sounlock();
 			if (len > 0 || atomic)
 				error = len > 0 ? m_uiotombuf(uio, len, &top)
 						: 0;
-			mutex_enter(&softnet_lock);
+			solock();
 			if (error != 0)
 				break;
 			resid -= len;
@@ -180,7 +180,7 @@ int sosend(struct socket *so, struct sockaddr *addr, struct uio *uio,
 		sent += toplen;
 	} while (resid > 0 || top != NULL);
 	sbunlock(&so->so_snd);
-	mutex_exit(&softnet_lock);
+	sounlock();
 	/* What the process sees as written: what reached the protocol. */
 	if (uio != NULL)
 		uio->uio_resid = resid0 - sent;
@@ -248,9 +248,9 @@ static int so_rcvdata(struct socket *so, struct uio *uio, bool peek,
 		if (len > 0) {
 			char *data = m->m_data + off;
 
-			mutex_exit(&softnet_lock);
+			sounlock();
 			error = uiomove(data, len, uio);
-			mutex_enter(&softnet_lock);
+			solock();
 			if (error != 0)
 				return error;
 			*movedp += len;
@@ -302,7 +302,7 @@ int soreceive(struct socket *so, struct mbuf **paddr, struct uio *uio,
 		*controlp = NULL;
 	if (flags & MSG_OOB)
 		return EOPNOTSUPP;
-	mutex_enter(&softnet_lock);
+	solock();
 	sblock(&so->so_rcv);
 restart:
 	for (;;) {
@@ -391,7 +391,7 @@ restart:
 		goto restart;
 out:
 	sbunlock(&so->so_rcv);
-	mutex_exit(&softnet_lock);
+	sounlock();
 	if (flagsp != NULL)
 		*flagsp = outflags;
 	return error;
@@ -403,7 +403,7 @@ int sopoll(struct socket *so, int events, struct lwp *l)
 	bool listening, connreq = pr->pr_flags & PR_CONNREQUIRED;
 	int revents = 0;
 
-	mutex_enter(&softnet_lock);
+	solock();
 	listening = so->so_options & SO_ACCEPTCONN;
 	if (so->so_error != 0)
 		revents |= POLLERR;
@@ -428,6 +428,6 @@ int sopoll(struct socket *so, int events, struct lwp *l)
 		selrecord(l, &so->so_rcv.sb_sel);
 		selrecord(l, &so->so_snd.sb_sel);
 	}
-	mutex_exit(&softnet_lock);
+	sounlock();
 	return revents;
 }

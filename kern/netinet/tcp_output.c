@@ -287,13 +287,21 @@ decided:
 	    (!(tp->t_flags & TF_SENTFIN) || tp->snd_nxt == tp->snd_una))
 		goto send;
 	/*
-	 * Data waits, nothing is in flight and the window is closed: the
-	 * persist timer probes it (RFC 9293 3.8.6.1).
+	 * Data waits and no timer runs.  Data in flight in an open window
+	 * (sending held back by cwnd in SACK recovery) needs the
+	 * retransmission timer (RFC 6298 5.1): under the persist timer the
+	 * lost segments were never sent again, and a partial ACK does not
+	 * arm it while persist runs.  Else the window is closed: the persist
+	 * timer probes it (RFC 9293 3.8.6.1).
 	 */
 	if (sbcc > 0 && !tcp_timer_armed(tp, TCPT_REXMT) &&
 	    !tcp_timer_armed(tp, TCPT_PERSIST)) {
-		tp->t_rxtshift = 0;
-		tcp_setpersist(tp);
+		if (tp->snd_wnd > 0 && SEQ_GT(tp->snd_max, tp->snd_una))
+			tcp_timer_arm_us(tp, TCPT_REXMT, tp->t_rxtcur_us);
+		else {
+			tp->t_rxtshift = 0;
+			tcp_setpersist(tp);
+		}
 	}
 	return 0;
 

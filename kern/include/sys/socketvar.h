@@ -92,7 +92,13 @@ struct socket {
 	pid_t so_cpid;	      /* creator's process id */
 	uint64_t so_gen;      /* unique id: stat's st_ino */
 	struct timespec so_ctime;
+	/*
+	 * Wake-ups held back until softnet_lock is released (softnet_wakeup)
+	 * keep the socket's memory; SO_WAKEHOLD_FREED once sofree let it go.
+	 */
+	volatile unsigned so_wakeholds;
 };
+#define SO_WAKEHOLD_FREED 0x80000000u
 
 /* so_state */
 #define SS_NOFDREF 0x0001	  /* no file refers to it any more */
@@ -170,6 +176,42 @@ void sosetstate_error(struct socket *so, int error);
 int sbwait(struct sockbuf *sb);
 /* Dropping a control mbuf chain with rights in it (domain's dispose). */
 void sbdispose_control(struct socket *so, struct mbuf *control);
+
+/*
+ * Loopback input in the sending thread (kern/net/uipc_defer.c).  The
+ * socket layer's entry points hold softnet_lock as a deferring section:
+ * softnet_defer_begin() after taking it, softnet_defer_end() before
+ * letting it go.  Inside, a looped-back packet is queued by the interface
+ * layer, which calls softnet_defer_note() instead of waking the soft
+ * interrupt; softnet_defer_end() runs the queue (through the routine the
+ * interface layer registered) in the calling thread, outside every
+ * protocol, and returns whether any packet ran.  All with softnet_lock
+ * held, but softnet_deferring(), which any thread may ask.
+ */
+void softnet_defer_begin(void);
+bool softnet_defer_end(void);
+bool softnet_deferring(void);
+void softnet_defer_note(void);
+/*
+ * Ends the section, releases softnet_lock, then wakes the socket buffers'
+ * sleepers that softnet_wakeup() held back in it.
+ */
+void softnet_unlock(void);
+/*
+ * Wakes sb's sleepers (cv_broadcast of sb_cv); in a deferring section
+ * only once softnet_unlock() released the lock.
+ */
+void softnet_wakeup(struct sockbuf *sb);
+/* Sets (NULL: clears) the routine that runs queued packets; no lock held. */
+void softnet_defer_register(bool (*run)(void));
+/*
+ * Sleeps on cv with softnet_lock: timeo_ns 0 for ever, > 0 at most that
+ * long (EWOULDBLOCK after), < 0 not at all (EWOULDBLOCK); intr: EINTR
+ * when the process is interrupted.  In a deferring section it first runs
+ * the queued packets and, if any ran, returns 0 without sleeping: what
+ * the caller waits for may have happened, it must look again.
+ */
+int softnet_sleep(kcondvar_t *cv, int64_t timeo_ns, bool intr);
 
 /*
  * Socket options: sopt_data is a kernel buffer of sopt_size bytes; a
