@@ -267,15 +267,5 @@ static void in_namespace(void)
 
 int main(int argc, char **argv)
 {
-	test_init(argc, argv);
-	if (argc > 1 && strcmp(argv[1], "--inns") == 0) {
-		test_watchdog(115);
-		in_namespace();
-		test_log("ok");
-		return 0;
-	}
-	if (iop_run_in_namespace() != 0)
-		return 1;
-	test_log("ok");
-	return 0;
+	return iop_main(argc, argv, in_namespace);
 }

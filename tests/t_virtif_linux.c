@@ -23,145 +23,14 @@
 
 #include <rump/netconfig.h>
 
+#include "net/interop.c"
 #include "testlib.h"
 
-#define TAP "rktap0"
-#define LINUX_ADDR "10.77.0.1"
-#define RUMP_ADDR "10.77.0.2"
 #define HTTP_PORT 8080
 #define PYHTTP_PORT 8000
 #define BULK_PORT 9000
 
 static char peer_script[PATH_MAX + 64];
-static char nsname[32];
-
-/* --- outside the namespace ------------------------------------------ */
-
-static void ns_delete(void)
-{
-	char cmd[96];
-
-	snprintf(cmd, sizeof(cmd), "ip netns delete %s 2>/dev/null", nsname);
-	(void)!system(cmd);
-}
-
-static void ns_on_signal(int sig)
-{
-	ns_delete();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-/* Runs the test inside a fresh namespace and reports how that went. */
-static int run_in_namespace(void)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	int status;
-	pid_t pid;
-
-	CHECK(n > 0);
-	self[n] = '\0';
-	snprintf(nsname, sizeof(nsname), "rk%d", (int)getpid());
-	{
-		char cmd[96];
-
-		snprintf(cmd, sizeof(cmd), "ip netns add %s", nsname);
-		CHECK_EQ(system(cmd), 0);
-	}
-	atexit(ns_delete);
-	signal(SIGINT, ns_on_signal);
-	signal(SIGTERM, ns_on_signal);
-	pid = fork();
-	CHECK(pid >= 0);
-	if (pid == 0) {
-		execlp("ip", "ip", "netns", "exec", nsname, self, "--inns",
-		       (char *)NULL);
-		_exit(127);
-	}
-	CHECK_EQ(waitpid(pid, &status, 0), pid);
-	ns_delete();
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		fprintf(stderr, "t_virtif_linux: inside the namespace: %s\n",
-			test_status_str(status));
-		return 1;
-	}
-	return 0;
-}
-
-/* --- helpers inside the namespace ----------------------------------- */
-
-static void sh(const char *fmt, ...)
-	__attribute__((__format__(__printf__, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int rv;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rv = system(cmd);
-	if (rv != 0)
-		test_fail(__FILE__, __LINE__, "'%s' failed: %d", cmd, rv);
-}
-
-/* A background command whose stdout the test reads. */
-struct peer {
-	pid_t pid;
-	FILE *out;
-};
-
-static void peer_start(struct peer *p, const char *fmt, ...)
-	__attribute__((__format__(__printf__, 2, 3)));
-static void peer_start(struct peer *p, const char *fmt, ...)
-{
-	char cmd[1024];
-	int fds[2];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	CHECK_EQ(pipe(fds), 0);
-	p->pid = fork();
-	CHECK(p->pid >= 0);
-	if (p->pid == 0) {
-		dup2(fds[1], 1);
-		close(fds[0]);
-		close(fds[1]);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	p->out = fdopen(fds[0], "r");
-	CHECK(p->out != NULL);
-}
-
-static void peer_line(struct peer *p, char *buf, size_t len)
-{
-	CHECK(fgets(buf, (int)len, p->out) != NULL);
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
-static int peer_end(struct peer *p)
-{
-	int status;
-
-	fclose(p->out);
-	CHECK_EQ(waitpid(p->pid, &status, 0), p->pid);
-	return status;
-}
-
-static struct sockaddr_in addr_of(const char *a, uint16_t port)
-{
-	struct sockaddr_in sin = {.sin_family = AF_INET,
-				  .sin_port = htons(port)};
-
-	CHECK_EQ(inet_pton(AF_INET, a, &sin.sin_addr), 1);
-	return sin;
-}
 
 /* CRC-32 (the one of zlib.crc32), a byte at a time through a table. */
 static uint32_t crc_table[256];
@@ -203,7 +72,7 @@ static void write_all(int s, const void *buf, size_t len)
 /* Connects to Linux at port, retrying while the listener is not up yet. */
 static int connect_linux(uint16_t port)
 {
-	struct sockaddr_in to = addr_of(LINUX_ADDR, port);
+	struct sockaddr_in to = iop_addr(LINUX_ADDR, port);
 
 	for (int tries = 0;; tries++) {
 		int s = (int)CHECK_SYS(
@@ -223,13 +92,13 @@ static int connect_linux(uint16_t port)
 
 static void ping_from_linux(void)
 {
-	sh("ping -c 3 -W 2 " RUMP_ADDR " >/dev/null");
+	iop_sh("ping -c 3 -W 2 " RUMP_ADDR " >/dev/null");
 	test_log("Linux pings rumpkit");
 }
 
 static void ping_from_rump(void)
 {
-	struct sockaddr_in to = addr_of(LINUX_ADDR, 0), from;
+	struct sockaddr_in to = iop_addr(LINUX_ADDR, 0), from;
 	int s = (int)CHECK_SYS(
 		rump_sys_socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP));
 
@@ -269,7 +138,7 @@ static int http_ready;
 static void *http_serve(void *arg)
 {
 	int nreq = *(int *)arg;
-	struct sockaddr_in me = addr_of(RUMP_ADDR, HTTP_PORT);
+	struct sockaddr_in me = iop_addr(RUMP_ADDR, HTTP_PORT);
 	int one = 1;
 	int ls = (int)CHECK_SYS(rump_sys_socket(AF_INET, SOCK_STREAM, 0));
 
@@ -321,16 +190,16 @@ static void curl_from_linux(void)
 		pthread_cond_wait(&http_cv, &http_lock);
 	pthread_mutex_unlock(&http_lock);
 	for (int i = 0; i < nreq; i++) {
-		struct peer p;
+		struct iop_peer p;
 		char got[256] = "";
 
-		peer_start(&p,
-			   "curl -sS --max-time 120 http://" RUMP_ADDR
-			   ":%d/index.html",
-			   HTTP_PORT);
+		iop_peer_start(&p,
+			       "curl -sS --max-time 120 http://" RUMP_ADDR
+			       ":%d/index.html",
+			       HTTP_PORT);
 		size_t n = fread(got, 1, sizeof(got) - 1, p.out);
 		got[n] = '\0';
-		CHECK_EQ(peer_end(&p), 0);
+		CHECK_EQ(iop_peer_end(&p), 0);
 		CHECK(strcmp(got, http_page) == 0);
 	}
 	CHECK_EQ(pthread_join(t, NULL), 0);
@@ -342,7 +211,7 @@ static void fetch_from_linux(void)
 	char dir[] = "/tmp/rkvirtXXXXXX", path[PATH_MAX], line[256];
 	char resp[8192], body[4096];
 	size_t have = 0;
-	struct peer p;
+	struct iop_peer p;
 	FILE *f;
 	int s;
 
@@ -355,11 +224,11 @@ static void fetch_from_linux(void)
 	fputs(body, f);
 	fclose(f);
 
-	peer_start(&p,
-		   "exec python3 -u -m http.server %d --bind " LINUX_ADDR
-		   " --directory %s 2>/dev/null",
-		   PYHTTP_PORT, dir);
-	peer_line(&p, line, sizeof(line)); /* "Serving HTTP on ..." */
+	iop_peer_start(&p,
+		       "exec python3 -u -m http.server %d --bind " LINUX_ADDR
+		       " --directory %s 2>/dev/null",
+		       PYHTTP_PORT, dir);
+	iop_peer_line(&p, line, sizeof(line)); /* "Serving HTTP on ..." */
 	s = connect_linux(PYHTTP_PORT);
 	{
 		const char *req = "GET /page.txt HTTP/1.0\r\nHost: " LINUX_ADDR
@@ -384,7 +253,7 @@ static void fetch_from_linux(void)
 		CHECK(strcmp(b + 4, body) == 0);
 	}
 	kill(p.pid, SIGTERM);
-	peer_end(&p);
+	iop_peer_end(&p);
 	unlink(path);
 	rmdir(dir);
 	test_log("rumpkit fetched a page from python3 -m http.server");
@@ -397,12 +266,12 @@ static void bulk_to_linux(uint64_t nbytes)
 	uint64_t x = 0x9e3779b97f4a7c15ull ^ nbytes, left = nbytes;
 	char line[128], want[128];
 	uint32_t crc = 0;
-	struct peer p;
+	struct iop_peer p;
 	int s;
 
-	peer_start(&p, "exec python3 -u %s recv " LINUX_ADDR " %d", peer_script,
-		   BULK_PORT);
-	peer_line(&p, line, sizeof(line));
+	iop_peer_start(&p, "exec python3 -u %s recv " LINUX_ADDR " %d",
+		       peer_script, BULK_PORT);
+	iop_peer_line(&p, line, sizeof(line));
 	CHECK(strcmp(line, "listening") == 0);
 	s = connect_linux(BULK_PORT);
 	while (left > 0) {
@@ -419,8 +288,8 @@ static void bulk_to_linux(uint64_t nbytes)
 		left -= n;
 	}
 	CHECK_SYS(rump_sys_close(s));
-	peer_line(&p, line, sizeof(line));
-	CHECK_EQ(peer_end(&p), 0);
+	iop_peer_line(&p, line, sizeof(line));
+	CHECK_EQ(iop_peer_end(&p), 0);
 	snprintf(want, sizeof(want), "%08x %llu", crc,
 		 (unsigned long long)nbytes);
 	if (strcmp(line, want) != 0)
@@ -432,11 +301,11 @@ static void bulk_to_linux(uint64_t nbytes)
 static void bulk_from_linux(uint64_t nbytes)
 {
 	static uint8_t buf[256 * 1024];
-	struct sockaddr_in me = addr_of(RUMP_ADDR, BULK_PORT);
+	struct sockaddr_in me = iop_addr(RUMP_ADDR, BULK_PORT);
 	char line[128], got[128];
 	uint64_t total = 0;
 	uint32_t crc = 0;
-	struct peer p;
+	struct iop_peer p;
 	int one = 1, ls, s;
 
 	ls = (int)CHECK_SYS(rump_sys_socket(AF_INET, SOCK_STREAM, 0));
@@ -444,8 +313,8 @@ static void bulk_from_linux(uint64_t nbytes)
 				      sizeof(one)));
 	CHECK_SYS(rump_sys_bind(ls, (struct sockaddr *)&me, sizeof(me)));
 	CHECK_SYS(rump_sys_listen(ls, 1));
-	peer_start(&p, "exec python3 -u %s send " RUMP_ADDR " %d %llu",
-		   peer_script, BULK_PORT, (unsigned long long)nbytes);
+	iop_peer_start(&p, "exec python3 -u %s send " RUMP_ADDR " %d %llu",
+		       peer_script, BULK_PORT, (unsigned long long)nbytes);
 	s = (int)CHECK_SYS(rump_sys_accept(ls, NULL, NULL));
 	for (;;) {
 		ssize_t n = rump_sys_read(s, buf, sizeof(buf));
@@ -458,8 +327,8 @@ static void bulk_from_linux(uint64_t nbytes)
 	}
 	CHECK_SYS(rump_sys_close(s));
 	CHECK_SYS(rump_sys_close(ls));
-	peer_line(&p, line, sizeof(line));
-	CHECK_EQ(peer_end(&p), 0);
+	iop_peer_line(&p, line, sizeof(line));
+	CHECK_EQ(iop_peer_end(&p), 0);
 	snprintf(got, sizeof(got), "%08x %llu", crc, (unsigned long long)total);
 	if (strcmp(line, got) != 0)
 		test_fail(__FILE__, __LINE__, "Linux sent '%s', got '%s'", line,
@@ -531,8 +400,8 @@ static void in_namespace(void)
 	CHECK_EQ(rump_pub_netconfig_ipv4_ifaddr_cidr("virt0", RUMP_ADDR, 24),
 		 0);
 	CHECK_EQ(rump_pub_netconfig_ifup("virt0"), 0);
-	sh("ip link set lo up && ip addr add " LINUX_ADDR "/24 dev " TAP
-	   " && ip link set " TAP " up");
+	iop_sh("ip link set lo up && ip addr add " LINUX_ADDR "/24 dev " TAP
+	       " && ip link set " TAP " up");
 
 	ping_from_linux();
 	ping_from_rump();
@@ -540,37 +409,40 @@ static void in_namespace(void)
 	fetch_from_linux();
 	bulk("clean", BULK_MIB * mib * (uint64_t)test_scale());
 
-	sh("iptables -A INPUT -m statistic --mode random --probability 0.02 "
-	   "-j DROP && iptables -A OUTPUT -m statistic --mode random "
-	   "--probability 0.02 -j DROP");
+	iop_sh("iptables -A INPUT -m statistic --mode random --probability "
+	       "0.02 "
+	       "-j DROP && iptables -A OUTPUT -m statistic --mode random "
+	       "--probability 0.02 -j DROP");
 	bulk("2% loss", LOSSY_MIB * mib * (uint64_t)test_scale());
 	/* The rules did drop: both chains' DROP rules counted packets. */
 	{
-		struct peer p;
+		struct iop_peer p;
 		char line[256];
 		int chains = 0;
 
-		peer_start(&p, "iptables -nvxL INPUT; iptables -nvxL OUTPUT");
+		iop_peer_start(&p,
+			       "iptables -nvxL INPUT; iptables -nvxL OUTPUT");
 		while (fgets(line, sizeof(line), p.out) != NULL) {
 			if (strstr(line, "DROP") == NULL)
 				continue;
 			CHECK(strtoull(line, NULL, 10) > 0);
 			chains++;
 		}
-		CHECK_EQ(peer_end(&p), 0);
+		CHECK_EQ(iop_peer_end(&p), 0);
 		CHECK_EQ(chains, 2);
 	}
-	sh("iptables -F INPUT && iptables -F OUTPUT");
+	iop_sh("iptables -F INPUT && iptables -F OUTPUT");
 
 	/* Destroyed while Linux floods it with pings: the receiver stops. */
 	{
-		struct peer p;
+		struct iop_peer p;
 
-		peer_start(&p, "exec ping -f -q " RUMP_ADDR " >/dev/null 2>&1");
+		iop_peer_start(&p,
+			       "exec ping -f -q " RUMP_ADDR " >/dev/null 2>&1");
 		bulk_to_linux(4 * mib);
 		CHECK_EQ(rump_pub_netconfig_ifdestroy("virt0"), 0);
 		kill(p.pid, SIGTERM);
-		peer_end(&p);
+		iop_peer_end(&p);
 	}
 	/* A name the host cannot take, and an interface left for shutdown. */
 	CHECK_EQ(rump_pub_netconfig_ifcreate("virt1"), 0);
@@ -580,22 +452,12 @@ static void in_namespace(void)
 		EINVAL);
 	CHECK_EQ(rump_pub_netconfig_ifsetlinkstr("virt1", "rktap1"), 0);
 	CHECK_EQ(rump_pub_netconfig_ifup("virt1"), 0);
-	sh("ip link show rktap1 >/dev/null");
+	iop_sh("ip link show rktap1 >/dev/null");
 	rump_pub_lwproc_releaselwp();
 	test_halt();
 }
 
 int main(int argc, char **argv)
 {
-	test_init(argc, argv);
-	if (argc > 1 && strcmp(argv[1], "--inns") == 0) {
-		test_watchdog(115);
-		in_namespace();
-		test_log("ok");
-		return 0;
-	}
-	if (run_in_namespace() != 0)
-		return 1;
-	test_log("ok");
-	return 0;
+	return iop_main(argc, argv, in_namespace);
 }

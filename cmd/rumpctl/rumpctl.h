@@ -6,6 +6,7 @@
 #ifndef RUMPCTL_H_
 #define RUMPCTL_H_
 #include <stddef.h>
+#include <stdint.h>
 
 int rumpctl_ifconfig(int argc, char **argv);
 int rumpctl_route(int argc, char **argv);
@@ -21,4 +22,9 @@ int rumpctl_df(int argc, char **argv);
 void *rumpctl_table(const char *name, size_t *lenp);
 /* "rumpctl: <what>: <strerror(errno)>" on stderr; returns 1. */
 int rumpctl_err(const char *what);
+/*
+ * "10.0.0.0/8", "10.1.2.3" (a /32) or "default" into an address and a
+ * mask in network order; 0, or -1 for anything else.
+ */
+int rumpctl_parse_prefix(const char *s, uint32_t *addrp, uint32_t *maskp);
 #endif

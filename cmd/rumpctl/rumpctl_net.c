@@ -49,8 +49,7 @@ static uint32_t plen_mask(int plen)
 	return plen == 0 ? 0 : htonl(0xffffffffu << (32 - plen));
 }
 
-/* "10.0.0.0/8", "10.1.2.3" (a /32) or "default" into address and mask. */
-static int parse_prefix(const char *s, uint32_t *addrp, uint32_t *maskp)
+int rumpctl_parse_prefix(const char *s, uint32_t *addrp, uint32_t *maskp)
 {
 	char buf[32], *slash, *end;
 	struct in_addr a;
@@ -180,7 +179,7 @@ static int ifconfig_inet(int s, const char *ifname, int *ip, int argc,
 	struct in_addr m;
 	int i = *ip;
 
-	if (i >= argc || parse_prefix(argv[i], &addr, &mask) != 0 ||
+	if (i >= argc || rumpctl_parse_prefix(argv[i], &addr, &mask) != 0 ||
 	    addr == 0) {
 		fprintf(stderr, "rumpctl: ifconfig: inet needs ADDR[/PLEN]\n");
 		return 2;

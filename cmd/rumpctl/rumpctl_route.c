@@ -41,33 +41,6 @@ static const char route_usage[] =
 	"IF\n"
 	"       rumpctl route delete DST   (DST: default, NET/PLEN or HOST)\n";
 
-/* "10.0.0.0/8", "10.1.2.3" (a /32) or "default" into address and mask. */
-static int route_parse_prefix(const char *s, uint32_t *addrp, uint32_t *maskp)
-{
-	char buf[32], *slash, *end;
-	struct in_addr a;
-	long plen = 32;
-
-	if (strcmp(s, "default") == 0) {
-		*addrp = *maskp = 0;
-		return 0;
-	}
-	if (strlen(s) >= sizeof(buf))
-		return -1;
-	strcpy(buf, s);
-	if ((slash = strchr(buf, '/')) != NULL) {
-		*slash = '\0';
-		plen = strtol(slash + 1, &end, 10);
-		if (*end != '\0' || end == slash + 1 || plen < 0 || plen > 32)
-			return -1;
-	}
-	if (inet_pton(AF_INET, buf, &a) != 1)
-		return -1;
-	*addrp = a.s_addr;
-	*maskp = plen == 0 ? 0 : htonl(0xffffffffu << (32 - plen));
-	return 0;
-}
-
 static size_t route_put(union route_msg *m, size_t off, int bit, const void *sa,
 			size_t len)
 {
@@ -363,7 +336,7 @@ int rumpctl_route(int argc, char **argv)
 		return route_show();
 	if (argc >= 2 && strcmp(argv[1], "monitor") == 0)
 		return route_monitor(argc, argv);
-	if (argc < 3 || route_parse_prefix(argv[2], &dst, &mask) != 0) {
+	if (argc < 3 || rumpctl_parse_prefix(argv[2], &dst, &mask) != 0) {
 		fputs(route_usage, stderr);
 		return 2;
 	}

@@ -1,10 +1,11 @@
 /*
- * interop.c -- what t_virtif_interop and t_virtif_bulk share (included
- * by both): running the program again inside a fresh network namespace
- * (deleted whatever happens), shell commands and background peers,
- * rumpkit's virt0 on the tap rktap0 (10.77.0.2/24, Linux 10.77.0.1/24),
- * and SHA-256-checked bulk transfers against tests/net/interop_peer.py.
- * Needs root; no traffic leaves the namespace.
+ * interop.c -- what the tests against Linux over a tap share (included
+ * by t_virtif_linux, t_virtif_interop, t_virtif_bulk, t_virtif_offload):
+ * running the program again inside a fresh network namespace (deleted whatever
+ * happens), shell commands and background peers, rumpkit's virt0 on the tap
+ * rktap0 (10.77.0.2/24, Linux 10.77.0.1/24), and SHA-256-checked bulk transfers
+ * against tests/net/interop_peer.py. Needs root; no traffic leaves the
+ * namespace.
  */
 #include <arpa/inet.h>
 #include <limits.h>
@@ -18,7 +19,11 @@
 
 #include <rump/netconfig.h>
 
+#include "../testlib.h"
 #include "sha256.c"
+
+/* Each program uses some of these. */
+#define IOP_UNUSED __attribute__((__unused__))
 
 #define TAP "rktap0"
 #define LINUX_ADDR "10.77.0.1"
@@ -27,7 +32,7 @@
 static char iop_nsname[32];
 static char iop_root[PATH_MAX]; /* the source tree */
 
-static void iop_ns_delete(void)
+static IOP_UNUSED void iop_ns_delete(void)
 {
 	char cmd[96];
 
@@ -36,7 +41,7 @@ static void iop_ns_delete(void)
 	(void)!system(cmd);
 }
 
-static void iop_ns_on_signal(int sig)
+static IOP_UNUSED void iop_ns_on_signal(int sig)
 {
 	iop_ns_delete();
 	signal(sig, SIG_DFL);
@@ -44,7 +49,7 @@ static void iop_ns_on_signal(int sig)
 }
 
 /* Runs this program with --inns inside a fresh namespace; 0 if it passed. */
-static int iop_run_in_namespace(void)
+static IOP_UNUSED int iop_run_in_namespace(void)
 {
 	char self[PATH_MAX], cmd[96];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -76,9 +81,29 @@ static int iop_run_in_namespace(void)
 	return 0;
 }
 
-static void iop_sh(const char *fmt, ...)
+/*
+ * The main of such a program: outside, run itself with --inns inside a
+ * fresh namespace; inside, in_namespace under a 115 s watchdog.
+ */
+static IOP_UNUSED int iop_main(int argc, char **argv,
+			       void (*in_namespace)(void))
+{
+	test_init(argc, argv);
+	if (argc > 1 && strcmp(argv[1], "--inns") == 0) {
+		test_watchdog(115);
+		in_namespace();
+		test_log("ok");
+		return 0;
+	}
+	if (iop_run_in_namespace() != 0)
+		return 1;
+	test_log("ok");
+	return 0;
+}
+
+static IOP_UNUSED void iop_sh(const char *fmt, ...)
 	__attribute__((__format__(__printf__, 1, 2)));
-static void iop_sh(const char *fmt, ...)
+static IOP_UNUSED void iop_sh(const char *fmt, ...)
 {
 	char cmd[1024];
 	va_list ap;
@@ -98,9 +123,9 @@ struct iop_peer {
 	FILE *out;
 };
 
-static void iop_peer_start(struct iop_peer *p, const char *fmt, ...)
+static IOP_UNUSED void iop_peer_start(struct iop_peer *p, const char *fmt, ...)
 	__attribute__((__format__(__printf__, 2, 3)));
-static void iop_peer_start(struct iop_peer *p, const char *fmt, ...)
+static IOP_UNUSED void iop_peer_start(struct iop_peer *p, const char *fmt, ...)
 {
 	char cmd[1024];
 	int fds[2];
@@ -124,13 +149,13 @@ static void iop_peer_start(struct iop_peer *p, const char *fmt, ...)
 	CHECK(p->out != NULL);
 }
 
-static void iop_peer_line(struct iop_peer *p, char *buf, size_t len)
+static IOP_UNUSED void iop_peer_line(struct iop_peer *p, char *buf, size_t len)
 {
 	CHECK(fgets(buf, (int)len, p->out) != NULL);
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
-static int iop_peer_end(struct iop_peer *p)
+static IOP_UNUSED int iop_peer_end(struct iop_peer *p)
 {
 	int status;
 
@@ -139,7 +164,7 @@ static int iop_peer_end(struct iop_peer *p)
 	return status;
 }
 
-static struct sockaddr_in iop_addr(const char *a, uint16_t port)
+static IOP_UNUSED struct sockaddr_in iop_addr(const char *a, uint16_t port)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET,
 				  .sin_port = htons(port)};
@@ -149,7 +174,7 @@ static struct sockaddr_in iop_addr(const char *a, uint16_t port)
 }
 
 /* The source tree, from <root>/<build>/tests/<host>/<program>. */
-static void iop_find_root(void)
+static IOP_UNUSED void iop_find_root(void)
 {
 	char script[PATH_MAX + 64];
 	ssize_t n = readlink("/proc/self/exe", iop_root, sizeof(iop_root) - 1);
@@ -168,8 +193,7 @@ static void iop_find_root(void)
 }
 
 /* Boots, makes virt0 on the tap and gives both ends their addresses. */
-static void iop_boot_virt0(void) __attribute__((__unused__));
-static void iop_boot_virt0(void)
+static IOP_UNUSED void iop_boot_virt0(void)
 {
 	iop_find_root();
 	test_boot();
@@ -183,7 +207,7 @@ static void iop_boot_virt0(void)
 	       " && ip link set " TAP " up");
 }
 
-static void iop_write_all(int s, const void *buf, size_t len)
+static IOP_UNUSED void iop_write_all(int s, const void *buf, size_t len)
 {
 	const char *p = buf;
 
@@ -199,7 +223,7 @@ static void iop_write_all(int s, const void *buf, size_t len)
 }
 
 /* Connects to Linux at port, retrying while the listener is not up yet. */
-static int iop_connect_linux(uint16_t port)
+static IOP_UNUSED int iop_connect_linux(uint16_t port)
 {
 	struct sockaddr_in to = iop_addr(LINUX_ADDR, port);
 
@@ -218,7 +242,7 @@ static int iop_connect_linux(uint16_t port)
 }
 
 /* rumpkit sends nbytes of pseudo-random data to a Linux receiver. */
-static void iop_bulk_to_linux(uint16_t port, uint64_t nbytes)
+static IOP_UNUSED void iop_bulk_to_linux(uint16_t port, uint64_t nbytes)
 {
 	static uint8_t buf[256 * 1024];
 	uint64_t x = 0x9e3779b97f4a7c15ull ^ nbytes, left = nbytes;
@@ -261,7 +285,7 @@ static void iop_bulk_to_linux(uint16_t port, uint64_t nbytes)
 }
 
 /* A Linux sender sends nbytes of random data to rumpkit. */
-static void iop_bulk_from_linux(uint16_t port, uint64_t nbytes)
+static IOP_UNUSED void iop_bulk_from_linux(uint16_t port, uint64_t nbytes)
 {
 	static uint8_t buf[256 * 1024];
 	struct sockaddr_in me = iop_addr(RUMP_ADDR, port);
