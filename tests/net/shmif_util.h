@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -36,7 +37,7 @@
 /* Forks a process that runs fn(arg) and exits 0 (fn fails by test_fail). */
 static __attribute__((unused)) pid_t kern_fork(void (*fn)(void *), void *arg)
 {
-	pid_t pid;
+	pid_t parent = getpid(), pid;
 
 	fflush(stdout);
 	fflush(stderr);
@@ -44,6 +45,10 @@ static __attribute__((unused)) pid_t kern_fork(void (*fn)(void *), void *arg)
 	CHECK(pid >= 0);
 	if (pid == 0) {
 		alarm(0);
+		/* A failed test must not leave its kernels running. */
+		CHECK_EQ(prctl(PR_SET_PDEATHSIG, SIGKILL), 0);
+		if (getppid() != parent)
+			_exit(1);
 		fn(arg);
 		fflush(stdout);
 		_exit(0);
