@@ -60,8 +60,13 @@ static void transfer(uint16_t port, uint64_t nbytes, long *outp, long *inp)
 	char line[256];
 
 	unlink(PCAP_FILE);
-	iop_peer_start(&td, "exec tcpdump -i " TAP " -s 96 -U -n -w " PCAP_FILE
-			    " tcp 2>&1");
+	/*
+	 * --immediate-mode: without it tcpdump is handed the packets a block
+	 * of its ring at a time (or after a second), and a transfer done in
+	 * less than that is "received by filter" but never written.
+	 */
+	iop_peer_start(&td, "exec tcpdump --immediate-mode -i " TAP
+			    " -s 96 -U -n -w " PCAP_FILE " tcp 2>&1");
 	iop_peer_line(&td, line, sizeof(line));
 	CHECK(strstr(line, "listening on") != NULL);
 	iop_bulk_to_linux(port, nbytes);
