@@ -94,6 +94,60 @@ struct rump_timeval {
 	int64_t tv_usec;
 };
 /*
+ * getsockopt(IPPROTO_TCP, RUMP_TCP_INFO): a connection's state and
+ * estimates.  tcpi_state is the kernel's numbering (RUMP_TCPI_* below);
+ * times are microseconds (rto, ato, rtt, rttvar) or milliseconds since
+ * the event (last_*); snd_cwnd and snd_ssthresh are in segments of
+ * snd_mss bytes, as Linux reports them.  docs/tcp.md says which fields
+ * the kernel knows; the others are 0.
+ */
+#define RUMP_TCPI_CLOSED 0
+#define RUMP_TCPI_LISTEN 1
+#define RUMP_TCPI_SYN_SENT 2
+#define RUMP_TCPI_SYN_RECEIVED 3
+#define RUMP_TCPI_ESTABLISHED 4
+#define RUMP_TCPI_CLOSE_WAIT 5
+#define RUMP_TCPI_FIN_WAIT_1 6
+#define RUMP_TCPI_CLOSING 7
+#define RUMP_TCPI_LAST_ACK 8
+#define RUMP_TCPI_FIN_WAIT_2 9
+#define RUMP_TCPI_TIME_WAIT 10
+#define RUMP_TCPI_OPT_TIMESTAMPS 0x01
+#define RUMP_TCPI_OPT_SACK 0x02
+#define RUMP_TCPI_OPT_WSCALE 0x04
+struct rump_tcp_info {
+	uint8_t tcpi_state;
+	uint8_t tcpi_retransmits; /* consecutive timeouts now */
+	uint8_t tcpi_probes;
+	uint8_t tcpi_backoff;
+	uint8_t tcpi_options; /* RUMP_TCPI_OPT_* */
+	uint8_t tcpi_snd_wscale;
+	uint8_t tcpi_rcv_wscale;
+	uint8_t tcpi_pad;
+	uint32_t tcpi_rto;
+	uint32_t tcpi_ato;
+	uint32_t tcpi_snd_mss;
+	uint32_t tcpi_rcv_mss;
+	uint32_t tcpi_unacked; /* segments */
+	uint32_t tcpi_sacked;
+	uint32_t tcpi_lost;
+	uint32_t tcpi_retrans;
+	uint32_t tcpi_last_data_sent;
+	uint32_t tcpi_last_data_recv;
+	uint32_t tcpi_last_ack_recv;
+	uint32_t tcpi_pmtu;
+	uint32_t tcpi_rcv_ssthresh;
+	uint32_t tcpi_rtt;
+	uint32_t tcpi_rttvar;
+	uint32_t tcpi_snd_ssthresh;
+	uint32_t tcpi_snd_cwnd;
+	uint32_t tcpi_advmss;
+	uint32_t tcpi_reordering;
+	uint32_t tcpi_rcv_space;
+	uint32_t tcpi_total_retrans;
+};
+
+/*
  * Sockets (the net faction).  Socket addresses have BSD's layout: a
  * length byte sa_len (the bytes of the address that are meaningful),
  * then the family byte; the host layer fills sa_len from the caller's

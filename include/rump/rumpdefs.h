@@ -365,7 +365,7 @@
 #define RUMP_TCP_KEEPINTVL 0x05 /* int: seconds between keepalive probes */
 #define RUMP_TCP_KEEPCNT 0x06 /* int: unanswered probes before the drop */
 #define RUMP_TCP_KEEPINIT 0x07 /* int: seconds to establish a connection */
-#define RUMP_TCP_INFO 0x09 /* struct tcp_info (rumpkit's layout, docs/net.md) */
+#define RUMP_TCP_INFO 0x09 /* struct rump_tcp_info (<rump/rumpabi.h>, docs/tcp.md) */
 
 /* ifioctl: interface ioctls (NetBSD's encodings, struct rump_ifreq of 32 bytes) */
 #define RUMP_IFNAMSIZ 16 /* bytes of an interface name, NUL included */

@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <rump/rump_syscalls.h>
@@ -249,6 +251,9 @@ int rump_sys_getsockopt(int sockfd, int level, int optname, void *optval,
 	    (optname == SO_RCVTIMEO || optname == SO_SNDTIMEO) &&
 	    hostlen >= sizeof(struct timeval))
 		klen = sizeof(struct rump_timeval);
+	/* The kernel's whole struct: the host's is converted, then cut. */
+	if (level == IPPROTO_TCP && optname == TCP_INFO)
+		klen = sizeof(struct rump_tcp_info);
 	args.level = klevel;
 	args.optname = kname;
 	args.optval = kbuf;

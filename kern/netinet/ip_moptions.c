@@ -227,6 +227,9 @@ int ip_ctloutput(int op, struct socket *so, struct sockopt *sopt)
 
 	if (inp == NULL)
 		return EINVAL;
+	/* Linux: a TCP option on a UDP or raw socket is EOPNOTSUPP. */
+	if (sopt->sopt_level == IPPROTO_TCP)
+		return EOPNOTSUPP;
 	if (sopt->sopt_level != IPPROTO_IP)
 		return sopt->sopt_level == SOL_SOCKET ? 0 : ENOPROTOOPT;
 	if (op == PRCO_SETOPT) {

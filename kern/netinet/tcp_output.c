@@ -347,9 +347,10 @@ send:
 			m->m_pkthdr.csum_flags |= M_CSUM_TSOV4;
 			m->m_pkthdr.segsz = (uint16_t)maxlen;
 		}
-		if (sack_rxmit || SEQ_LT(tp->snd_nxt, tp->snd_max))
+		if (sack_rxmit || SEQ_LT(tp->snd_nxt, tp->snd_max)) {
 			tcpstat.tcps_sndrexmitbyte += (uint64_t)len;
-		else
+			tp->t_rexmitsegs++; /* TCP_INFO total_retrans */
+		} else
 			tcpstat.tcps_sndbyte += (uint64_t)len;
 	}
 	th = (struct tcphdr *)(mtod(m, char *) + hoff);

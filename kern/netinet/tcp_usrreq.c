@@ -339,6 +339,59 @@ static int tcp_sendoob(struct socket *so, struct mbuf *m, struct mbuf *control)
 	return EOPNOTSUPP;
 }
 
+/*
+ * TCP_INFO: what the connection block knows, in the kernel's layout
+ * (struct rump_tcp_info); the fields it has no counterpart for stay 0.
+ */
+static int tcp_info_get(struct tcpcb *tp, struct sockopt *sopt)
+{
+	struct rump_tcp_info ti;
+	uint32_t now = tcp_now(), mss = tp->t_maxseg ? tp->t_maxseg : 1;
+	uint32_t una = tp->snd_max - tp->snd_una;
+
+	memset(&ti, 0, sizeof(ti));
+	ti.tcpi_state = (uint8_t)tp->t_state;
+	ti.tcpi_retransmits = (uint8_t)tp->t_rxtshift;
+	ti.tcpi_backoff = (uint8_t)tp->t_rxtshift;
+	if (tcp_timer_armed(tp, TCPT_PERSIST))
+		ti.tcpi_probes = (uint8_t)tp->t_rxtshift;
+	if ((tp->t_flags & (TF_REQ_TSTMP | TF_RCVD_TSTMP)) ==
+	    (TF_REQ_TSTMP | TF_RCVD_TSTMP))
+		ti.tcpi_options |= RUMP_TCPI_OPT_TIMESTAMPS;
+	if (tp->t_flags & TF_SACK_PERMIT)
+		ti.tcpi_options |= RUMP_TCPI_OPT_SACK;
+	if ((tp->t_flags & (TF_REQ_SCALE | TF_RCVD_SCALE)) ==
+	    (TF_REQ_SCALE | TF_RCVD_SCALE)) {
+		ti.tcpi_options |= RUMP_TCPI_OPT_WSCALE;
+		ti.tcpi_snd_wscale = tp->snd_scale;
+		ti.tcpi_rcv_wscale = tp->rcv_scale;
+	}
+	ti.tcpi_rto = tcp_rtt_backoff(&tp->t_rtt, tp->t_rxtshift);
+	ti.tcpi_snd_mss = tp->t_maxseg;
+	/* The peer sends at most what we announced. */
+	ti.tcpi_rcv_mss = tp->t_ourmss;
+	ti.tcpi_advmss = tp->t_ourmss;
+	if (TCPS_HAVEESTABLISHED(tp->t_state)) {
+		ti.tcpi_unacked = (una + mss - 1) / mss;
+		ti.tcpi_sacked = tp->t_sack.sacked / mss;
+		ti.tcpi_last_data_sent = now - tp->t_lastsend;
+		ti.tcpi_last_data_recv = now - tp->t_rcvtime;
+		ti.tcpi_last_ack_recv = now - tp->t_rcvtime;
+	}
+	if (tp->t_rtt.have_sample) {
+		ti.tcpi_rtt = tp->t_rtt.srtt_us;
+		ti.tcpi_rttvar = tp->t_rtt.rttvar_us;
+	}
+	/* Not yet lowered: "infinite", as Linux shows it. */
+	ti.tcpi_snd_ssthresh = tp->snd_ssthresh >= UINT32_MAX / 2
+				       ? 0x7fffffff
+				       : tp->snd_ssthresh / mss;
+	ti.tcpi_snd_cwnd = tp->snd_cwnd / mss;
+	ti.tcpi_rcv_space = tp->rcv_wnd;
+	ti.tcpi_total_retrans = tp->t_rexmitsegs;
+	return sockopt_set(sopt, &ti, sizeof(ti));
+}
+
 static int tcp_ctloutput(int op, struct socket *so, struct sockopt *sopt)
 {
 	struct tcpcb *tp = sototcpcb(so);
@@ -422,6 +475,8 @@ static int tcp_ctloutput(int op, struct socket *so, struct sockopt *sopt)
 	case TCP_KEEPCNT:
 		val = tp->t_keepcntmax;
 		break;
+	case TCP_INFO:
+		return tcp_info_get(tp, sopt);
 	default:
 		return ENOPROTOOPT;
 	}

@@ -13,15 +13,17 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <rump/rumpabi.h>
 #include <rump/rumpdefs.h>
 #include <rump/rumphost.h>
 
 enum optkind {
-	OPT_INT,    /* int, the same values */
-	OPT_RAW,    /* bytes as they are (struct linger, ip_mreq, ucred) */
-	OPT_TIMEO,  /* struct timeval <-> struct rump_timeval */
-	OPT_ERRNO,  /* int errno (get only) */
-	OPT_DOMAIN, /* int family (get only) */
+	OPT_INT,     /* int, the same values */
+	OPT_RAW,     /* bytes as they are (struct linger, ip_mreq, ucred) */
+	OPT_TIMEO,   /* struct timeval <-> struct rump_timeval */
+	OPT_ERRNO,   /* int errno (get only) */
+	OPT_DOMAIN,  /* int family (get only) */
+	OPT_TCPINFO, /* struct rump_tcp_info -> struct tcp_info (get only) */
 };
 
 struct optmap {
@@ -76,6 +78,7 @@ static const struct optmap opts[] = {
 	{IPPROTO_TCP, TCP_KEEPINTVL, RUMP_IPPROTO_TCP, RUMP_TCP_KEEPINTVL,
 	 OPT_INT},
 	{IPPROTO_TCP, TCP_KEEPCNT, RUMP_IPPROTO_TCP, RUMP_TCP_KEEPCNT, OPT_INT},
+	{IPPROTO_TCP, TCP_INFO, RUMP_IPPROTO_TCP, RUMP_TCP_INFO, OPT_TCPINFO},
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
 
@@ -145,6 +148,63 @@ int rumphost_sockoptval_to_kernel(int level, int name, const void *host,
 	return 0;
 }
 
+/* The kernel's connection states in Linux's numbering (TCP_ESTABLISHED...). */
+static const uint8_t tcpi_states[] = {
+	[RUMP_TCPI_CLOSED] = TCP_CLOSE,
+	[RUMP_TCPI_LISTEN] = TCP_LISTEN,
+	[RUMP_TCPI_SYN_SENT] = TCP_SYN_SENT,
+	[RUMP_TCPI_SYN_RECEIVED] = TCP_SYN_RECV,
+	[RUMP_TCPI_ESTABLISHED] = TCP_ESTABLISHED,
+	[RUMP_TCPI_CLOSE_WAIT] = TCP_CLOSE_WAIT,
+	[RUMP_TCPI_FIN_WAIT_1] = TCP_FIN_WAIT1,
+	[RUMP_TCPI_CLOSING] = TCP_CLOSING,
+	[RUMP_TCPI_LAST_ACK] = TCP_LAST_ACK,
+	[RUMP_TCPI_FIN_WAIT_2] = TCP_FIN_WAIT2,
+	[RUMP_TCPI_TIME_WAIT] = TCP_TIME_WAIT,
+};
+
+/* struct rump_tcp_info to glibc's struct tcp_info. */
+static void tcpinfo_to_host(const struct rump_tcp_info *k, struct tcp_info *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->tcpi_state = k->tcpi_state < sizeof(tcpi_states)
+				? tcpi_states[k->tcpi_state]
+				: TCP_CLOSE;
+	h->tcpi_ca_state = 0; /* TCP_CA_Open: no such state in the kernel */
+	h->tcpi_retransmits = k->tcpi_retransmits;
+	h->tcpi_probes = k->tcpi_probes;
+	h->tcpi_backoff = k->tcpi_backoff;
+	if (k->tcpi_options & RUMP_TCPI_OPT_TIMESTAMPS)
+		h->tcpi_options |= TCPI_OPT_TIMESTAMPS;
+	if (k->tcpi_options & RUMP_TCPI_OPT_SACK)
+		h->tcpi_options |= TCPI_OPT_SACK;
+	if (k->tcpi_options & RUMP_TCPI_OPT_WSCALE)
+		h->tcpi_options |= TCPI_OPT_WSCALE;
+	h->tcpi_snd_wscale = k->tcpi_snd_wscale & 0xf;
+	h->tcpi_rcv_wscale = k->tcpi_rcv_wscale & 0xf;
+	h->tcpi_rto = k->tcpi_rto;
+	h->tcpi_ato = k->tcpi_ato;
+	h->tcpi_snd_mss = k->tcpi_snd_mss;
+	h->tcpi_rcv_mss = k->tcpi_rcv_mss;
+	h->tcpi_unacked = k->tcpi_unacked;
+	h->tcpi_sacked = k->tcpi_sacked;
+	h->tcpi_lost = k->tcpi_lost;
+	h->tcpi_retrans = k->tcpi_retrans;
+	h->tcpi_last_data_sent = k->tcpi_last_data_sent;
+	h->tcpi_last_data_recv = k->tcpi_last_data_recv;
+	h->tcpi_last_ack_recv = k->tcpi_last_ack_recv;
+	h->tcpi_pmtu = k->tcpi_pmtu;
+	h->tcpi_rcv_ssthresh = k->tcpi_rcv_ssthresh;
+	h->tcpi_rtt = k->tcpi_rtt;
+	h->tcpi_rttvar = k->tcpi_rttvar;
+	h->tcpi_snd_ssthresh = k->tcpi_snd_ssthresh;
+	h->tcpi_snd_cwnd = k->tcpi_snd_cwnd;
+	h->tcpi_advmss = k->tcpi_advmss;
+	h->tcpi_reordering = k->tcpi_reordering;
+	h->tcpi_rcv_space = k->tcpi_rcv_space;
+	h->tcpi_total_retrans = k->tcpi_total_retrans;
+}
+
 int rumphost_sockoptval_to_host(int level, int name, const void *kbuf,
 				unsigned int klen, void *host,
 				unsigned int *hostlen)
@@ -169,6 +229,16 @@ int rumphost_sockoptval_to_host(int level, int name, const void *kbuf,
 		tv.tv_usec = ktv.tv_usec;
 		len = sizeof(tv);
 		memcpy(tmp, &tv, len);
+	} else if (o != NULL && o->kind == OPT_TCPINFO &&
+		   klen >= sizeof(struct rump_tcp_info)) {
+		struct rump_tcp_info kti;
+		struct tcp_info hti;
+
+		_Static_assert(sizeof(hti) <= sizeof(tmp), "tcp_info fits");
+		memcpy(&kti, kbuf, sizeof(kti));
+		tcpinfo_to_host(&kti, &hti);
+		len = sizeof(hti);
+		memcpy(tmp, &hti, len);
 	} else if (o != NULL && klen >= sizeof(v) &&
 		   (o->kind == OPT_ERRNO || o->kind == OPT_DOMAIN)) {
 		memcpy(&v, kbuf, sizeof(v));

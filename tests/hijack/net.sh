@@ -3,7 +3,8 @@
 # listens inside the kernel, another nc connects to it over the kernel's
 # lo0, both unmodified and in separate processes (separate kernel
 # processes); the bytes must arrive intact.  Then a UDP
-# exchange, curl fetching a page from a responder in the kernel, and
+# exchange, curl fetching a page from a responder in the kernel, iperf3
+# (server and client) with its TCP_INFO retransmission count, and
 # socket=none leaves sockets on the host.  No client is
 # killed while the server holds it in a call (see docs/hijack.md).
 set -u
@@ -66,6 +67,30 @@ else
 	grep -q '^GET /x HTTP/1.1' "$T/req" || fail "request: $(head -n 1 "$T/req")"
 	say "curl: a page from a server inside the kernel"
 fi
+
+# iperf3, unmodified, server and client both in the kernel: its JSON report
+# takes the retransmission count from getsockopt(TCP_INFO).
+command -v iperf3 >/dev/null || fail "iperf3 is needed"
+command -v python3 >/dev/null || fail "python3 is needed"
+hj_exec iperf3 -s -1 -B 127.0.0.1 -p 5201 >"$T/iperf.srv" 2>&1 &
+LPID=$!
+# the client retries until the listener is up; iperf3 -J exits 0 even
+# when the connect is refused, with an "error" member in its report
+i=0
+until hj iperf3 -c 127.0.0.1 -p 5201 -t 1 -J >"$T/iperf.json" \
+	2>"$T/iperf.err" && ! grep -q '"error"' "$T/iperf.json"; do
+	i=$((i + 1))
+	[ $i -lt 200 ] || fail "iperf3 client: $(tail -n 5 "$T/iperf.json")"
+	sleep 0.05
+done
+wait $LPID || fail "iperf3 server exited with $?: $(tail "$T/iperf.srv")"
+python3 - "$T/iperf.json" <<'PY' || fail "iperf3 report: $(cat "$T/iperf.err")"
+import json, sys
+s = json.load(open(sys.argv[1]))["end"]["sum_sent"]
+assert s["bytes"] > 0, s
+assert s["retransmits"] == 0, s
+print("-- iperf3: %d bytes, %d retransmits" % (s["bytes"], s["retransmits"]))
+PY
 
 # socket=none: a listener under the library is the host's own, which a
 # plain host nc (no library) reaches

@@ -103,10 +103,11 @@ struct tcpcb {
 	struct tcp_rtt t_rtt;
 	uint32_t t_rtttime; /* ms when t_rtseq was sent, 0 = not timing */
 	tcp_seq t_rtseq;
-	uint32_t t_rcvtime;  /* ms of the last segment received */
-	uint32_t t_lastsend; /* ms of the last segment sent */
-	int t_keepcnt;	     /* unanswered keepalive probes */
-	uint32_t t_keepidle; /* ms (TCP_KEEPIDLE) */
+	uint32_t t_rcvtime;    /* ms of the last segment received */
+	uint32_t t_lastsend;   /* ms of the last segment sent */
+	uint32_t t_rexmitsegs; /* data segments sent again (TCP_INFO) */
+	int t_keepcnt;	       /* unanswered keepalive probes */
+	uint32_t t_keepidle;   /* ms (TCP_KEEPIDLE) */
 	uint32_t t_keepintvl;
 	int t_keepcntmax;
 	unsigned t_timers_armed; /* bit per TCPT_*: armed and not yet run */
