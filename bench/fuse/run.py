@@ -135,7 +135,11 @@ class Bench:
         t1 = time.monotonic_ns()
         u = sh("fusermount3 -u '%s'" % self.mnt)
         t2 = time.monotonic_ns()
-        rc = p.wait()
+        try:
+            rc = p.wait(timeout=None if u.returncode == 0 else 5)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            rc = p.wait()
         phases("tar %s, fusermount3 -u %s, exit %s" % (
             fmt_s(t1 - t0), fmt_s(t2 - t1), fmt_s(time.monotonic_ns() - t2)))
         if r.returncode != 0:
