@@ -99,7 +99,8 @@ if [ -f "$(dirname "$0")/net_tap.results.md" ]; then
 	cat "$(dirname "$0")/net_tap.results.md" >>"$tmp"
 	echo >>"$tmp"
 fi
-# Likewise the image tools' benchmark (root, FUSE): make bench-fuse.
+# Likewise the tar benchmark (root, FUSE, loop mount): make bench-fuse
+# (hijack, rump_fuse, fuse2fs, the host kernel and rumpfs put).
 if [ -f "$(dirname "$0")/fuse/results.md" ]; then
 	cat "$(dirname "$0")/fuse/results.md" >>"$tmp"
 	echo >>"$tmp"
@@ -112,12 +113,6 @@ fi
 # And the remote-call benchmark (server processes): bench/remote.sh.
 if [ -f "$(dirname "$0")/remote.results.md" ]; then
 	cat "$(dirname "$0")/remote.results.md" >>"$tmp"
-	echo >>"$tmp"
-fi
-# Likewise the hijack benchmark (rump_server, root for the loop mount):
-# bench/hijack/run.sh.
-if [ -f "$(dirname "$0")/hijack/results.md" ]; then
-	cat "$(dirname "$0")/hijack/results.md" >>"$tmp"
 	echo >>"$tmp"
 fi
 rm -f "$tmp.section"
