@@ -27,4 +27,13 @@ int rumpctl_err(const char *what);
  * mask in network order; 0, or -1 for anything else.
  */
 int rumpctl_parse_prefix(const char *s, uint32_t *addrp, uint32_t *maskp);
+
+/* One bit of a flags word and the name rumpctl prints for it. */
+struct rumpctl_flagname {
+	uint32_t bit;
+	const char *name;
+};
+/* The names of the bits set in f, comma-separated, into buf; returns buf. */
+const char *rumpctl_flags(uint32_t f, const struct rumpctl_flagname *names,
+			  size_t n, char *buf, size_t len);
 #endif

@@ -89,12 +89,23 @@ static int if_flags(int s, const char *ifname, int set, int clear)
 	return 0;
 }
 
+const char *rumpctl_flags(uint32_t f, const struct rumpctl_flagname *names,
+			  size_t n, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if ((f & names[i].bit) && used < len)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s",
+						 used ? "," : "",
+						 names[i].name);
+	return buf;
+}
+
 static const char *flag_names(uint32_t f, char *buf, size_t len)
 {
-	static const struct {
-		uint32_t bit;
-		const char *name;
-	} names[] = {
+	static const struct rumpctl_flagname names[] = {
 		{RUMP_IFF_UP, "UP"},
 		{RUMP_IFF_BROADCAST, "BROADCAST"},
 		{RUMP_IFF_LOOPBACK, "LOOPBACK"},
@@ -103,15 +114,9 @@ static const char *flag_names(uint32_t f, char *buf, size_t len)
 		{RUMP_IFF_SIMPLEX, "SIMPLEX"},
 		{RUMP_IFF_MULTICAST, "MULTICAST"},
 	};
-	size_t used = 0;
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if ((f & names[i].bit) && used < len)
-			used += (size_t)snprintf(buf + used, len - used, "%s%s",
-						 used ? "," : "",
-						 names[i].name);
-	return buf;
+	return rumpctl_flags(f, names, sizeof(names) / sizeof(names[0]), buf,
+			     len);
 }
 
 static int ifconfig_show(const char *only)

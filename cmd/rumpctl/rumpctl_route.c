@@ -104,10 +104,7 @@ static int route_exchange(int s, union route_msg *m, size_t len)
 
 static const char *route_flags(int32_t f, char *buf, size_t len)
 {
-	static const struct {
-		int32_t bit;
-		const char *name;
-	} names[] = {
+	static const struct rumpctl_flagname names[] = {
 		{RUMP_RTF_UP, "UP"},
 		{RUMP_RTF_GATEWAY, "GATEWAY"},
 		{RUMP_RTF_HOST, "HOST"},
@@ -118,15 +115,9 @@ static const char *route_flags(int32_t f, char *buf, size_t len)
 		{RUMP_RTF_CONNECTED, "CONNECTED"},
 		{RUMP_RTF_LOCAL, "LOCAL"},
 	};
-	size_t used = 0;
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if ((f & names[i].bit) && used < len)
-			used += (size_t)snprintf(buf + used, len - used, "%s%s",
-						 used ? "," : "",
-						 names[i].name);
-	return buf;
+	return rumpctl_flags((uint32_t)f, names,
+			     sizeof(names) / sizeof(names[0]), buf, len);
 }
 
 /* Prints the addresses of a message: " dst 10.0.0.0 ifp shmif0 ...". */
