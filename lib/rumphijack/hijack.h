@@ -54,9 +54,8 @@
 /* clang-format off */
 /* glibc functions that make their system calls inside libc (replaced) */
 #define HIJACK_HOSTFUNCS2(X)                                                   \
-	X(realpath) X(posix_spawn) X(posix_spawnp) X(system) X(popen)          \
-	X(pclose) X(scandir) X(scandirat) X(glob) X(nftw) X(ftw) X(isatty)     \
-	X(ttyname) X(ttyname_r) X(tcgetattr)
+	X(realpath) X(pclose) X(scandir) X(scandirat) X(glob) X(nftw) X(ftw)   \
+	X(isatty) X(ttyname) X(ttyname_r) X(tcgetattr)
 /* clang-format on */
 #define HIJACK_HOSTFUNCS(X)                                                                                                                                                                                                                                                                                                                                                                                                                    \
 	X(open)                                                                                                                                                                                                                                                                                                                                                                                                                                \
