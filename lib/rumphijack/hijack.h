@@ -193,6 +193,10 @@ int hijack_fstatat(int dirfd, const char *path, struct stat *st, int flags);
 /* Converters shared by several files (hijack_stat.c). */
 void hijack_statvfs_to_statfs(const struct statvfs *sv, struct statfs *sf);
 
+/* execvpe; script: run an ENOEXEC file with /bin/sh, as execvp does */
+int hijack_execvpe(const char *file, char *const argv[], char *const envp[],
+		   bool script);
+
 /* poll over host and kernel descriptors at once (hijack_poll.c) */
 int hijack_poll_mixed(struct pollfd *fds, nfds_t n, int timeout_ms);
 

@@ -325,7 +325,7 @@ static _Noreturn void hijack_spawn_child(int errfd, bool search,
 			goto fail;
 	hijack_spawn_signals(attr, parentmask);
 	if (search)
-		execvpe(path, argv, envp);
+		hijack_execvpe(path, argv, envp, false);
 	else
 		execve(path, argv, envp);
 fail:

@@ -132,5 +132,30 @@ PYEOF
 hj "$PY" "$T/sub.py" "$K/calls" || fail "python3 subprocess, os.posix_spawn"
 say "python3 subprocess and os.posix_spawn in the kernel"
 
+# python3's subprocess takes os.posix_spawn (glibc's posix_spawn) for an
+# executable with a directory, close_fds=False and no cwd: a kernel
+# descriptor made inheritable is read by the child
+cat >"$T/spawn.py" <<'PYEOF'
+import os, subprocess, sys
+k = sys.argv[1]
+assert subprocess._USE_POSIX_SPAWN
+fd = os.open(k + "/pyin", os.O_RDONLY)
+os.set_inheritable(fd, True)
+r = subprocess.run(["/bin/sh", "-c", "cat <&%d" % fd], close_fds=False,
+                   stdout=subprocess.PIPE)
+assert r.returncode == 0 and r.stdout == b"python input\n", r
+print("python posix_spawn ok")
+PYEOF
+hj "$PY" "$T/spawn.py" "$K/calls" || fail "python3 subprocess by posix_spawn"
+say "python3 subprocess through posix_spawn with a kernel descriptor"
+
+# execvp runs a file without #! with /bin/sh, as glibc's does (env uses
+# execvp); the script reads a kernel file
+printf 'cat %s/calls/pyin\n' "$K" >"$T/noshebang"
+chmod 0755 "$T/noshebang"
+[ "$(hj env "$T/noshebang")" = "python input" ] ||
+	fail "execvp of a script without #!"
+say "execvp of a script without #!"
+
 hj_stop
 say "all passed"
