@@ -198,7 +198,9 @@ int hijack_execvpe(const char *file, char *const argv[], char *const envp[],
 		   bool script);
 
 /* poll over host and kernel descriptors at once (hijack_poll.c) */
-int hijack_poll_mixed(struct pollfd *fds, nfds_t n, int timeout_ms);
+/* with mask, the host side is a ppoll with it (ppoll, pselect, epoll_pwait) */
+int hijack_poll_mixed(struct pollfd *fds, nfds_t n, int timeout_ms,
+		      const sigset_t *mask);
 
 /* stdio over a kernel descriptor (hijack_stdio.c) */
 FILE *hijack_stdio_open(int fd, const char *mode);

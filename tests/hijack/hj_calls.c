@@ -23,6 +23,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -557,6 +564,80 @@ static void test_tty(void)
 	printf("ok isatty, ttyname, tcgetattr: ENOTTY on a kernel file\n");
 }
 
+static volatile sig_atomic_t nusr1;
+static void on_usr1(int sig)
+{
+	nusr1++;
+}
+
+/*
+ * ppoll, pselect and epoll_pwait with a kernel descriptor in the set: a
+ * signal pending while blocked is let in by the call's mask, which ends
+ * the wait at once with EINTR; a mask that keeps it blocked does not.
+ */
+static void test_sigmask(void)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct timespec ts = {.tv_sec = 30}, shortts = {.tv_nsec = 50000000};
+	struct sigaction sa = {.sa_handler = on_usr1};
+	struct epoll_event ev = {.events = EPOLLIN}, out;
+	sigset_t usr1, none, old;
+	struct pollfd pfd[2];
+	int s, p[2], ep, round;
+	fd_set rd;
+
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	CHECK(s >= 0 && bind(s, (struct sockaddr *)&sin, sizeof(sin)) == 0);
+	CHECK(pipe(p) == 0);
+	ep = epoll_create1(0);
+	CHECK(ep >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev) == 0);
+	sigemptyset(&sa.sa_mask);
+	CHECK(sigaction(SIGUSR1, &sa, NULL) == 0);
+	sigemptyset(&none);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	CHECK(sigprocmask(SIG_BLOCK, &usr1, &old) == 0);
+	for (round = 0; round < 2; round++) {
+		/* round 0: the kernel socket alone; 1: with a host pipe */
+		pfd[0] = (struct pollfd){.fd = s, .events = POLLIN};
+		pfd[1] = (struct pollfd){.fd = p[0], .events = POLLIN};
+		nusr1 = 0;
+		CHECK(raise(SIGUSR1) == 0 && nusr1 == 0);
+		CHECK(ppoll(pfd, 1 + round, &shortts, &usr1) == 0);
+		CHECK(nusr1 == 0);
+		errno = 0;
+		CHECK(ppoll(pfd, 1 + round, &ts, &none) == -1 &&
+		      errno == EINTR && nusr1 == 1);
+		CHECK(raise(SIGUSR1) == 0);
+		FD_ZERO(&rd);
+		FD_SET(s, &rd);
+		if (round == 1)
+			FD_SET(p[0], &rd);
+		errno = 0;
+		CHECK(pselect((round == 1 && p[0] > s ? p[0] : s) + 1, &rd,
+			      NULL, NULL, &ts, &none) == -1 &&
+		      errno == EINTR && nusr1 == 2);
+		CHECK(raise(SIGUSR1) == 0);
+		errno = 0;
+		CHECK(epoll_pwait(ep, &out, 1, 30000, &none) == -1 &&
+		      errno == EINTR && nusr1 == 3);
+		if (round == 0) {
+			ev.events = EPOLLIN;
+			CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, p[0], &ev) == 0);
+		}
+	}
+	/* the mask was the call's only: SIGUSR1 is blocked again */
+	CHECK(raise(SIGUSR1) == 0 && nusr1 == 3);
+	CHECK(sigprocmask(SIG_SETMASK, &old, NULL) == 0 && nusr1 == 4);
+	close(ep);
+	close(p[0]);
+	close(p[1]);
+	close(s);
+	printf("ok ppoll, pselect, epoll_pwait: the mask applies with a kernel "
+	       "descriptor in the set\n");
+}
+
 /* an absolute link inside the kernel names the kernel's root */
 static void test_abslink(void)
 {
@@ -594,6 +675,7 @@ int main(int argc, char **argv)
 	test_spawn();
 	test_system();
 	test_tty();
+	test_sigmask();
 	test_abslink();
 	printf("ok all\n");
 	return 0;
