@@ -55,7 +55,8 @@
 /* glibc functions that make their system calls inside libc (replaced) */
 #define HIJACK_HOSTFUNCS2(X)                                                   \
 	X(realpath) X(pclose) X(scandir) X(scandirat) X(glob) X(nftw) X(ftw)   \
-	X(isatty) X(ttyname) X(ttyname_r) X(tcgetattr)
+	X(isatty) X(ttyname) X(ttyname_r) X(tcgetattr) X(mkostemps)           \
+	X(mkdtemp) X(mktemp)
 /* clang-format on */
 #define HIJACK_HOSTFUNCS(X)                                                                                                                                                                                                                                                                                                                                                                                                                    \
 	X(open)                                                                                                                                                                                                                                                                                                                                                                                                                                \
@@ -206,6 +207,8 @@ int hijack_poll_mixed(struct pollfd *fds, nfds_t n, int timeout_ms,
 FILE *hijack_stdio_open(int fd, const char *mode);
 int hijack_stdio_modeflags(const char *mode, int *flags);
 void hijack_stdio_fixstd(void);
+/* fd (0, 1 or 2) became a kernel descriptor: its std stream follows */
+void hijack_stdio_adopt(int fd);
 
 #pragma GCC visibility pop
 

@@ -96,6 +96,29 @@ hj "$PY" "$T/walk.py" "$K/w" >"$T/py.kern" 2>&1
 cmp_out "python3 os.scandir, os.walk, os.path.realpath, glob" \
 	"$T/py.host" "$T/py.kern"
 
+# sed -i makes its temporary file with glibc's mkostemp in the file's
+# directory; sort -o moves its output onto 1 and writes to stdout;
+# mktemp -d and mkdtemp-style names in the kernel
+edits() { # DIR
+	$run sed -i 's/^1/one/; /^5/d' "$1/a/seq" &&
+		$run sed -i.bak -e '1i head' "$1/a/b/f7" &&
+		$run sort -r -o "$1/sorted" "$1/a/seq" &&
+		$run sort -n "$1/a/b/f1" "$1/a/b/f2" -o "$1/a/b/f1"
+}
+tree_sums() { # DIR
+	$run sh -c 'cd "$1" && find . -type f | sort | while read -r f; do
+		printf "%s " "$f"
+		sha256sum <"$f"
+	done' sh "$1"
+}
+run= edits "$T/w" || fail "sed -i, sort -o on the host"
+run=hj edits "$K/w" || fail "sed -i, sort -o in the kernel"
+run= tree_sums "$T/w" >"$T/edits.host"
+run=hj tree_sums "$K/w" >"$T/edits.kern"
+cmp_out "sed -i, sort -o" "$T/edits.host" "$T/edits.kern"
+d=$(hj mktemp -d "$K/w/tmp.XXXXXX") && hj /usr/bin/test -d "$d" ||
+	fail "mktemp -d in the kernel"
+
 # the kernel side: posix_spawn, system, popen, isatty, absolute links
 hj mkdir "$K/calls" || fail "mkdir"
 hj "$CALLS" kernel "$K/calls" || fail "hj_calls kernel"

@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -638,6 +639,64 @@ static void test_sigmask(void)
 	       "descriptor in the set\n");
 }
 
+/*
+ * stdout moved onto a kernel file by the program itself (close, then an
+ * open that takes 1; and dup2): printf goes there.  mkstemp, mkostemps,
+ * mkdtemp and mktemp make kernel names; EINVAL without XXXXXX.
+ */
+static void test_stdio_temp(void)
+{
+	/* looked up, so that the link does not warn about mktemp's use */
+	char *(*mktemp_)(char *) =
+		(char *(*)(char *))dlsym(RTLD_DEFAULT, "mktemp");
+	char t1[PATH_MAX], t2[PATH_MAX], t3[PATH_MAX], t4[PATH_MAX];
+	struct stat st;
+	int save = dup(1), fd;
+
+	CHECK(save > 2);
+	fflush(stdout);
+	CHECK(close(1) == 0);
+	CHECK(open(kp("out1"), O_WRONLY | O_CREAT | O_TRUNC, 0644) == 1);
+	printf("to the kernel %d\n", 1);
+	fflush(stdout);
+	fd = open(kp("out2"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	CHECK(fd > 2);
+	printf("buffered before dup2\n");
+	CHECK(dup2(fd, 1) == 1 && close(fd) == 0);
+	printf("after dup2\n");
+	fflush(stdout);
+	CHECK(dup2(save, 1) == 1 && close(save) == 0);
+	printf("back on the host\n");
+	CHECK(strcmp(slurp(kp("out1")), "to the kernel 1\n") == 0);
+	CHECK(strcmp(slurp(kp("out2")), "buffered before dup2\nafter dup2\n") ==
+	      0);
+	printf("ok stdout onto kernel files by close+open and dup2\n");
+
+	snprintf(t1, sizeof(t1), "%s", kp("tmpXXXXXX"));
+	fd = mkstemp(t1);
+	CHECK(fd >= 0 && strncmp(t1, kp("tmp"), strlen(kp("tmp"))) == 0);
+	CHECK(fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	      (st.st_mode & 0777) == 0600 && close(fd) == 0);
+	CHECK(stat(t1, &st) == 0);
+	snprintf(t2, sizeof(t2), "%s", kp("tmpXXXXXX.txt"));
+	fd = mkostemps(t2, 4, O_CLOEXEC);
+	CHECK(fd >= 0 && strcmp(t2 + strlen(t2) - 4, ".txt") == 0);
+	CHECK((fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0 && close(fd) == 0);
+	snprintf(t3, sizeof(t3), "%s", kp("dirXXXXXX"));
+	CHECK(mkdtemp(t3) == t3 && stat(t3, &st) == 0 && S_ISDIR(st.st_mode) &&
+	      (st.st_mode & 0777) == 0700);
+	snprintf(t4, sizeof(t4), "%s", kp("nameXXXXXX"));
+	CHECK(mktemp_(t4) == t4 && t4[0] != '\0' && lstat(t4, &st) == -1 &&
+	      errno == ENOENT);
+	snprintf(t4, sizeof(t4), "%s", kp("badXXXXX"));
+	errno = 0;
+	CHECK(mkstemp(t4) == -1 && errno == EINVAL);
+	CHECK(mkdtemp(t4) == NULL && errno == EINVAL);
+	snprintf(t4, sizeof(t4), "%s", kp("none/tmpXXXXXX"));
+	CHECK(mkstemp(t4) == -1 && errno == ENOENT);
+	printf("ok mkstemp, mkostemps, mkdtemp, mktemp in the kernel\n");
+}
+
 /* an absolute link inside the kernel names the kernel's root */
 static void test_abslink(void)
 {
@@ -676,6 +735,7 @@ int main(int argc, char **argv)
 	test_system();
 	test_tty();
 	test_sigmask();
+	test_stdio_temp();
 	test_abslink();
 	printf("ok all\n");
 	return 0;
