@@ -493,6 +493,59 @@ static void test_spawn(void)
 	       "addchdir_np of a file, closefrom\n");
 }
 
+/* the attributes: own process group, the child's mask, default actions */
+static void test_spawn_attrs(void)
+{
+	/* cat itself is the spawned process: its own /proc/self */
+	char *argv[] = {"cat", "/proc/self/stat", "/proc/self/status", NULL};
+	char line[512];
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t blk, def;
+	unsigned long long b = 0, ig = 0;
+	int kfd, pg = 0;
+	pid_t pid;
+	FILE *f;
+
+	kfd = open(kp("attrs"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	CHECK(kfd > 2);
+	CHECK(signal(SIGUSR2, SIG_IGN) != SIG_ERR);
+	CHECK(signal(SIGWINCH, SIG_IGN) != SIG_ERR);
+	sigemptyset(&blk);
+	sigaddset(&blk, SIGUSR1);
+	sigemptyset(&def);
+	sigaddset(&def, SIGUSR2);
+	CHECK(posix_spawnattr_init(&at) == 0);
+	CHECK(posix_spawnattr_setflags(
+		      &at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+				   POSIX_SPAWN_SETSIGDEF) == 0);
+	CHECK(posix_spawnattr_setpgroup(&at, 0) == 0);
+	CHECK(posix_spawnattr_setsigmask(&at, &blk) == 0);
+	CHECK(posix_spawnattr_setsigdefault(&at, &def) == 0);
+	CHECK(posix_spawn_file_actions_init(&fa) == 0);
+	CHECK(posix_spawn_file_actions_adddup2(&fa, kfd, 1) == 0);
+	CHECK(posix_spawn(&pid, "/bin/cat", &fa, &at, argv, environ) == 0);
+	CHECK(waitfor(pid) == 0);
+	CHECK(posix_spawn_file_actions_destroy(&fa) == 0 &&
+	      posix_spawnattr_destroy(&at) == 0 && close(kfd) == 0);
+	CHECK(signal(SIGUSR2, SIG_DFL) != SIG_ERR &&
+	      signal(SIGWINCH, SIG_DFL) != SIG_ERR);
+	f = fopen(kp("attrs"), "r");
+	CHECK(f != NULL);
+	CHECK(fscanf(f, "%*d (cat) %*c %*d %d", &pg) == 1);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		sscanf(line, "SigBlk: %llx", &b);
+		sscanf(line, "SigIgn: %llx", &ig);
+	}
+	fclose(f);
+	CHECK(pg == pid);
+	CHECK((b & (1ULL << (SIGUSR1 - 1))) != 0);
+	CHECK((ig & (1ULL << (SIGUSR2 - 1))) == 0);
+	CHECK((ig & (1ULL << (SIGWINCH - 1))) != 0);
+	printf("ok posix_spawn: SETPGROUP, SETSIGMASK, SETSIGDEF (an ignored "
+	       "signal stays ignored otherwise)\n");
+}
+
 static void test_system(void)
 {
 	char cmd[PATH_MAX + 64], host[PATH_MAX];
@@ -732,6 +785,7 @@ int main(int argc, char **argv)
 	snprintf(kdir, sizeof(kdir), "%s", argv[2]);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_spawn();
+	test_spawn_attrs();
 	test_system();
 	test_tty();
 	test_sigmask();
