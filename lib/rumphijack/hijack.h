@@ -12,12 +12,16 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <glob.h>
 #include <poll.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
@@ -32,6 +36,7 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/xattr.h>
+#include <termios.h>
 #include <utime.h>
 #include <unistd.h>
 
@@ -46,6 +51,13 @@
  * The host's own functions, found with dlsym(RTLD_NEXT) on first use.
  * HOST(name) is a pointer with the libc prototype of `name`.
  */
+/* clang-format off */
+/* glibc functions that make their system calls inside libc (replaced) */
+#define HIJACK_HOSTFUNCS2(X)                                                   \
+	X(realpath) X(pclose) X(scandir) X(scandirat) X(glob) X(nftw) X(ftw)   \
+	X(isatty) X(ttyname) X(ttyname_r) X(tcgetattr) X(mkostemps)           \
+	X(mkdtemp) X(mktemp)
+/* clang-format on */
 #define HIJACK_HOSTFUNCS(X)                                                                                                                                                                                                                                                                                                                                                                                                                    \
 	X(open)                                                                                                                                                                                                                                                                                                                                                                                                                                \
 	X(openat)                                                                                                                                                                                                                                                                                                                                                                                                                              \
@@ -74,7 +86,7 @@
 														sendmmsg)                                                                                                                                                                                                                                                                                                                      \
 														X(recvmmsg) X(                                                                                                                                                                                                                                                                                                                 \
 															epoll_create1)                                                                                                                                                                                                                                                                                                         \
-															X(freopen)
+															X(freopen) HIJACK_HOSTFUNCS2(X)
 
 #define HIJACK_HOSTPTR(name) extern __typeof__(name) *hijack_host_##name;
 HIJACK_HOSTFUNCS(HIJACK_HOSTPTR)
@@ -142,6 +154,14 @@ enum hijack_route { HIJACK_HOST, HIJACK_KERNEL };
 enum hijack_route hijack_route_at(int dirfd, const char *path, int *kdirfd,
 				  const char **kpath);
 enum hijack_route hijack_route_path(const char *path, const char **kpath);
+/*
+ * The program's name for kernel path kp (absolute): kp itself under a
+ * blanket, else the prefix in front.  -1 (ENAMETOOLONG) if it needs more
+ * than len bytes.
+ */
+int hijack_path_to_program(const char *kp, char *out, size_t len);
+/* true when path (absolute or relative to the cwd) goes to the kernel */
+bool hijack_path_inkernel(const char *path);
 void hijack_path_config(const char *prefix, const char *blanket);
 void hijack_cwd_set(bool inkernel);
 bool hijack_cwd_inkernel(void);
@@ -174,13 +194,21 @@ int hijack_fstatat(int dirfd, const char *path, struct stat *st, int flags);
 /* Converters shared by several files (hijack_stat.c). */
 void hijack_statvfs_to_statfs(const struct statvfs *sv, struct statfs *sf);
 
+/* execvpe; script: run an ENOEXEC file with /bin/sh, as execvp does */
+int hijack_execvpe(const char *file, char *const argv[], char *const envp[],
+		   bool script);
+
 /* poll over host and kernel descriptors at once (hijack_poll.c) */
-int hijack_poll_mixed(struct pollfd *fds, nfds_t n, int timeout_ms);
+/* with mask, the host side is a ppoll with it (ppoll, pselect, epoll_pwait) */
+int hijack_poll_mixed(struct pollfd *fds, nfds_t n, int timeout_ms,
+		      const sigset_t *mask);
 
 /* stdio over a kernel descriptor (hijack_stdio.c) */
 FILE *hijack_stdio_open(int fd, const char *mode);
 int hijack_stdio_modeflags(const char *mode, int *flags);
 void hijack_stdio_fixstd(void);
+/* fd (0, 1 or 2) became a kernel descriptor: its std stream follows */
+void hijack_stdio_adopt(int fd);
 
 #pragma GCC visibility pop
 

@@ -5,8 +5,8 @@
  * for kernel directories: our DIR is a buffer of the kernel's getdents64
  * records (Linux's struct dirent64 layout, which is struct dirent on a
  * 64-bit host).  A registry tells our DIRs from glibc's, which go to the
- * host's functions.  scandir, glob and nftw use glibc's internals and see
- * only the host.
+ * host's functions.  scandir, glob and nftw, which use glibc's internal
+ * directory calls, are built on these in hijack_walk.c.
  */
 #include <pthread.h>
 #include <stdlib.h>

@@ -132,14 +132,15 @@ static uint32_t hijack_poll_to_ep(short re)
 	       ((re & POLLHUP) ? EPOLLHUP : 0);
 }
 
-int epoll_wait(int epfd, struct epoll_event *out, int max, int timeout)
+static int hijack_epoll_wait(int epfd, struct epoll_event *out, int max,
+			     int timeout, const sigset_t *mask)
 {
 	struct hijack_epitem **pp, *it, **items = NULL;
 	struct pollfd *fds = NULL;
 	int n = 0, i, got = 0, rv;
 
 	if (hijack_epitems == NULL || max <= 0)
-		return HOST(epoll_wait)(epfd, out, max, timeout);
+		return HOST(epoll_pwait)(epfd, out, max, timeout, mask);
 	pthread_mutex_lock(&hijack_ep_lock);
 	for (pp = &hijack_epitems; (it = *pp) != NULL;) {
 		if (it->epfd == epfd && hijack_kfd(it->fd) != it->kfd) {
@@ -152,7 +153,7 @@ int epoll_wait(int epfd, struct epoll_event *out, int max, int timeout)
 	}
 	if (n == 0) {
 		pthread_mutex_unlock(&hijack_ep_lock);
-		return HOST(epoll_wait)(epfd, out, max, timeout);
+		return HOST(epoll_pwait)(epfd, out, max, timeout, mask);
 	}
 	fds = calloc((size_t)n + 1, sizeof(*fds));
 	items = calloc((size_t)n, sizeof(*items));
@@ -172,7 +173,7 @@ int epoll_wait(int epfd, struct epoll_event *out, int max, int timeout)
 			i++;
 		}
 	pthread_mutex_unlock(&hijack_ep_lock);
-	rv = hijack_poll_mixed(fds, (nfds_t)n + 1, timeout);
+	rv = hijack_poll_mixed(fds, (nfds_t)n + 1, timeout, mask);
 	if (rv > 0) {
 		pthread_mutex_lock(&hijack_ep_lock);
 		for (i = 0; i < n && got < max; i++) {
@@ -198,10 +199,14 @@ int epoll_wait(int epfd, struct epoll_event *out, int max, int timeout)
 	return rv < 0 ? -1 : got;
 }
 
+int epoll_wait(int epfd, struct epoll_event *out, int max, int timeout)
+{
+	return hijack_epoll_wait(epfd, out, max, timeout, NULL);
+}
+
+/* the mask is applied by the host side of the mixed wait */
 int epoll_pwait(int epfd, struct epoll_event *out, int max, int timeout,
 		const sigset_t *mask)
 {
-	if (hijack_epitems == NULL)
-		return HOST(epoll_pwait)(epfd, out, max, timeout, mask);
-	return epoll_wait(epfd, out, max, timeout);
+	return hijack_epoll_wait(epfd, out, max, timeout, mask);
 }

@@ -59,6 +59,7 @@ int hijack_fd_attach(int kfd, bool cloexec)
 		return hijack_fail(e);
 	}
 	hijack_fd_set(fd, kfd);
+	hijack_stdio_adopt(fd);
 	return fd;
 }
 

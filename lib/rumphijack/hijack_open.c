@@ -169,6 +169,7 @@ static int hijack_dup_finish(int newfd, int kfd)
 	}
 	hijack_fd_release(newfd);
 	hijack_fd_set(newfd, nkfd);
+	hijack_stdio_adopt(newfd);
 	return newfd;
 }
 

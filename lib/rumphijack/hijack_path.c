@@ -95,3 +95,31 @@ enum hijack_route hijack_route_path(const char *path, const char **kpath)
 
 	return hijack_route_at(AT_FDCWD, path, &kdirfd, kpath);
 }
+
+bool hijack_path_inkernel(const char *path)
+{
+	const char *kp;
+
+	return !HIJACK_BYPASS() && path != NULL &&
+	       hijack_route_path(path, &kp) == HIJACK_KERNEL;
+}
+
+int hijack_path_to_program(const char *kp, char *out, size_t len)
+{
+	size_t klen = strlen(kp), plen = hijack_pfxlen;
+	int i;
+
+	for (i = 0; i < hijack_nblanket; i++)
+		if (hijack_under(kp, hijack_blanket[i], hijack_blanketlen[i]))
+			plen = 0;
+	if (hijack_pfxlen <= 1)
+		plen = 0; /* no prefix: only blankets reach the kernel */
+	if (plen > 0 && strcmp(kp, "/") == 0)
+		klen = 0; /* the kernel's root is the prefix itself */
+	if (plen + klen + 1 > len)
+		return hijack_fail(ENAMETOOLONG);
+	memcpy(out, hijack_pfx, plen);
+	memcpy(out + plen, kp, klen);
+	out[plen + klen] = '\0';
+	return 0;
+}

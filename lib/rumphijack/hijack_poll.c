@@ -4,10 +4,14 @@
  * is waited on by two threads at once: this one polls the host entries
  * plus a host pipe, a helper polls the kernel entries plus a kernel pipe,
  * and whichever returns first writes to the other's pipe to end its wait.
- * ppoll/pselect's signal masks are not applied while kernel descriptors
- * are in the set (docs/hijack.md).  epoll is in hijack_epoll.c.
+ * ppoll/pselect's signal mask is the caller's host wait's: with kernel
+ * descriptors in the set the wait is always a mixed one (at least the
+ * wake pipe on the host side), whose host ppoll applies the mask
+ * atomically, so a signal it lets in ends the wait with EINTR; the helper
+ * blocks every signal.  epoll is in hijack_epoll.c.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,8 +57,32 @@ static int hijack_poll_kernel(struct pollfd *fds, nfds_t n, int timeout)
 	return rv;
 }
 
-int hijack_poll_mixed(struct pollfd *fds, nfds_t n, int timeout)
+/* the helper thread takes no signal: they are the caller's wait's */
+static int hijack_kpoll_start(pthread_t *thr, struct hijack_kpoll *kp)
 {
+	sigset_t all, old;
+	int rv;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rv = pthread_create(thr, NULL, hijack_kpoll_thread, kp);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rv;
+}
+
+static struct timespec *hijack_ms_to_ts(int ms, struct timespec *ts)
+{
+	if (ms < 0)
+		return NULL;
+	ts->tv_sec = ms / 1000;
+	ts->tv_nsec = (long)(ms % 1000) * 1000000;
+	return ts;
+}
+
+int hijack_poll_mixed(struct pollfd *fds, nfds_t n, int timeout,
+		      const sigset_t *mask)
+{
+	struct timespec ts;
 	struct pollfd *h, *k;
 	struct hijack_kpoll kp;
 	int hpipe[2], kpipe[2], hrv, herr, count = 0;
@@ -96,11 +124,14 @@ int hijack_poll_mixed(struct pollfd *fds, nfds_t n, int timeout)
 	k[kn] = (struct pollfd){.fd = kpipe[0], .events = POLLIN};
 	kp = (struct hijack_kpoll){
 		.fds = k, .n = kn + 1, .timeout = timeout, .wakefd = hpipe[1]};
-	if (pthread_create(&thr, NULL, hijack_kpoll_thread, &kp) != 0) {
+	if (hijack_kpoll_start(&thr, &kp) != 0) {
 		hrv = -1;
 		herr = EAGAIN;
 	} else {
-		hrv = HOST(poll)(h, hn + 1, timeout);
+		hrv = mask == NULL ? HOST(poll)(h, hn + 1, timeout)
+				   : HOST(ppoll)(h, hn + 1,
+						 hijack_ms_to_ts(timeout, &ts),
+						 mask);
 		herr = errno;
 		KCALL(rump_sys_write(kpipe[1], &c, 1));
 		pthread_join(thr, NULL);
@@ -146,7 +177,7 @@ int poll(struct pollfd *fds, nfds_t n, int timeout)
 		return HOST(poll)(fds, n, timeout);
 	if (nh == 0)
 		return hijack_poll_kernel(fds, n, timeout);
-	return hijack_poll_mixed(fds, n, timeout);
+	return hijack_poll_mixed(fds, n, timeout, NULL);
 }
 HIJACK_ALIAS(__poll, poll);
 
@@ -178,12 +209,24 @@ static bool hijack_poll_haskernel(const struct pollfd *fds, nfds_t n)
 	return false;
 }
 
+/* poll, or with a signal mask the mixed wait whose host side applies it */
+static int hijack_poll_masked(struct pollfd *fds, nfds_t n, int timeout,
+			      const sigset_t *mask)
+{
+	if (mask == NULL)
+		return poll(fds, n, timeout);
+	return hijack_poll_mixed(fds, n, timeout, mask);
+}
+
 int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 	  const sigset_t *mask)
 {
 	if (!hijack_poll_haskernel(fds, n))
 		return HOST(ppoll)(fds, n, ts, mask);
-	return poll(fds, n, hijack_ts_to_ms(ts));
+	if (ts != NULL &&
+	    (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000))
+		return hijack_fail(EINVAL);
+	return hijack_poll_masked(fds, n, hijack_ts_to_ms(ts), mask);
 }
 
 /*
@@ -191,7 +234,7 @@ int ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
  * results the sets again.  A descriptor in no set is not polled.
  */
 static int hijack_select_poll(int nfds, fd_set *r, fd_set *w, fd_set *e,
-			      int timeout)
+			      int timeout, const sigset_t *mask)
 {
 	struct pollfd *fds;
 	int fd, n = 0, rv, count = 0, i;
@@ -211,7 +254,7 @@ static int hijack_select_poll(int nfds, fd_set *r, fd_set *w, fd_set *e,
 		if (ev != 0)
 			fds[n++] = (struct pollfd){.fd = fd, .events = ev};
 	}
-	rv = poll(fds, (nfds_t)n, timeout);
+	rv = hijack_poll_masked(fds, (nfds_t)n, timeout, mask);
 	if (rv == -1) {
 		free(fds);
 		return -1;
@@ -274,8 +317,8 @@ int select(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 		ts.tv_sec = tv->tv_sec;
 		ts.tv_nsec = tv->tv_usec * 1000;
 	}
-	return hijack_select_poll(nfds, r, w, e,
-				  hijack_ts_to_ms(tv != NULL ? &ts : NULL));
+	return hijack_select_poll(
+		nfds, r, w, e, hijack_ts_to_ms(tv != NULL ? &ts : NULL), NULL);
 }
 
 int pselect(int nfds, fd_set *r, fd_set *w, fd_set *e,
@@ -285,5 +328,8 @@ int pselect(int nfds, fd_set *r, fd_set *w, fd_set *e,
 		return HOST(pselect)(nfds, r, w, e, ts, mask);
 	if (nfds > FD_SETSIZE)
 		nfds = FD_SETSIZE;
-	return hijack_select_poll(nfds, r, w, e, hijack_ts_to_ms(ts));
+	if (ts != NULL &&
+	    (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000))
+		return hijack_fail(EINVAL);
+	return hijack_select_poll(nfds, r, w, e, hijack_ts_to_ms(ts), mask);
 }

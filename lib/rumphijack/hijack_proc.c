@@ -181,14 +181,42 @@ int execv(const char *path, char *const argv[])
 	return execve(path, argv, environ);
 }
 
-int execvpe(const char *file, char *const argv[], char *const envp[])
+/*
+ * glibc's execvp runs a file the kernel cannot execute (no #!, ENOEXEC)
+ * with /bin/sh, as shells do; posix_spawnp does not (script false).
+ */
+static int hijack_exec_script(const char *path, char *const argv[],
+			      char *const envp[])
+{
+	size_t n = 0;
+
+	while (argv[n] != NULL)
+		n++;
+	char *sh[n + 3];
+
+	sh[0] = "/bin/sh";
+	sh[1] = (char *)path;
+	memcpy(sh + 2, argv + (n > 0), (n > 0 ? n - 1 : 0) * sizeof(*argv));
+	sh[n > 0 ? n + 1 : 2] = NULL;
+	execve("/bin/sh", sh, envp);
+	return hijack_fail(ENOEXEC);
+}
+
+int hijack_execvpe(const char *file, char *const argv[], char *const envp[],
+		   bool script)
 {
 	const char *path = getenv("PATH"), *p;
 	char buf[PATH_MAX];
 	bool eacces = false;
 
-	if (strchr(file, '/') != NULL)
-		return execve(file, argv, envp);
+	if (file[0] == '\0')
+		return hijack_fail(ENOENT);
+	if (strchr(file, '/') != NULL) {
+		execve(file, argv, envp);
+		if (errno == ENOEXEC && script)
+			hijack_exec_script(file, argv, envp);
+		return -1;
+	}
 	if (path == NULL)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	for (p = path;; p++) {
@@ -201,6 +229,8 @@ int execvpe(const char *file, char *const argv[], char *const envp[])
 			strcat(buf, "/");
 			strcat(buf, file);
 			execve(buf, argv, envp);
+			if (errno == ENOEXEC && script)
+				hijack_exec_script(buf, argv, envp);
 			if (errno == EACCES)
 				eacces = true;
 			else if (errno != ENOENT && errno != ENOTDIR)
@@ -211,6 +241,11 @@ int execvpe(const char *file, char *const argv[], char *const envp[])
 		p = end;
 	}
 	return hijack_fail(eacces ? EACCES : ENOENT);
+}
+
+int execvpe(const char *file, char *const argv[], char *const envp[])
+{
+	return hijack_execvpe(file, argv, envp, true);
 }
 
 int execvp(const char *file, char *const argv[])

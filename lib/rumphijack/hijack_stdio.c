@@ -5,8 +5,11 @@
  * stream whose functions call the hijacked read/write/lseek/close, with
  * the stream's descriptor number set so that fileno() names the kernel
  * descriptor.  stdin/stdout/stderr inherited as kernel descriptors (a
- * shell's redirection into /rump) are replaced the same way at start-up.
+ * shell's redirection into /rump) are replaced the same way at start-up,
+ * and when the program makes 0, 1 or 2 a kernel descriptor later (sort
+ * -o opens its output and moves it onto 1, then writes to stdout).
  */
+#include <stdio_ext.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -129,16 +132,44 @@ FILE *freopen(const char *path, const char *mode, FILE *fp)
 }
 HIJACK_ALIAS(freopen64, freopen);
 
+/* the streams this file put in the std slots, which need no change */
+static FILE *hijack_stdfp[3];
+
+/*
+ * std stream `fd` on the kernel descriptor of that number.  What the old
+ * stream held for output is moved over (it would have been written to
+ * the new descriptor); one holding unread input is left alone.
+ */
+void hijack_stdio_adopt(int fd)
+{
+	FILE **slot, *old, *fp;
+	size_t pend;
+
+	if (fd < 0 || fd > 2 || !hijack_ready() || hijack_bypass != 0)
+		return;
+	slot = fd == 0 ? &stdin : fd == 1 ? &stdout : &stderr;
+	old = *slot;
+	if (old == NULL || old == hijack_stdfp[fd] || old->_fileno != fd ||
+	    (fd == 0 && old->_IO_read_ptr != old->_IO_read_end))
+		return;
+	fp = hijack_stdio_open(fd, fd == 0 ? "r" : "w");
+	if (fp == NULL)
+		return;
+	if (fd == 2)
+		setvbuf(fp, NULL, _IONBF, 0);
+	pend = fd == 0 ? 0 : __fpending(old);
+	if (pend > 0)
+		fwrite(old->_IO_write_base, 1, pend, fp);
+	__fpurge(old);
+	hijack_stdfp[fd] = fp;
+	*slot = fp;
+}
+
 void hijack_stdio_fixstd(void)
 {
-	FILE *fp;
+	int fd;
 
-	if (hijack_kfd(0) >= 0 && (fp = hijack_stdio_open(0, "r")) != NULL)
-		stdin = fp;
-	if (hijack_kfd(1) >= 0 && (fp = hijack_stdio_open(1, "w")) != NULL)
-		stdout = fp;
-	if (hijack_kfd(2) >= 0 && (fp = hijack_stdio_open(2, "w")) != NULL) {
-		setvbuf(fp, NULL, _IONBF, 0);
-		stderr = fp;
-	}
+	for (fd = 0; fd <= 2; fd++)
+		if (hijack_kfd(fd) >= 0)
+			hijack_stdio_adopt(fd);
 }

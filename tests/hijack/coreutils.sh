@@ -15,27 +15,6 @@ B=$2
 . "$ROOT/tests/hijack/lib.sh"
 hj_setup
 
-# The host tree: text, binary, empty, odd names, modes, links, times.
-mk_tree() {
-	mkdir -p "$1/a/b/c" "$1/empty dir" || fail "mkdir $1"
-	seq 1 20000 >"$1/a/seq"
-	head -c 300000 /dev/urandom >"$1/a/rand"
-	: >"$1/a/b/empty"
-	printf 'spaces\n' >"$1/a/b/with space"
-	printf 'x\n' >"$1/a/b/c/deep"
-	chmod 0600 "$1/a/b/c/deep"
-	printf '#!/bin/sh\n' >"$1/a/script"
-	chmod 0755 "$1/a/script"
-	ln -s seq "$1/a/lnk"
-	ln -s nowhere "$1/a/dangling"
-	ln "$1/a/seq" "$1/a/hard"
-	for i in $(seq 1 50); do
-		echo "$i" >"$1/a/b/f$i"
-	done
-	touch -h -d '2020-02-02 02:02:02.123456789' "$1/a/lnk"
-	touch -d '2001-01-01 00:00:00.5' "$1/a/seq" "$1/a/b"
-}
-
 # ls -la without what legitimately differs: "total", "..", directories'
 # link counts and sizes; the listing's directory headers lose the prefix.
 norm_ls() {
@@ -57,7 +36,7 @@ hj_server
 hj_ctl mount tmpfs tmpfs /t size=64m || fail "mount tmpfs"
 K=/rump/t
 
-mk_tree "$T/src"
+hj_mk_tree "$T/src"
 cp -a "$T/src" "$T/h" || fail "host cp -a"
 files=$(cd "$T/src" && find . -type f | sort)
 # lists of names are split at newlines only ("with space" is one name)

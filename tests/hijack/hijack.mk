@@ -1,7 +1,7 @@
 # tests/hijack/hijack.mk -- the hijack tests' helpers, included by
 # tests/tests.mk: hj_mount (a librumpclient program that mounts, unmounts
-# and halts the server's kernel) and hj_probe (an ordinary program, built
-# without sanitizers, that the tests run under librumphijack.so).  The
+# and halts the server's kernel), hj_probe and hj_calls (ordinary programs,
+# built without sanitizers, that the tests run under librumphijack.so).  The
 # t_hijack_* programs themselves are ordinary test programs that run the
 # scripts of this folder.
 HJ_DIR := $(B)/tests/hijack
@@ -14,4 +14,7 @@ $(HJ_DIR)/hj_mount: tests/hijack/hj_mount.c $(L)/librumpclient.so \
 $(HJ_DIR)/hj_probe: tests/hijack/hj_probe.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 $(OPT) -g $(WARN) -o $@ $< -lpthread
-tests: $(HJ_DIR)/hj_mount $(HJ_DIR)/hj_probe $(L)/librumphijack.so
+$(HJ_DIR)/hj_calls: tests/hijack/hj_calls.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(OPT) -g $(WARN) -o $@ $<
+tests: $(HJ_DIR)/hj_mount $(HJ_DIR)/hj_probe $(HJ_DIR)/hj_calls $(L)/librumphijack.so

@@ -107,3 +107,25 @@ hj_stop() {
 	SERVER_PID=
 	[ $rc -eq 0 ] || fail "rump_server exited with $rc"
 }
+
+# hj_mk_tree DIR: the host tree the tests copy and compare: text, binary,
+# empty files, odd names, modes, links (a dangling one), times.
+hj_mk_tree() {
+	mkdir -p "$1/a/b/c" "$1/empty dir" || fail "mkdir $1"
+	seq 1 20000 >"$1/a/seq"
+	head -c 300000 /dev/urandom >"$1/a/rand"
+	: >"$1/a/b/empty"
+	printf 'spaces\n' >"$1/a/b/with space"
+	printf 'x\n' >"$1/a/b/c/deep"
+	chmod 0600 "$1/a/b/c/deep"
+	printf '#!/bin/sh\n' >"$1/a/script"
+	chmod 0755 "$1/a/script"
+	ln -s seq "$1/a/lnk"
+	ln -s nowhere "$1/a/dangling"
+	ln "$1/a/seq" "$1/a/hard"
+	for i in $(seq 1 50); do
+		echo "$i" >"$1/a/b/f$i"
+	done
+	touch -h -d '2020-02-02 02:02:02.123456789' "$1/a/lnk"
+	touch -d '2001-01-01 00:00:00.5' "$1/a/seq" "$1/a/b"
+}
