@@ -45,6 +45,15 @@ static uint8_t of_byte(int f, uint32_t s)
 	return (uint8_t)(s * 7u + (s >> 9) + (uint32_t)f * 101u);
 }
 
+/* The address at p (no alignment assumed). */
+static struct in_addr of_addr(const uint8_t *p)
+{
+	struct in_addr a;
+
+	memcpy(&a, p, sizeof(a));
+	return a;
+}
+
 static struct mbuf *of_frame(const struct of_seg *g)
 {
 	static uint8_t buf[ETHER_HDR_LEN + 24 + OF_THL + 65536];
@@ -87,8 +96,7 @@ static struct mbuf *of_frame(const struct of_seg *g)
 	for (int i = 0; i < g->len; i++)
 		th[OF_THL + i] = of_byte(g->flow, g->seq + (uint32_t)i);
 	*(uint16_t *)(void *)(ip + 10) = in_cksum_buf(ip, (size_t)iphl);
-	sum = ntohs(in4_pseudo_sum(*(struct in_addr *)(void *)(ip + 12),
-				   *(struct in_addr *)(void *)(ip + 16),
+	sum = ntohs(in4_pseudo_sum(of_addr(ip + 12), of_addr(ip + 16),
 				   IPPROTO_TCP, OF_THL + g->len));
 	sum = in_cksum_partial(sum, th, (size_t)(OF_THL + g->len));
 	*(uint16_t *)(void *)(th + 16) = in_cksum_fold(sum);
@@ -135,15 +143,15 @@ static bool of_parse(struct mbuf *m, struct of_pkt *p)
 	if (iplen != len - ETHER_HDR_LEN || iplen < iphl + thl)
 		return false;
 	p->flow = th[1] - 0x40;
-	p->seq = (uint32_t)(th[4] << 24 | th[5] << 16 | th[6] << 8 | th[7]);
+	p->seq = (uint32_t)th[4] << 24 | (uint32_t)th[5] << 16 |
+		 (uint32_t)th[6] << 8 | th[7];
 	p->len = iplen - iphl - thl;
 	p->flags = th[13];
 	p->verified =
 		(m->m_pkthdr.csum_flags & (M_CSUM_TCPV4 | M_CSUM_DATA_VALID)) ==
 		(M_CSUM_TCPV4 | M_CSUM_DATA_VALID);
 	p->ipsum_ok = in_cksum_buf(ip, (size_t)iphl) == 0;
-	sum = ntohs(in4_pseudo_sum(*(struct in_addr *)(void *)(ip + 12),
-				   *(struct in_addr *)(void *)(ip + 16),
+	sum = ntohs(in4_pseudo_sum(of_addr(ip + 12), of_addr(ip + 16),
 				   IPPROTO_TCP, iplen - iphl));
 	sum = in_cksum_partial(sum, th, (size_t)(iplen - iphl));
 	p->tcpsum_ok = in_cksum_fold(sum) == 0;
@@ -307,11 +315,11 @@ static void of_cases(void)
 		TCHECK(of_expect(h, 60, (int[]){45 * M, 15 * M, 0},
 				 "64 KiB limit"));
 		mutex_enter(&softnet_lock);
-		ip_forwarding = 1;
+		__atomic_store_n(&ip_forwarding, 1, __ATOMIC_RELAXED);
 		mutex_exit(&softnet_lock);
 		TCHECK(of_expect(h, 2, (int[]){M, M, 0}, "forwarding"));
 		mutex_enter(&softnet_lock);
-		ip_forwarding = 0;
+		__atomic_store_n(&ip_forwarding, 0, __ATOMIC_RELAXED);
 		mutex_exit(&softnet_lock);
 	}
 }
@@ -426,10 +434,9 @@ static void of_tso(void)
 	/* As TCP hands it: pseudo-header sum in th_sum, TSO asked. */
 	m_copydata(m, 0, (int)sizeof(h), h);
 	{
-		uint16_t ps = in4_pseudo_sum(
-			*(struct in_addr *)(void *)(h + ETHER_HDR_LEN + 12),
-			*(struct in_addr *)(void *)(h + ETHER_HDR_LEN + 16),
-			IPPROTO_TCP, OF_THL + g.len);
+		uint16_t ps = in4_pseudo_sum(of_addr(h + ETHER_HDR_LEN + 12),
+					     of_addr(h + ETHER_HDR_LEN + 16),
+					     IPPROTO_TCP, OF_THL + g.len);
 		TCHECK(m_copyback(m, ETHER_HDR_LEN + 20 + 16, 2, &ps) == 0);
 	}
 	m->m_pkthdr.csum_flags = M_CSUM_TSOV4 | M_CSUM_TCPV4_OFFLOAD;
