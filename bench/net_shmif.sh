@@ -48,8 +48,8 @@ for cfg in 1500:0 1500:1048576 9000:0; do
 	rows="$rows| kernel -> kernel over shmif, $what |$mb | $mmed MB/s | $rmed µs | >= 500 MB/s | $met |
 "
 done
-tap=$(sed -n 's/^| rumpkit (virt0) -> Linux over a tap |[^|]*| \([0-9.]*\) MB\/s.*/\1/p' bench/net_tap.results.md 2>/dev/null || true)
-veth=$(sed -n 's/^| Linux -> Linux over a veth pair |[^|]*| \([0-9.]*\) MB\/s.*/\1/p' bench/net_tap.results.md 2>/dev/null || true)
+tap=$(sed -n 's/^| rumpkit -> Linux, tap, offloads off |[^|]*| \([0-9.]*\) MB\/s.*/\1/p' bench/net_tap.results.md 2>/dev/null || true)
+veth=$(sed -n 's/^| Linux -> Linux, veth, offloads off |[^|]*| \([0-9.]*\) MB\/s.*/\1/p' bench/net_tap.results.md 2>/dev/null || true)
 cat >bench/net_shmif.results.md <<SECTION
 ## TCP between two kernels over shmif
 
@@ -63,8 +63,8 @@ average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores.
 |---|---|---|---|---|---|
 ${rows}
 For comparison (bench/net_tap.results.md, same machine, earlier run):
-rumpkit -> Linux over a tap ${tap:-?} MB/s, Linux -> Linux over a veth
-pair ${veth:-?} MB/s.  The NetBSD rump kernel's shmif moves about 50 MB/s
+rumpkit -> Linux over a tap with offloads off ${tap:-?} MB/s, Linux ->
+Linux over a veth pair with offloads off ${veth:-?} MB/s.  The NetBSD rump kernel's shmif moves about 50 MB/s
 on this kind of machine.
 SECTION
 echo "bench: wrote bench/net_shmif.results.md" >&2

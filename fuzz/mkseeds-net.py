@@ -96,7 +96,17 @@ seeds = {
                      ip(6, tcp(0, 0, ACK)))],
     "raw": [rec(0, b"\x02\x00\x00\x00\x00\x08\x02\x66\x00\x00\x00\x02"
                    b"\x08\x00" + ip(6, tcp(0, 0, ACK)))],
+    # Batched (BATCHED in the first byte): through receive coalescing.
+    "gro-run": [rec(IP_TCP, ip(6, tcp(i * 1000, 0, ACK, b"r" * 1000, TS)))
+                for i in range(6)],
+    "gro-mixed": [rec(IP_TCP, ip(6, tcp(0, 0, ACK, b"a" * 900, TS))),
+                  rec(IP_TCP, ip(6, tcp(900, 0, ACK, b"b" * 900, TS))),
+                  rec(IP_TCP, ip(6, tcp(900, 0, ACK, b"b" * 900, TS))),
+                  rec(IP_TCP, ip(6, tcp(3000, 0, ACK, b"c" * 900, TS))),
+                  rec(IP_TCP, ip(6, tcp(1800, 0, ACK | PSH, b"d" * 400))),
+                  rec(IP_TCP, ip(6, tcp(2200, 0, ACK | FIN, b"e" * 800)))],
 }
+BATCHED = 0x10
 
 
 def main():
@@ -104,6 +114,8 @@ def main():
     os.makedirs(out, exist_ok=True)
     for name, recs in seeds.items():
         for optbits in (0x0f, 0x00):
+            if name.startswith("gro-"):
+                optbits |= BATCHED
             with open(os.path.join(out, "%s-%x" % (name, optbits)),
                       "wb") as f:
                 f.write(bytes([optbits]) + b"".join(recs))

@@ -89,7 +89,7 @@ rumpnet_config_PC_FORCE := rump_pub_netconfig_ifcreate
 KERNLIBS += rumpnet_virtif
 rumpnet_virtif_KSRC := $(filter-out %_host.c,$(wildcard kern/net/virtif/*.c))
 rumpnet_virtif_HSRC := $(wildcard kern/net/virtif/*_host.c)
-rumpnet_virtif_SOLIBS := -lrumpnet_net -lrumpnet -lrump -lrumphost
+rumpnet_virtif_SOLIBS := -lrumpnet_netinet -lrumpnet_net -lrumpnet -lrump -lrumphost
 rumpnet_virtif_PC_REQUIRES := rumpnet_netinet rumpnet_config
 rumpnet_virtif_PC_DESC := rump kernel virt interface: virtN on a Linux tap device
 
@@ -99,7 +99,7 @@ rumpnet_virtif_PC_DESC := rump kernel virt interface: virtN on a Linux tap devic
 KERNLIBS += rumpnet_shmif
 rumpnet_shmif_KSRC := $(filter-out %_host.c,$(wildcard kern/net/shmif/*.c))
 rumpnet_shmif_HSRC := $(wildcard kern/net/shmif/*_host.c)
-rumpnet_shmif_SOLIBS := -lrumpnet_net -lrumpnet -lrump -lrumphost
+rumpnet_shmif_SOLIBS := -lrumpnet_netinet -lrumpnet_net -lrumpnet -lrump -lrumphost
 rumpnet_shmif_PC_REQUIRES := rumpnet_netinet rumpnet_config
 rumpnet_shmif_PC_DESC := rump kernel shmif interface: shmifN on a shared-memory bus file
 

@@ -6,10 +6,15 @@
  * bytes an MTU of 1500 allows in both directions -- rumpkit's TSO
  * segments going out, Linux's merged or TSO segments coming in through
  * the virtio-net header parse; with "tap,offload=0" the same transfers
- * are intact and no frame is larger.  RUMP_VIRTIF_OFFLOAD=0 turns them
- * off too, and a bad linkstr option is EINVAL.  Needs root and tcpdump.
+ * are intact and no frame is larger, while the software segmentation
+ * and coalescing (docs/net-offload.md) count in net.inet.offload.
+ * RUMP_VIRTIF_OFFLOAD=0 turns the tap's offloads off too; with
+ * "tap,offload=0,gso=0" the software path stays off (counters still).
+ * A bad linkstr option is EINVAL.  Needs root and tcpdump.
  */
 /* hosts: posix */
+#include <rump/sysctl.h>
+
 #include "testlib.h"
 
 #include "net/interop.c"
@@ -80,9 +85,21 @@ static void transfer(uint16_t port, uint64_t nbytes, long *outp, long *inp)
 	unlink(PCAP_FILE);
 }
 
+static struct rump_sysctl_offload offload_stats(void)
+{
+	struct rump_sysctl_offload so;
+	size_t len = sizeof(so);
+
+	CHECK_SYS(
+		rump_sys_sysctlbyname("net.inet.offload", &so, &len, NULL, 0));
+	CHECK_EQ(len, sizeof(so));
+	return so;
+}
+
 static void in_namespace(void)
 {
 	uint64_t nbytes = (IOP_SANITIZED ? 16ull : 64ull) << 20;
+	struct rump_sysctl_offload s0, s1;
 	long out, in;
 
 	nbytes *= (uint64_t)test_scale();
@@ -99,6 +116,11 @@ static void in_namespace(void)
 		 EINVAL);
 	CHECK_EQ(rump_pub_netconfig_ifsetlinkstr("virt0", ",offload=0"),
 		 EINVAL);
+	CHECK_EQ(rump_pub_netconfig_ifsetlinkstr("virt0", TAP ",gso=2"),
+		 EINVAL);
+	CHECK_EQ(rump_pub_netconfig_ifsetlinkstr("virt0",
+						 TAP ",offload=0,bogus"),
+		 EINVAL);
 	CHECK_EQ(rump_pub_netconfig_ifdestroy("virt0"), 0);
 
 	/* The default: offloads on. */
@@ -113,12 +135,20 @@ static void in_namespace(void)
 
 	/* Off by the linkstr: only MTU-sized frames either way. */
 	virt0_up(TAP ",offload=0");
+	s0 = offload_stats();
 	transfer(OFF_PORT + 2, nbytes, &out, &in);
+	s1 = offload_stats();
 	test_log("offloads off: %llu MiB each way intact; frames > %d bytes: "
-		 "%ld out, %ld in",
-		 (unsigned long long)(nbytes >> 20), MTU_FRAME, out, in);
+		 "%ld out, %ld in; software: %llu packets cut, %llu merged",
+		 (unsigned long long)(nbytes >> 20), MTU_FRAME, out, in,
+		 (unsigned long long)(s1.so_tso_packets - s0.so_tso_packets),
+		 (unsigned long long)(s1.so_gro_packets - s0.so_gro_packets));
 	CHECK_EQ(out, 0);
 	CHECK_EQ(in, 0);
+	CHECK(s1.so_tso_packets > s0.so_tso_packets);
+	CHECK(s1.so_tso_frames - s0.so_tso_frames >
+	      s1.so_tso_packets - s0.so_tso_packets);
+	CHECK(s1.so_gro_packets > s0.so_gro_packets);
 	CHECK_EQ(rump_pub_netconfig_ifdestroy("virt0"), 0);
 
 	/* Off by the environment (the glue reads it at linkstr time). */
@@ -130,6 +160,18 @@ static void in_namespace(void)
 	CHECK_EQ(out, 0);
 	CHECK_EQ(in, 0);
 	CHECK_EQ(unsetenv("RUMP_VIRTIF_OFFLOAD"), 0);
+	CHECK_EQ(rump_pub_netconfig_ifdestroy("virt0"), 0);
+
+	/* Without the software path either: every frame on its own. */
+	virt0_up(TAP ",offload=0,gso=0");
+	s0 = offload_stats();
+	transfer(OFF_PORT + 6, 4 << 20, &out, &in);
+	s1 = offload_stats();
+	CHECK_EQ(out, 0);
+	CHECK_EQ(in, 0);
+	CHECK_EQ(s1.so_tso_packets, s0.so_tso_packets);
+	CHECK_EQ(s1.so_gro_packets, s0.so_gro_packets);
+	test_log("offload=0,gso=0: intact, nothing cut or merged");
 	CHECK_EQ(rump_pub_netconfig_ifdestroy("virt0"), 0);
 
 	rump_pub_lwproc_releaselwp();

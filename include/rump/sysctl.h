@@ -30,6 +30,7 @@ extern "C" {
  *   net.inet.arp             struct rump_sysctl_arp[]
  *   net.inet.tcp.pcbs        struct rump_sysctl_pcb[]
  *   net.inet.udp.pcbs        struct rump_sysctl_pcb[]
+ *   net.inet.offload         struct rump_sysctl_offload
  */
 
 /* One interface with its statistics (net.link.ifs). */
@@ -108,6 +109,17 @@ struct rump_sysctl_pcb {
 	uint16_t sp_lport, sp_fport;
 	int32_t sp_state;	   /* TCP: RUMP_TCPS_*; UDP: -1 */
 	uint32_t sp_sndq, sp_rcvq; /* bytes in the socket buffers */
+};
+
+/*
+ * Software TCP segmentation and receive coalescing by the shmif and virt
+ * drivers since boot (net.inet.offload; docs/net-offload.md).
+ */
+struct rump_sysctl_offload {
+	uint64_t so_tso_packets; /* 64 KiB TCP segments cut into frames */
+	uint64_t so_tso_frames;	 /* the frames made of them */
+	uint64_t so_gro_packets; /* packets merged from received frames */
+	uint64_t so_gro_frames;	 /* the frames merged into them */
 };
 
 #ifdef __cplusplus

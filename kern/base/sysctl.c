@@ -6,6 +6,7 @@
  * its length and range.  The registry has its own mutex, held across a
  * node's function, which may take the subsystem's locks after it.
  */
+#include <sys/atomic.h>
 #include <sys/component.h>
 #include <sys/errno.h>
 #include <sys/kmem.h>
@@ -148,7 +149,8 @@ static int sysctl_write(const struct sysctl_node *node, const void *newp,
 		return EINVAL;
 	if (node->sn_lock != NULL)
 		mutex_enter(node->sn_lock);
-	*node->sn_int = (int)v;
+	/* Stored atomically: some are read without the lock (in_gro.c). */
+	atomic_store_relaxed(node->sn_int, (int)v);
 	if (node->sn_lock != NULL)
 		mutex_exit(node->sn_lock);
 	return 0;

@@ -10,10 +10,12 @@
 #include <net/route.h>
 #include <netinet/if_inarp.h>
 #include <netinet/in_pcb.h>
+#include <netinet/in_offload.h>
 #include <netinet/in_var.h>
 #include <netinet/ip_var.h>
 #include <netinet/tcp_var.h>
 #include <netinet/udp_var.h>
+#include <sys/atomic.h>
 #include <sys/socketvar.h>
 #include <sys/sysctl.h>
 #include <sys/systm.h>
@@ -154,6 +156,23 @@ static int in_sysctl_tcp(struct sysctl_req *req)
 	return 0;
 }
 
+static int in_sysctl_offload(struct sysctl_req *req)
+{
+	struct rump_sysctl_offload r = {
+		.so_tso_packets =
+			atomic_load_relaxed(&in_offload_stats.tso_packets),
+		.so_tso_frames =
+			atomic_load_relaxed(&in_offload_stats.tso_frames),
+		.so_gro_packets =
+			atomic_load_relaxed(&in_offload_stats.gro_packets),
+		.so_gro_frames =
+			atomic_load_relaxed(&in_offload_stats.gro_frames),
+	};
+
+	sysctl_out(req, &r, sizeof(r));
+	return 0;
+}
+
 static const struct sysctl_node in_sysctl_nodes[] = {
 	{.sn_name = "net.inet.ip.forwarding",
 	 .sn_type = SYSCTL_INT,
@@ -181,6 +200,9 @@ static const struct sysctl_node in_sysctl_nodes[] = {
 	{.sn_name = "net.inet.udp.pcbs",
 	 .sn_type = SYSCTL_FUNC,
 	 .sn_func = in_sysctl_udp},
+	{.sn_name = "net.inet.offload",
+	 .sn_type = SYSCTL_FUNC,
+	 .sn_func = in_sysctl_offload},
 };
 
 static const struct sysctl_node tcp_sysctl_nodes[] = {

@@ -33,8 +33,13 @@ static void newreno_ack_received(struct tcpcb *tp, uint32_t acked)
 	uint32_t mss = tp->t_maxseg;
 
 	if (tp->snd_cwnd < tp->snd_ssthresh) {
-		/* Slow start, RFC 3465 L = 2 SMSS. */
-		tp->snd_cwnd += MIN(acked, 2 * mss);
+		/*
+		 * Slow start, RFC 3465 byte counting without the L limit:
+		 * receivers that coalesce (in_gro.c, Linux's GRO) send one
+		 * ACK for many segments, and with L = 2 SMSS such stretch
+		 * ACKs would hold the growth far below doubling per RTT.
+		 */
+		tp->snd_cwnd += acked;
 		return;
 	}
 	/* Congestion avoidance: one SMSS per window acknowledged. */

@@ -362,8 +362,11 @@ static void tcp_input_data(struct tcpcb *tp, struct mbuf *m,
 				m_cat(m, more);
 			fin = fin || qfin;
 			tp->t_flags |= TF_ACKNOW;
-		} else if (tp->t_flags & TF_DELACK)
-			tp->t_flags |= TF_ACKNOW; /* every second segment */
+		} else if ((tp->t_flags & TF_DELACK) ||
+			   seg->tlen > (int)tp->t_maxseg)
+			/* Every second segment; a merged run (in_gro.c, a
+			 * tap's merged frame) is at least two. */
+			tp->t_flags |= TF_ACKNOW;
 		else if (seg->tlen > 0) {
 			tp->t_flags |= TF_DELACK;
 			tcp_timer_arm(tp, TCPT_DELACK, TCP_DELACK_MS);

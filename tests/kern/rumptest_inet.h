@@ -55,6 +55,13 @@ int rump_test_inet_forward(void);
 int rump_test_inet_malformed(int niters, uint32_t seed);
 
 /*
+ * Software segmentation and receive coalescing (test_inet_offload.c,
+ * netinet/in_offload.h): each merge rule on built frames, a TSO packet
+ * cut and merged back, and niters random batches keeping every byte.
+ */
+int rump_test_inet_offload(int niters, uint32_t seed);
+
+/*
  * The packet-input fuzz target (test_inet_fuzz.c; fuzz/net_fuzz.c,
  * t_inet_fuzz): init makes tif7 with 10.9.0.1/24 and teaches ARP the
  * peer 10.9.0.2; the host then listens on TCP port 80 and binds UDP

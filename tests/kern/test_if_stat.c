@@ -48,7 +48,8 @@ void rump_test_inet_setforwarding(int on)
 {
 	rump_schedule();
 	mutex_enter(&softnet_lock);
-	ip_forwarding = on;
+	/* Atomic: receive coalescing reads it without the lock. */
+	__atomic_store_n(&ip_forwarding, on, __ATOMIC_RELAXED);
 	mutex_exit(&softnet_lock);
 	rump_unschedule();
 }

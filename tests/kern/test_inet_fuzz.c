@@ -7,13 +7,15 @@
  * connection from the peer to the listener the host made on port 80, so
  * that fuzzed segments can reach an established connection; records may
  * ask for their headers and checksums to be fixed up, so that mutations
- * get past the checksums into the protocol code.  Nothing the stack
- * sends is interpreted beyond the SYN-ACK of that handshake.
+ * get past the checksums into the protocol code; inputs may ask for
+ * their frames to be coalesced in batches first (FZ_BATCHED).  Nothing
+ * the stack sends is interpreted beyond the SYN-ACK of that handshake.
  */
 #include <net/if_arp.h>
 #include <net/netisr.h>
 #include <netinet/if_inarp.h>
 #include <netinet/in_cksum.h>
+#include <netinet/in_offload.h>
 #include <netinet/in_var.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
@@ -255,6 +257,39 @@ static void fz_deliver_vnet(const struct virtif_vnet *vn, int len)
 	tif_settle();
 }
 
+/*
+ * With bit FZ_BATCHED of an input's first byte its plain frames go in
+ * batches through receive coalescing (in_gro_merge), as a driver hands
+ * them on, before input.
+ */
+#define FZ_BATCHED 0x10
+#define FZ_BATCHMAX 32
+
+static struct mbuf *fz_batch[FZ_BATCHMAX];
+static int fz_nbatch;
+
+static void fz_batch_flush(void)
+{
+	int n = in_gro_merge(fz_batch, fz_nbatch);
+
+	for (int i = 0; i < n; i++)
+		if_input(&fz.tif->tif_if, fz_batch[i]);
+	fz_nbatch = 0;
+	tif_settle();
+	fz_flush();
+}
+
+static void fz_batch_add(int len)
+{
+	struct mbuf *m = m_devget(fz.frame, len, &fz.tif->tif_if);
+
+	if (m == NULL)
+		return;
+	fz_batch[fz_nbatch++] = m;
+	if (fz_nbatch == FZ_BATCHMAX)
+		fz_batch_flush();
+}
+
 /* Applies a record's fix-ups to the frame of len bytes. */
 static void fz_fixup(uint8_t *f, int len, uint8_t flags)
 {
@@ -316,9 +351,12 @@ int rump_test_inet_fuzz_input(const uint8_t *data, size_t size)
 {
 	int start = test_failures;
 
+	bool batched = false;
+
 	rump_schedule();
 	if (size > 0) {
 		fz_handshake(data[0]);
+		batched = (data[0] & FZ_BATCHED) != 0;
 		data++;
 		size--;
 	}
@@ -351,12 +389,20 @@ int rump_test_inet_fuzz_input(const uint8_t *data, size_t size)
 		data += blen;
 		size -= blen;
 		fz_fixup(fz.frame, len, flags);
+		if (batched && !(flags & FZ_VNET)) {
+			fz_batch_add(len);
+			continue;
+		}
+		if (fz_nbatch > 0)
+			fz_batch_flush();
 		if (flags & FZ_VNET)
 			fz_deliver_vnet(&vn, len);
 		else
 			fz_deliver(fz.frame, len);
 		fz_flush();
 	}
+	if (fz_nbatch > 0)
+		fz_batch_flush();
 	rump_unschedule();
 	return TRESULT(start);
 }

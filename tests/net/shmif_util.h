@@ -131,6 +131,7 @@ struct shmif_role {
 	int quitfd;		  /* router, flooder: run until EOF here */
 	int otherfd;		  /* the pipe's other end, closed at start */
 	const char *flood_to;	  /* flooder: broadcast address */
+	void (*sink_done)(void);  /* sink: run before its kernel halts */
 };
 
 /* An interface on the bus with an address, by the public create call. */
@@ -193,6 +194,8 @@ static __attribute__((unused)) void role_sink(void *arg)
 		 (long long)rump_test_if_stat("shmif0", "opackets"),
 		 (long long)rump_test_if_stat("shmif0", "iqdrops"),
 		 (long long)rump_test_if_stat("shmif0", "ierrors"));
+	if (r->sink_done != NULL)
+		r->sink_done();
 	kern_halt();
 }
 

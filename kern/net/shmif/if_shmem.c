@@ -13,6 +13,7 @@
 #include <net/if.h>
 #include <net/if_ether.h>
 #include <net/netisr.h>
+#include <netinet/in_offload.h>
 #include <sys/atomic.h>
 #include <sys/component.h>
 #include <sys/cprng.h>
@@ -59,9 +60,35 @@ struct shmif_softc {
 	uint32_t sc_spin_ns; /* how long it polls the bus before sleeping */
 	/* Frames it queued for the soft interrupt, not yet input. */
 	unsigned sc_queued;
+	bool sc_gro; /* receive coalescing (with TSO: RUMP_SHMIF_OFFLOAD) */
 };
 
 static KMEM_TYPE_DEFINE(M_SHMIF, "shmif");
+
+/*
+ * Takes packets off the send queue until about SHMIF_TX_BATCH frames:
+ * TSO packets are cut into frames here (in_tso_segment), before the bus
+ * lock is taken.  batch[] gets lists of frames; returns how many lists.
+ */
+static int shmif_tx_collect(struct ifnet *ifp, struct mbuf **batch,
+			    int *nframesp)
+{
+	struct mbuf *m;
+	int n = 0, frames = 0;
+
+	while (n < SHMIF_TX_BATCH && frames < SHMIF_TX_BATCH &&
+	       (m = if_dequeue(ifp)) != NULL) {
+		if (in_tso_segment(m, &m) != 0) {
+			if_statinc(ifp, ifs_oerrors);
+			continue;
+		}
+		batch[n++] = m;
+		for (; m != NULL; m = m->m_nextpkt)
+			frames++;
+	}
+	*nframesp = frames;
+	return n;
+}
 
 static void shmif_start(struct ifnet *ifp)
 {
@@ -69,13 +96,10 @@ static void shmif_start(struct ifnet *ifp)
 	struct mbuf *batch[SHMIF_TX_BATCH];
 	struct timespec ts;
 	uint64_t ns;
-	int n, sent;
+	int n, sent, frames;
 
 	for (;;) {
-		for (n = 0; n < SHMIF_TX_BATCH; n++)
-			if ((batch[n] = if_dequeue(ifp)) == NULL)
-				break;
-		if (n == 0)
+		if ((n = shmif_tx_collect(ifp, batch, &frames)) == 0)
 			return;
 		getnanotime(&ts);
 		ns = (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
@@ -84,16 +108,27 @@ static void shmif_start(struct ifnet *ifp)
 			/* One lock hold for the batch: the copies only. */
 			shmif_bus_enter(&sc->sc_bus);
 			for (int i = 0; i < n; i++)
-				if (shmif_bus_put(
-					    &sc->sc_bus, batch[i],
-					    (uint32_t)batch[i]->m_pkthdr.len,
-					    sc->sc_id, ns) == 0)
-					sent++;
+				for (struct mbuf *f = batch[i]; f != NULL;
+				     f = f->m_nextpkt)
+					if (shmif_bus_put(
+						    &sc->sc_bus, f,
+						    (uint32_t)f->m_pkthdr.len,
+						    sc->sc_id, ns) == 0)
+						sent++;
 			shmif_bus_exit(&sc->sc_bus);
 		}
-		for (int i = 0; i < n; i++)
-			m_freem(batch[i]);
-		if_statadd(ifp, ifs_oerrors, n - sent);
+		for (int i = 0; i < n; i++) {
+			struct mbuf *f = batch[i];
+
+			while (f != NULL) {
+				struct mbuf *next = f->m_nextpkt;
+
+				f->m_nextpkt = NULL;
+				m_freem(f);
+				f = next;
+			}
+		}
+		if_statadd(ifp, ifs_oerrors, frames - sent);
 		if (sent > 0)
 			shmif_bus_wake(&sc->sc_bus);
 	}
@@ -243,22 +278,27 @@ static bool shmif_rx_count(struct ifnet *ifp, struct mbuf *m)
 static void shmif_rx_input(struct shmif_softc *sc, struct mbuf **ms, int n)
 {
 	struct ifnet *ifp = &sc->sc_if;
+	int k = 0;
 
+	/* Counted and captured as they came off the wire, then merged. */
+	for (int i = 0; i < n; i++)
+		if (shmif_rx_count(ifp, ms[i]))
+			ms[k++] = ms[i];
+	n = k;
+	if (sc->sc_gro && n > 1)
+		n = in_gro_merge(ms, n);
 	if (atomic_load_relaxed(&sc->sc_queued) == 0 &&
 	    mutex_tryenter(&softnet_lock)) {
 		/* Under the lock sc_queued only falls: 0 stays 0. */
 		if (atomic_load_relaxed(&sc->sc_queued) == 0) {
 			for (int i = 0; i < n; i++)
-				if (shmif_rx_count(ifp, ms[i]))
-					ether_input(ifp, ms[i]);
+				ether_input(ifp, ms[i]);
 			mutex_exit(&softnet_lock);
 			return;
 		}
 		mutex_exit(&softnet_lock);
 	}
 	for (int i = 0; i < n; i++) {
-		if (!shmif_rx_count(ifp, ms[i]))
-			continue;
 		atomic_inc_nv(&sc->sc_queued);
 		if (netisr_enqueue(NETISR_LINK, ms[i]) != 0)
 			atomic_dec_nv(&sc->sc_queued);
@@ -362,6 +402,9 @@ static int shmif_setlinkstr(struct ifnet *ifp, const char *str)
 		return error;
 	}
 	shmif_bus_init(&sc->sc_bus, map, shmif_host_pid());
+	/* Software TSO (shmif_start) and coalescing, unless asked off. */
+	sc->sc_gro = shmif_host_offload() != 0;
+	ifp->if_capenable = sc->sc_gro ? IFCAP_CSUM_TCPV4_TX | IFCAP_TSO4 : 0;
 	sc->sc_spin_ns = SHMIF_SPIN_MAX_NS;
 	sc->sc_stop = 0;
 	error = kthread_create(shmif_receive, sc, KTHREAD_MUSTJOIN,
@@ -369,6 +412,8 @@ static int shmif_setlinkstr(struct ifnet *ifp, const char *str)
 	if (error != 0) {
 		shmif_host_close(sc->sc_host);
 		sc->sc_host = NULL;
+		ifp->if_capenable = 0;
+		sc->sc_gro = false;
 	}
 	return error;
 }

@@ -20,6 +20,7 @@
 #define shmif_host_alive rumpns_shmif_host_alive
 #define shmif_host_yield rumpns_shmif_host_yield
 #define shmif_host_spin rumpns_shmif_host_spin
+#define shmif_host_offload rumpns_shmif_host_offload
 #endif
 
 /* The longest bus file name the glue takes. */
@@ -57,4 +58,9 @@ void shmif_host_yield(void);
  */
 int shmif_host_spin(const uint64_t *word, uint64_t val, const int *stopp,
 		    uint32_t ns);
+/*
+ * Whether the interface does TCP segmentation and receive coalescing in
+ * software: 1 unless the host environment has RUMP_SHMIF_OFFLOAD=0.
+ */
+int shmif_host_offload(void);
 #endif

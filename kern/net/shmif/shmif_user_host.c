@@ -202,3 +202,10 @@ int shmif_host_spin(const uint64_t *word, uint64_t val, const int *stopp,
 	rump_kern_glue_schedule();
 	return changed;
 }
+
+int shmif_host_offload(void)
+{
+	const char *env = getenv("RUMP_SHMIF_OFFLOAD");
+
+	return env == NULL || strcmp(env, "0") != 0;
+}

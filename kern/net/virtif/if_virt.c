@@ -13,6 +13,8 @@
  */
 #include <net/if.h>
 #include <net/if_ether.h>
+#include <net/netisr.h>
+#include <netinet/in_offload.h>
 #include <sys/atomic.h>
 #include <sys/component.h>
 #include <sys/cprng.h>
@@ -47,7 +49,13 @@ struct virtif_softc {
 	uint8_t *sc_rxbuf; /* the receive thread's */
 	uint8_t *sc_txbuf; /* linearizes long chains, under softnet_lock */
 	int sc_offload;	   /* the tap has the virtio-net header */
+	int sc_gso; /* without: software TSO and coalescing (in_offload.h) */
+	/* Frames the receive thread queued for the soft interrupt. */
+	unsigned sc_queued;
 };
+
+/* Frames the receive thread reads before it hands them on together. */
+#define VIRTIF_RX_BATCH 32
 
 static KMEM_TYPE_DEFINE(M_VIRTIF, "virtif");
 
@@ -129,9 +137,20 @@ static void virtif_start(struct ifnet *ifp)
 	struct mbuf *m;
 
 	while ((m = if_dequeue(ifp)) != NULL) {
-		if (sc->sc_vh == NULL || virtif_send(sc, m) != 0)
+		/* Without the tap's offloads, TSO is done here in software. */
+		if (sc->sc_gso && in_tso_segment(m, &m) != 0) {
 			if_statinc(ifp, ifs_oerrors);
-		m_freem(m);
+			continue;
+		}
+		while (m != NULL) {
+			struct mbuf *next = m->m_nextpkt;
+
+			m->m_nextpkt = NULL;
+			if (sc->sc_vh == NULL || virtif_send(sc, m) != 0)
+				if_statinc(ifp, ifs_oerrors);
+			m_freem(m);
+			m = next;
+		}
 	}
 }
 
@@ -218,49 +237,148 @@ int virtif_vnet_in(const struct virtif_vnet *vn, uint8_t *buf, uint32_t len)
 	return 0;
 }
 
-/* The receive thread: frames from the tap until the glue says stop. */
-static void virtif_receive(void *arg)
+/*
+ * Reads one frame (waiting for it only if wait) into an mbuf: 0 with
+ * *mp set (NULL for a frame that was dropped and counted), EAGAIN when
+ * none is queued, or the glue's error (ESHUTDOWN: stop).
+ */
+static int virtif_rx_one(struct virtif_softc *sc, int wait, struct mbuf **mp)
 {
-	struct virtif_softc *sc = arg;
 	struct ifnet *ifp = &sc->sc_if;
+	struct virtif_vnet vn;
+	uint32_t len;
+	struct mbuf *m;
+	int error, csum = 0;
 
-	for (;;) {
-		struct virtif_vnet vn;
-		uint32_t len;
-		struct mbuf *m;
-		int error, csum = 0;
+	*mp = NULL;
+	error = virtif_host_recv(sc->sc_vh, &vn, sc->sc_rxbuf, VIRTIF_RXBUF,
+				 &len, wait);
+	if (error != 0)
+		return error;
+	if (len < ETHER_HDR_LEN || len > VIRTIF_FRAME_MAX ||
+	    (sc->sc_offload &&
+	     (csum = virtif_vnet_in(&vn, sc->sc_rxbuf, len)) < 0)) {
+		if_statinc(ifp, ifs_ierrors);
+		return 0;
+	}
+	if ((m = m_devget(sc->sc_rxbuf, (int)len, ifp)) == NULL) {
+		if_statinc(ifp, ifs_iqdrops);
+		return 0;
+	}
+	m->m_pkthdr.csum_flags = csum;
+	*mp = m;
+	return 0;
+}
 
-		error = virtif_host_recv(sc->sc_vh, &vn, sc->sc_rxbuf,
-					 VIRTIF_RXBUF, &len);
-		if (error == ESHUTDOWN)
-			break;
-		if (error != 0) {
-			/* The tap is gone (deleted on the host): stop. */
-			printf("%s: receive failed (%d), stopped\n",
-			       ifp->if_xname, error);
-			if_statinc(ifp, ifs_ierrors);
-			break;
-		}
-		if (len < ETHER_HDR_LEN || len > VIRTIF_FRAME_MAX ||
-		    (sc->sc_offload &&
-		     (csum = virtif_vnet_in(&vn, sc->sc_rxbuf, len)) < 0)) {
-			if_statinc(ifp, ifs_ierrors);
-			continue;
-		}
-		if ((m = m_devget(sc->sc_rxbuf, (int)len, ifp)) == NULL) {
+/*
+ * The link layer's input for frames that went through the soft
+ * interrupt: counted off, so that the receive thread knows when none of
+ * ours is left there and it may input directly again (in order).
+ */
+static void virtif_ether_input(struct ifnet *ifp, struct mbuf *m)
+{
+	struct virtif_softc *sc = ifp->if_softc;
+
+	atomic_dec_nv(&sc->sc_queued);
+	ether_input(ifp, m);
+}
+
+/*
+ * Hands a batch to the stack: each frame counted and captured as it came
+ * (what if_input does), then merged (in_gro_merge) when the tap has no
+ * offloads of its own.  If softnet_lock is free and none of our frames
+ * wait in the soft interrupt, the receive thread runs the input itself,
+ * saving a thread hop per batch; otherwise (never blocking on the lock:
+ * destroy holds it while it joins this thread) the packets are queued
+ * for the soft interrupt, in order behind the ones there.
+ */
+static void virtif_rx_input(struct virtif_softc *sc, struct mbuf **ms, int n)
+{
+	struct ifnet *ifp = &sc->sc_if;
+	int k = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct mbuf *m = ms[i];
+
+		m->m_pkthdr.rcvif = ifp;
+		if ((atomic_load_relaxed(&ifp->if_flags) & IFF_UP) == 0) {
 			if_statinc(ifp, ifs_iqdrops);
+			m_freem(m);
 			continue;
 		}
-		m->m_pkthdr.csum_flags = csum;
-		if_input(ifp, m);
+		if_statinc(ifp, ifs_ipackets);
+		if_statadd(ifp, ifs_ibytes, m->m_pkthdr.len);
+		if_tap(ifp, m, IF_TAP_IN);
+		ms[k++] = m;
+	}
+	if (sc->sc_gso && k > 1)
+		k = in_gro_merge(ms, k);
+	if (atomic_load_relaxed(&sc->sc_queued) == 0 &&
+	    mutex_tryenter(&softnet_lock)) {
+		/* Under the lock sc_queued only falls: 0 stays 0. */
+		if (atomic_load_relaxed(&sc->sc_queued) == 0) {
+			for (int i = 0; i < k; i++)
+				ether_input(ifp, ms[i]);
+			mutex_exit(&softnet_lock);
+			return;
+		}
+		mutex_exit(&softnet_lock);
+	}
+	for (int i = 0; i < k; i++) {
+		atomic_inc_nv(&sc->sc_queued);
+		if (netisr_enqueue(NETISR_LINK, ms[i]) != 0)
+			atomic_dec_nv(&sc->sc_queued);
 	}
 }
 
 /*
- * "tap" or "tap,offload=0" / "tap,offload=1": the tap's name into name,
- * the offload choice into *offloadp.  EINVAL for anything else.
+ * The receive thread: frames from the tap until the glue says stop.  It
+ * waits for the first frame of a batch and then takes what else is
+ * queued, up to VIRTIF_RX_BATCH, without waiting.
  */
-static int virtif_parse_linkstr(const char *str, char *name, int *offloadp)
+static void virtif_receive(void *arg)
+{
+	struct virtif_softc *sc = arg;
+	struct ifnet *ifp = &sc->sc_if;
+	bool stop = false;
+
+	while (!stop) {
+		struct mbuf *ms[VIRTIF_RX_BATCH];
+		int n = 0, error = 0;
+
+		while (n < VIRTIF_RX_BATCH) {
+			struct mbuf *m;
+
+			error = virtif_rx_one(sc, n == 0, &m);
+			if (error != 0)
+				break;
+			if (m != NULL)
+				ms[n++] = m;
+			else if (n > 0)
+				break; /* what we have goes on first */
+		}
+		if (n > 0)
+			virtif_rx_input(sc, ms, n);
+		if (error == ESHUTDOWN) {
+			stop = true;
+		} else if (error != 0 && error != EAGAIN) {
+			/* The tap is gone (deleted on the host): stop. */
+			printf("%s: receive failed (%d), stopped\n",
+			       ifp->if_xname, error);
+			if_statinc(ifp, ifs_ierrors);
+			stop = true;
+		}
+	}
+}
+
+/*
+ * "tap" then options, each after a comma: "offload=0" / "offload=1" (the
+ * tap's offloads), "gso=0" / "gso=1" (software segmentation and
+ * coalescing without them).  The tap's name into name, the choices into
+ * *offloadp and *gsop.  EINVAL for anything else.
+ */
+static int virtif_parse_linkstr(const char *str, char *name, int *offloadp,
+				int *gsop)
 {
 	const char *comma = strchr(str, ',');
 	size_t len = comma != NULL ? (size_t)(comma - str) : strlen(str);
@@ -270,14 +388,24 @@ static int virtif_parse_linkstr(const char *str, char *name, int *offloadp)
 	memcpy(name, str, len);
 	name[len] = '\0';
 	*offloadp = VIRTIF_OFFLOAD_DEFAULT;
-	if (comma == NULL)
-		return 0;
-	if (strcmp(comma + 1, "offload=0") == 0)
-		*offloadp = VIRTIF_OFFLOAD_OFF;
-	else if (strcmp(comma + 1, "offload=1") == 0)
-		*offloadp = VIRTIF_OFFLOAD_ON;
-	else
-		return EINVAL;
+	*gsop = -1; /* the host environment's choice */
+	while (comma != NULL) {
+		const char *opt = comma + 1;
+		size_t olen;
+
+		comma = strchr(opt, ',');
+		olen = comma != NULL ? (size_t)(comma - opt) : strlen(opt);
+		if (olen == 9 && strncmp(opt, "offload=0", olen) == 0)
+			*offloadp = VIRTIF_OFFLOAD_OFF;
+		else if (olen == 9 && strncmp(opt, "offload=1", olen) == 0)
+			*offloadp = VIRTIF_OFFLOAD_ON;
+		else if (olen == 5 && strncmp(opt, "gso=0", olen) == 0)
+			*gsop = 0;
+		else if (olen == 5 && strncmp(opt, "gso=1", olen) == 0)
+			*gsop = 1;
+		else
+			return EINVAL;
+	}
 	return 0;
 }
 
@@ -285,26 +413,32 @@ static int virtif_setlinkstr(struct ifnet *ifp, const char *str)
 {
 	struct virtif_softc *sc = ifp->if_softc;
 	char name[VIRTIF_HOST_NAMEMAX + 1];
-	int error, offload;
+	int error, offload, gso;
 
 	if (sc->sc_vh != NULL)
 		return EBUSY;
-	if ((error = virtif_parse_linkstr(str, name, &offload)) != 0)
+	if ((error = virtif_parse_linkstr(str, name, &offload, &gso)) != 0)
 		return error;
 	if ((error = virtif_host_open(name, offload, &sc->sc_vh,
 				      &sc->sc_offload)) != 0) {
 		sc->sc_vh = NULL;
 		return error;
 	}
+	/* Software segmentation only where the tap does not do it. */
+	if (gso < 0)
+		gso = virtif_host_want_gso();
+	sc->sc_gso = !sc->sc_offload && gso;
 	/* TCP reads this when it sends; nothing is sent before a link. */
-	ifp->if_capenable =
-		sc->sc_offload ? IFCAP_CSUM_TCPV4_TX | IFCAP_TSO4 : 0;
+	ifp->if_capenable = sc->sc_offload || sc->sc_gso
+				    ? IFCAP_CSUM_TCPV4_TX | IFCAP_TSO4
+				    : 0;
 	error = kthread_create(virtif_receive, sc, KTHREAD_MUSTJOIN,
 			       &sc->sc_rxlwp, "%s", ifp->if_xname);
 	if (error != 0) {
 		virtif_host_close(sc->sc_vh);
 		sc->sc_vh = NULL;
 		sc->sc_offload = 0;
+		sc->sc_gso = 0;
 		ifp->if_capenable = 0;
 	}
 	return error;
@@ -352,6 +486,7 @@ static int virtif_clone_create(struct if_clone *ifc, int unit)
 		virtif_free(sc);
 		return error;
 	}
+	sc->sc_if.if_input = virtif_ether_input;
 	return 0;
 }
 

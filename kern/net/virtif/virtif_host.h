@@ -19,6 +19,7 @@
 #define virtif_host_open rumpns_virtif_host_open
 #define virtif_host_send rumpns_virtif_host_send
 #define virtif_host_recv rumpns_virtif_host_recv
+#define virtif_host_want_gso rumpns_virtif_host_want_gso
 #define virtif_host_wakeup rumpns_virtif_host_wakeup
 #define virtif_host_close rumpns_virtif_host_close
 #endif
@@ -91,10 +92,17 @@ int virtif_host_send(struct virtif_host *vh, const struct virtif_vnet *vn,
  * truncated, and the driver drops them) into buf, *lenp its length, and
  * its header into *vn (all zero without offloads).
  * Releases the virtual CPU while it waits.  ESHUTDOWN once
- * virtif_host_wakeup was called: the receiver should stop.
+ * virtif_host_wakeup was called: the receiver should stop.  With wait 0
+ * it returns EAGAIN instead of waiting when no frame is queued.
  */
 int virtif_host_recv(struct virtif_host *vh, struct virtif_vnet *vn, void *buf,
-		     uint32_t buflen, uint32_t *lenp);
+		     uint32_t buflen, uint32_t *lenp, int wait);
+/*
+ * Software segmentation and receive coalescing (netinet/in_offload.h)
+ * when the tap has no offloads: 1 unless the host environment has
+ * RUMP_VIRTIF_GSO=0.
+ */
+int virtif_host_want_gso(void);
 /* Makes every present and future virtif_host_recv return ESHUTDOWN. */
 void virtif_host_wakeup(struct virtif_host *vh);
 /* Closes the tap (a tap the glue created goes away); no receiver waits. */

@@ -46,6 +46,13 @@ static int virtif_host_want_offload(int offload)
 	return env == NULL || strcmp(env, "0") != 0;
 }
 
+int virtif_host_want_gso(void)
+{
+	const char *env = getenv("RUMP_VIRTIF_GSO");
+
+	return env == NULL || strcmp(env, "0") != 0;
+}
+
 /*
  * The header on, then what the tap may hand us: frames with the checksum
  * left to finish (TUN_F_CSUM) and merged TCP segments (TUN_F_TSO4).
@@ -186,7 +193,7 @@ static void virtif_host_vnet_in(const struct virtio_net_hdr *hdr,
 }
 
 int virtif_host_recv(struct virtif_host *vh, struct virtif_vnet *vn, void *buf,
-		     uint32_t buflen, uint32_t *lenp)
+		     uint32_t buflen, uint32_t *lenp, int wait)
 {
 	struct pollfd pfd[2];
 	struct virtio_net_hdr hdr;
@@ -218,6 +225,8 @@ int virtif_host_recv(struct virtif_host *vh, struct virtif_vnet *vn, void *buf,
 		}
 		if (errno != EAGAIN && errno != EINTR)
 			return rumphost_errno_kernel(errno);
+		if (!wait && errno == EAGAIN)
+			return rumphost_errno_kernel(EAGAIN);
 		pfd[0].fd = vh->vh_tapfd;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = vh->vh_wakefd;
