@@ -397,7 +397,8 @@ static void sp_running_lwp(struct sp_conn *conn, struct sp_call *c)
 	c->lid = lid;
 	pending = c->intr;
 	pthread_mutex_unlock(&conn->mtx);
-	if (pending && lid != 0)
+	if (pending && lid != 0 &&
+	    rumpuser__hyp.hyp_lwproc_interrupt_lwp != NULL)
 		(void)rumpuser__hyp.hyp_lwproc_interrupt_lwp(conn->proc->pid,
 							     lid);
 }
