@@ -420,7 +420,7 @@ void sp_interrupt(struct sp_conn *conn, uint64_t reqid)
 	/*
 	 * As a fresh lwp of the process, like the interruption of a dropped
 	 * connection.  The call may end meanwhile: its lid is then unknown
-	 * to the kernel (ESRCH), and lids are never reused.
+	 * to the kernel (ESRCH), and lids are not reused.
 	 */
 	pthread_mutex_unlock(&conn->mtx);
 	if (rumpuser__hyp.hyp_lwproc_newlwp(pid) == 0) {

@@ -120,7 +120,8 @@ void proc_interrupt(struct proc *p)
 /*
  * Interrupt the lwp lid of p (its current or next interruptible wait
  * returns EINTR); ESRCH when p has no such lwp: the call it ran is over.
- * Lids are never reused, so a stale one reaches no other call.
+ * Lids count up (2^31 lwps before one comes again), so a stale one
+ * reaches no other call.
  */
 int lwp_interrupt(struct proc *p, lwpid_t lid)
 {
