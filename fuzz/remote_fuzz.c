@@ -6,7 +6,8 @@
  * target makes itself, as a process that then drops root (setuid 1000),
  * so the fuzzer reaches the request parser, the buffers, the fallback
  * copies and the calls without halting the kernel; an odd first byte
- * sends the first frame of the rest, the handshake.  The target reads
+ * sends the first frame of the rest, the handshake.  Seeds cover every
+ * client frame, SP_INTERRUPT of a blocked call included.  The target reads
  * what the server answers until it closes or falls quiet.
  * RFUZZ_SEEDS=dir writes a seed corpus there and exits.
  */
@@ -110,7 +111,48 @@ static void fuzz_seeds(const char *dir)
 	} __attribute__((packed)) pf = {0, {sizeof(pf) - 1, SP_PREFORK, 0, 2}},
 				  ss = {0, {sizeof(ss) - 1, SP_STATS, 0, 2}};
 
+	/* A read blocked on an empty pipe, interrupted; then interrupts
+	 * that are stale (answered), unknown, or carry a body. */
+	struct {
+		uint8_t mode;
+		struct {
+			struct sp_hdr h;
+			struct sp_syscall sc;
+			uint64_t slots[1];
+		} __attribute__((packed)) pipe;
+		struct {
+			struct sp_hdr h;
+			struct sp_syscall sc;
+			uint64_t slots[3];
+			struct sp_buf b;
+		} __attribute__((packed)) rd;
+		struct sp_hdr intr, stale, unknown;
+		struct {
+			struct sp_hdr h;
+			uint64_t body;
+		} __attribute__((packed)) bodied;
+		struct {
+			struct sp_hdr h;
+			struct sp_syscall sc;
+		} __attribute__((packed)) gp;
+	} __attribute__((packed)) in = {
+		0,
+		{{sizeof(in.pipe), SP_SYSCALL, 0, 3},
+		 {RUMP_SYS_PIPE, 8, 0, 0},
+		 {0x10000}},
+		{{sizeof(in.rd), SP_SYSCALL, 0, 4},
+		 {RUMP_SYS_READ, 24, 1, 0},
+		 {0, 0, 8},
+		 {1, SP_BUF_OUT, 8, 1}},
+		{sizeof(struct sp_hdr), SP_INTERRUPT, 0, 4},
+		{sizeof(struct sp_hdr), SP_INTERRUPT, 0, 3},
+		{sizeof(struct sp_hdr), SP_INTERRUPT, 0, 77},
+		{{sizeof(in.bodied), SP_INTERRUPT, 0, 4}, 0},
+		{{sizeof(in.gp), SP_SYSCALL, 0, 5}, {RUMP_SYS_GETPID, 0, 0, 0}},
+	};
+
 	fuzz_put(dir, "write", &w, sizeof(w), NULL, 0);
+	fuzz_put(dir, "interrupt", &in, sizeof(in), NULL, 0);
 	fuzz_put(dir, "getpid", &g, sizeof(g), NULL, 0);
 	fuzz_put(dir, "read", &r, sizeof(r), NULL, 0);
 	fuzz_put(dir, "stat-fallback", &st, sizeof(st), NULL, 0);

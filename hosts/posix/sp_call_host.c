@@ -361,6 +361,75 @@ static void sp_reply(struct sp_conn *conn, uint64_t reqid, int error,
 	free(m);
 }
 
+/* The call is running (interruptible by SP_INTERRUPT) until unlinked. */
+static void sp_running_add(struct sp_conn *conn, struct sp_call *c)
+{
+	pthread_mutex_lock(&conn->mtx);
+	c->rnext = conn->running;
+	conn->running = c;
+	pthread_mutex_unlock(&conn->mtx);
+}
+
+static void sp_running_remove(struct sp_conn *conn, struct sp_call *c)
+{
+	struct sp_call **pp;
+
+	pthread_mutex_lock(&conn->mtx);
+	for (pp = &conn->running; *pp != c; pp = &(*pp)->rnext)
+		;
+	*pp = c->rnext;
+	pthread_mutex_unlock(&conn->mtx);
+}
+
+/*
+ * The call now runs as the current lwp: record its id, and if an
+ * interrupt came before, deliver it (the lwp's first interruptible wait
+ * returns EINTR).
+ */
+static void sp_running_lwp(struct sp_conn *conn, struct sp_call *c)
+{
+	int32_t lid = rumpuser__hyp.hyp_getlid != NULL
+			      ? rumpuser__hyp.hyp_getlid()
+			      : 0;
+	bool pending;
+
+	pthread_mutex_lock(&conn->mtx);
+	c->lid = lid;
+	pending = c->intr;
+	pthread_mutex_unlock(&conn->mtx);
+	if (pending && lid != 0 &&
+	    rumpuser__hyp.hyp_lwproc_interrupt_lwp != NULL)
+		(void)rumpuser__hyp.hyp_lwproc_interrupt_lwp(conn->proc->pid,
+							     lid);
+}
+
+void sp_interrupt(struct sp_conn *conn, uint64_t reqid)
+{
+	struct sp_call *c;
+	int32_t lid, pid = conn->proc->pid;
+
+	for (c = conn->running; c != NULL; c = c->rnext)
+		if (c->reqid == reqid)
+			break;
+	if (c == NULL || c->intr)
+		return; /* over (its reply is sent or on its way), or done */
+	c->intr = true;
+	if ((lid = c->lid) == 0 || sp_halting() ||
+	    rumpuser__hyp.hyp_lwproc_interrupt_lwp == NULL)
+		return; /* sp_running_lwp() delivers it */
+	/*
+	 * As a fresh lwp of the process, like the interruption of a dropped
+	 * connection.  The call may end meanwhile: its lid is then unknown
+	 * to the kernel (ESRCH), and lids are not reused.
+	 */
+	pthread_mutex_unlock(&conn->mtx);
+	if (rumpuser__hyp.hyp_lwproc_newlwp(pid) == 0) {
+		(void)rumpuser__hyp.hyp_lwproc_interrupt_lwp(pid, lid);
+		rumpuser__hyp.hyp_lwproc_release();
+	}
+	pthread_mutex_lock(&conn->mtx);
+}
+
 bool sp_syscall(struct sp_conn *conn, struct sp_hdr *f)
 {
 	struct sp_syscall *sc = (struct sp_syscall *)(f + 1);
@@ -385,12 +454,16 @@ bool sp_syscall(struct sp_conn *conn, struct sp_hdr *f)
 	reboot = sc->sc_num == RUMP_SYS_REBOOT;
 	__atomic_add_fetch(&sp_stat_requests, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&sp_stat_lwps, 1, __ATOMIC_ACQ_REL);
+	/* Before anything may pass the reading turn on: from then on an
+	 * SP_INTERRUPT for it can be read. */
+	sp_running_add(conn, &call);
 	if (sp_halting())
 		error = RUMP_ESHUTDOWN;
 	else if ((error = rumpuser__hyp.hyp_lwproc_newlwp(conn->proc->pid)) ==
 		 0) {
 		if (reboot)
 			sp_halt_begin();
+		sp_running_lwp(conn, &call);
 		sp_curcall = &call;
 		error = rumpuser__hyp.hyp_syscall(sc->sc_num, slots,
 						  sc->sc_argslen, retval);
@@ -401,6 +474,7 @@ bool sp_syscall(struct sp_conn *conn, struct sp_hdr *f)
 		if (!(reboot && error == 0))
 			rumpuser__hyp.hyp_lwproc_release();
 	}
+	sp_running_remove(conn, &call);
 	__atomic_sub_fetch(&sp_stat_lwps, 1, __ATOMIC_ACQ_REL);
 	sp_reply(conn, f->sh_reqid, error, retval, bufs, (int)sc->sc_nbufs,
 		 slots);

@@ -83,10 +83,12 @@ static int sp_proc_new(int flags, const char *comm, struct sp_proc **pp)
 static int sp_send_status(struct sp_conn *conn, int type, uint64_t reqid,
 			  int error, int64_t a0)
 {
+	/* A handshake reply announces what this server understands. */
+	int32_t spare = type == SP_HANDSHAKE_REPLY ? SP_FEATURES : 0;
 	struct {
 		struct sp_hdr h;
 		struct sp_status st;
-	} m = {{sizeof(m), (uint16_t)type, 0, reqid}, {error, 0, a0}};
+	} m = {{sizeof(m), (uint16_t)type, 0, reqid}, {error, spare, a0}};
 
 	return sp_send(conn, &m, sizeof(m));
 }
@@ -432,6 +434,15 @@ static void *sp_conn_thread(void *arg)
 		}
 		if (f->sh_type == SP_COPYIN_REPLY) {
 			sp_deliver(conn, f);
+			have = true;
+			continue;
+		}
+		if (f->sh_type == SP_INTERRUPT) {
+			/* One with a body is malformed: ignored, as one for
+			 * a request that is unknown or answered. */
+			if (f->sh_len == sizeof(*f) && conn->proc != NULL)
+				sp_interrupt(conn, f->sh_reqid);
+			free(f);
 			have = true;
 			continue;
 		}

@@ -21,6 +21,7 @@ int rump_kern_syscall(int num, void *args, size_t argslen, int64_t retval[2]);
 int rump_kern_lwproc_rfork(int flags);
 int rump_kern_lwproc_newlwp(int32_t pid);
 int rump_kern_lwproc_interrupt(int32_t pid);
+int rump_kern_lwproc_interrupt_lwp(int32_t pid, int32_t lid);
 
 void rump_schedule(void);
 void rump_unschedule(void);

@@ -49,7 +49,12 @@ struct rumpuser_hyperup {
 	/* Make the waits of process pid (0: of every client process but
 	 * the caller's) return EINTR: a dropped connection, a halt. */
 	int (*hyp_lwproc_interrupt)(int32_t pid);
-	void *hyp_extra[6]; /* spare slots, NULL today */
+	/* The current lwp's id (0: none), and: make the waits of lwp lid
+	 * of process pid return EINTR (a client interrupted that call);
+	 * ESRCH when it no longer exists. */
+	int32_t (*hyp_getlid)(void);
+	int (*hyp_lwproc_interrupt_lwp)(int32_t pid, int32_t lid);
+	void *hyp_extra[4]; /* spare slots, NULL today */
 };
 
 int rumpuser_init(int version, const struct rumpuser_hyperup *hyp);

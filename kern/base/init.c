@@ -51,6 +51,13 @@ static int32_t hyp_getpid(void)
 	return l != NULL ? l->l_proc->p_pid : 1;
 }
 
+static int32_t hyp_getlid(void)
+{
+	struct lwp *l = rumpuser_curlwp();
+
+	return l != NULL ? l->l_lid : 0;
+}
+
 static void hyp_stats(int64_t stats[4])
 {
 	rump_schedule();
@@ -147,6 +154,8 @@ int rump_kern_init(void)
 	hyp.hyp_getpid = hyp_getpid;
 	hyp.hyp_stats = hyp_stats;
 	hyp.hyp_lwproc_interrupt = rump_kern_lwproc_interrupt;
+	hyp.hyp_getlid = hyp_getlid;
+	hyp.hyp_lwproc_interrupt_lwp = rump_kern_lwproc_interrupt_lwp;
 	if ((error = rumpuser_init(RUMPUSER_VERSION, &hyp)) != 0) {
 		printf("rump kernel: the hypercall library refused interface "
 		       "version %d\n",

@@ -359,6 +359,29 @@ int rump_kern_lwproc_interrupt(int32_t pid)
 	return error;
 }
 
+/*
+ * The client's interruption of one call (kern/base/intr.c): the lwp lid
+ * of process pid, which runs it.  ESRCH when the call is over.
+ */
+int rump_kern_lwproc_interrupt_lwp(int32_t pid, int32_t lid)
+{
+	struct proc *p;
+	int error;
+
+	if ((error = kern_entry_error()) != 0)
+		return error;
+	rump_schedule();
+	mutex_enter(&proc_lock);
+	p = proc_find(pid);
+	if (p == NULL || (p->p_flags & PK_SYSTEM) || p == proc1)
+		error = ESRCH;
+	else
+		error = lwp_interrupt(p, lid);
+	mutex_exit(&proc_lock);
+	rump_unschedule();
+	return error;
+}
+
 void rump_pub_lwproc_switch(struct lwp *l)
 {
 	struct lwp *cur = rumpuser_curlwp();

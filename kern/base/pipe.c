@@ -346,11 +346,13 @@ int fifo_open(struct pipe **slot, int fflag)
 	p = *slot;
 	pipe_attach(p, mode);
 	cv_broadcast(&fifo_cv);
+	error = 0;
 	if (mode == FREAD && !(fflag & O_NONBLOCK)) {
 		/* Until a writer comes (it may have come and gone). */
 		start = p->pipe_wopens;
-		while (p->pipe_writers == 0 && p->pipe_wopens == start)
-			cv_wait(&fifo_cv, &fifo_lock);
+		while (p->pipe_writers == 0 && p->pipe_wopens == start &&
+		       error == 0)
+			error = cv_wait_sig(&fifo_cv, &fifo_lock);
 	} else if (mode == FWRITE && p->pipe_readers == 0) {
 		if (fflag & O_NONBLOCK) {
 			if (pipe_detach(p, mode)) {
@@ -361,11 +363,17 @@ int fifo_open(struct pipe **slot, int fflag)
 			return ENXIO;
 		}
 		start = p->pipe_ropens;
-		while (p->pipe_readers == 0 && p->pipe_ropens == start)
-			cv_wait(&fifo_cv, &fifo_lock);
+		while (p->pipe_readers == 0 && p->pipe_ropens == start &&
+		       error == 0)
+			error = cv_wait_sig(&fifo_cv, &fifo_lock);
+	}
+	/* Interrupted (the other side may never come): not opened. */
+	if (error != 0 && pipe_detach(p, mode)) {
+		*slot = NULL;
+		pipe_free(p);
 	}
 	mutex_exit(&fifo_lock);
-	return 0;
+	return error;
 }
 
 void fifo_close(struct pipe **slot, int fflag)

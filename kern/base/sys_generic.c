@@ -26,6 +26,18 @@ static bool fdarg(int64_t v, int *fdp)
 	return true;
 }
 
+/*
+ * A transfer that moved some bytes before it was interrupted or would
+ * have blocked (a pipe or stream written in pieces) reports what it
+ * moved, as Linux does: those bytes are gone from the source.
+ */
+static int io_partial(int error, size_t total, const struct uio *uio)
+{
+	if ((error == EINTR || error == EWOULDBLOCK) && uio->uio_resid != total)
+		return 0;
+	return error;
+}
+
 /* One read or write of fd over uio; the bytes moved in retval[0]. */
 static int fd_io(int64_t fdv, struct uio *uio, bool positioned,
 		 register_t *retval)
@@ -40,6 +52,7 @@ static int fd_io(int64_t fdv, struct uio *uio, bool positioned,
 		return error;
 	error = file_io(fp, uio, positioned);
 	(void)file_rele(fp);
+	error = io_partial(error, total, uio);
 	if (error == 0)
 		retval[0] = (register_t)(total - uio->uio_resid);
 	return error;
@@ -85,6 +98,7 @@ static int vec_io(int64_t fdv, const struct rump_iovec *uiov, int64_t iovcnt,
 	if (error == 0) {
 		uio_setup(&uio, iov, (int)iovcnt, total, offset, rw);
 		error = file_io(fp, &uio, positioned);
+		error = io_partial(error, total, &uio);
 		if (error == 0)
 			retval[0] = (register_t)(total - uio.uio_resid);
 		iovec_free(iov, (int)iovcnt);

@@ -26,9 +26,11 @@ void sodealloc(struct socket *so);
 void soqremque(struct socket *so);
 /*
  * One sender or receiver at a time per buffer, held across the waits
- * and copies of sosend/soreceive (which drop softnet_lock to copy).
+ * and copies of sosend/soreceive (which drop softnet_lock to copy).  The
+ * wait for it is interruptible (EINTR): its holder may wait for a peer
+ * for ever.
  */
-void sblock(struct sockbuf *sb);
+int sblock(struct sockbuf *sb);
 void sbunlock(struct sockbuf *sb);
 
 /*

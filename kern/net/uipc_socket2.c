@@ -325,13 +325,17 @@ int sbwait(struct sockbuf *sb)
 	return softnet_sleep(&sb->sb_cv, sb->sb_timeo_ns, true);
 }
 
-void sblock(struct sockbuf *sb)
+int sblock(struct sockbuf *sb)
 {
+	int error;
+
 	while (sb->sb_flags & SB_LOCKED) {
 		sb->sb_flags |= SB_WANTLOCK;
-		(void)softnet_sleep(&sb->sb_cv, 0, false);
+		if ((error = softnet_sleep(&sb->sb_cv, 0, true)) != 0)
+			return error;
 	}
 	sb->sb_flags |= SB_LOCKED;
+	return 0;
 }
 
 void sbunlock(struct sockbuf *sb)

@@ -85,7 +85,10 @@ int sosend(struct socket *so, struct sockaddr *addr, struct uio *uio,
 		goto free;
 	}
 	solock();
-	sblock(&so->so_snd);
+	if ((error = sblock(&so->so_snd)) != 0) {
+		sounlock();
+		goto free;
+	}
 	do {
 		long space;
 
@@ -303,7 +306,10 @@ int soreceive(struct socket *so, struct mbuf **paddr, struct uio *uio,
 	if (flags & MSG_OOB)
 		return EOPNOTSUPP;
 	solock();
-	sblock(&so->so_rcv);
+	if ((error = sblock(&so->so_rcv)) != 0) {
+		sounlock();
+		return error;
+	}
 restart:
 	for (;;) {
 		struct mbuf *first = so->so_rcv.sb_mb;

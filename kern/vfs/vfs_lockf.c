@@ -4,7 +4,9 @@
  * closes any descriptor of the file (the descriptor layer asks) or exits;
  * flock locks belong to an open file and cover it whole.  The two kinds
  * never conflict with each other, as in Linux.  One mutex guards every
- * lock list; waiters sleep on one condition variable and look again.
+ * lock list; waiters sleep on one condition variable and look again.  A
+ * wait for a lock (F_SETLKW, flock) is interruptible (EINTR: the client
+ * was signalled, or is gone), since its holder may never let it go.
  */
 #include <sys/mutex.h>
 
@@ -301,9 +303,12 @@ static int lf_setlk(struct vnode *vp, struct proc *owner, int op,
 			error = EDEADLK;
 			break;
 		}
+		/* Another process holds it, maybe for ever: interruptible. */
 		cwi->cwi_waitfor = &rq;
-		cv_wait(&lf_cv, &lf_lock);
+		error = cv_wait_sig(&lf_cv, &lf_lock);
 		cwi->cwi_waitfor = NULL;
+		if (error != 0)
+			break;
 	}
 	if (error == 0) {
 		lf_clear(lv, owner, start, end, &spare);
@@ -400,7 +405,8 @@ int lf_flock(struct file *fp, int how)
 			error = EWOULDBLOCK;
 			break;
 		}
-		cv_wait(&lf_cv, &lf_lock);
+		if ((error = cv_wait_sig(&lf_cv, &lf_lock)) != 0)
+			break;
 	}
 	if (error == 0) {
 		nlf->lf_vnode = vp;

@@ -7,19 +7,29 @@
  * threads share the connection: requests carry ids, and whichever waiting
  * thread holds the reading turn reads the next frame and hands it to its
  * owner, or serves the server's copyin/copyout fallback requests itself.
+ * A host signal that interrupts a thread's wait for its reply (the host
+ * returns EINTR: a handler without SA_RESTART, or any handler for poll
+ * and select) makes it send SP_INTERRUPT for its call and wait on: the
+ * reply is then EINTR, or the result if the call ended first.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <rump/rump_syscalls.h>
 #include <rump/rumpclient.h>
 #include <rump/rumpdefs.h>
 #include <rump/rumpkern.h>
@@ -34,6 +44,9 @@ struct rc_waiter {
 	struct sp_hdr *reply; /* the whole frame, malloc'd, once done */
 	int error;	      /* kernel errno of the transport, once done */
 	bool done;
+	enum rc_sigmode sig; /* RC_SIG_NONE if the server cannot interrupt */
+	bool intrsent;	     /* its SP_INTERRUPT went (only its thread) */
+	int efd; /* RC_SIG_ALWAYS: the eventfd it sleeps on, or -1 */
 	struct rc_waiter *next;
 };
 
@@ -41,10 +54,18 @@ struct rc_conn rc = {
 	.fd = -1,
 	.mtx = PTHREAD_MUTEX_INITIALIZER,
 	.sendmtx = PTHREAD_MUTEX_INITIALIZER,
-	.cv = PTHREAD_COND_INITIALIZER,
 };
 static struct rc_waiter *rc_waiters;
 static bool rc_reading;
+/*
+ * Waiters without the reading turn sleep on the futex rc_wakeseq, which
+ * every wake-up bumps (rc_nsleep of them are asleep), or, for calls a
+ * signal interrupts whatever SA_RESTART says, in a poll of their own
+ * eventfd (rc_nefd of them have one).  All three under rc.mtx; the
+ * futex word is also read by the kernel.
+ */
+static uint32_t rc_wakeseq;
+static int rc_nsleep, rc_nefd;
 /*
  * Bytes read from the current connection beyond the last frame, for the
  * next reader: only the thread with the reading turn uses them.  They
@@ -57,6 +78,23 @@ static char rc_rahead[4096];
 static size_t rc_rahead_off, rc_rahead_len;
 static uint64_t rc_gen, rc_rahead_gen;
 
+/* Wake every sleeping waiter: to look for its reply or the turn; rc.mtx
+ * held. */
+static void rc_wake(void)
+{
+	if (rc_nsleep > 0) {
+		__atomic_add_fetch(&rc_wakeseq, 1, __ATOMIC_RELEASE);
+		(void)syscall(SYS_futex, &rc_wakeseq, FUTEX_WAKE_PRIVATE,
+			      INT_MAX, NULL, NULL, 0);
+	}
+	for (struct rc_waiter *w = rc_waiters; rc_nefd > 0 && w != NULL;
+	     w = w->next) {
+		uint64_t one = 1;
+		if (w->efd >= 0)
+			(void)!write(w->efd, &one, sizeof(one));
+	}
+}
+
 /* Wake every waiter of a lost connection with error; rc.mtx held. */
 static void rc_fail_waiters(int error)
 {
@@ -66,7 +104,65 @@ static void rc_fail_waiters(int error)
 			w->error = error;
 		}
 	}
-	pthread_cond_broadcast(&rc.cv);
+	rc_wake();
+}
+
+/*
+ * A host signal interrupted w's wait for its reply: ask the server to
+ * interrupt the call, once.  Only w's own thread gets here.
+ */
+static void rc_signalled(struct rc_waiter *w)
+{
+	struct sp_hdr h = {sizeof(h), SP_INTERRUPT, 0, 0};
+
+	if (w == NULL || w->sig == RC_SIG_NONE || w->intrsent)
+		return;
+	w->intrsent = true;
+	h.sh_reqid = w->reqid;
+	(void)rc_send(&h, sizeof(h)); /* a lost connection shows anyway */
+}
+
+/*
+ * One read from the connection for waiter w (NULL: nobody to interrupt).
+ * A read that a signal interrupts (EINTR: the handler lacks SA_RESTART)
+ * is w's interruption.  For RC_SIG_ALWAYS the wait is a poll, which the
+ * host never restarts, so any handler interrupts it.
+ */
+static ssize_t rc_read1(int fd, void *buf, size_t len, struct rc_waiter *w)
+{
+	for (;;) {
+		ssize_t n;
+
+		if (w != NULL && w->sig == RC_SIG_ALWAYS) {
+			struct pollfd p = {fd, POLLIN, 0};
+			n = recv(fd, buf, len, MSG_DONTWAIT);
+			if (n >= 0 || (errno != EAGAIN &&
+				       errno != EWOULDBLOCK && errno != EINTR))
+				return n;
+			if (poll(&p, 1, -1) < 0 && errno == EINTR)
+				rc_signalled(w);
+			continue;
+		}
+		n = read(fd, buf, len);
+		if (n >= 0 || errno != EINTR)
+			return n;
+		rc_signalled(w);
+	}
+}
+
+/* Exactly len bytes, for w; 0, ECONNRESET at the end, or a host errno. */
+static int rc_read_all(int fd, char *buf, size_t len, struct rc_waiter *w)
+{
+	while (len > 0) {
+		ssize_t n = rc_read1(fd, buf, len, w);
+		if (n == 0)
+			return ECONNRESET;
+		if (n < 0)
+			return errno;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }
 
 void rc_setfd(int fd)
@@ -90,8 +186,9 @@ static void rc_lost(void)
 }
 
 /* len bytes from fd; with ahead (fd is connection number gen), through
- * the read-ahead. */
-static int rc_read_some(int fd, bool ahead, uint64_t gen, char *buf, size_t len)
+ * the read-ahead, for waiter w. */
+static int rc_read_some(int fd, bool ahead, uint64_t gen, char *buf, size_t len,
+			struct rc_waiter *w)
 {
 	if (!ahead)
 		return sp_read_all(fd, buf, len);
@@ -104,15 +201,12 @@ static int rc_read_some(int fd, bool ahead, uint64_t gen, char *buf, size_t len)
 		if (rc_rahead_off == rc_rahead_len) {
 			ssize_t r;
 			if (len >= sizeof(rc_rahead))
-				return sp_read_all(fd, buf, len);
-			r = read(fd, rc_rahead, sizeof(rc_rahead));
+				return rc_read_all(fd, buf, len, w);
+			r = rc_read1(fd, rc_rahead, sizeof(rc_rahead), w);
 			if (r == 0)
 				return ECONNRESET;
-			if (r < 0) {
-				if (errno == EINTR)
-					continue;
+			if (r < 0)
 				return errno;
-			}
 			rc_rahead_off = 0;
 			rc_rahead_len = (size_t)r;
 		}
@@ -128,12 +222,13 @@ static int rc_read_some(int fd, bool ahead, uint64_t gen, char *buf, size_t len)
 }
 
 static int rc_read_frame_from(int fd, bool ahead, uint64_t gen,
-			      struct sp_hdr **framep)
+			      struct sp_hdr **framep, struct rc_waiter *w)
 {
 	struct sp_hdr h, *f;
 	int error;
 
-	if ((error = rc_read_some(fd, ahead, gen, (char *)&h, sizeof(h))) != 0)
+	if ((error = rc_read_some(fd, ahead, gen, (char *)&h, sizeof(h), w)) !=
+	    0)
 		return error;
 	if (h.sh_len < sizeof(h) || h.sh_len > SP_FRAME_MAX)
 		return EPROTO;
@@ -141,7 +236,7 @@ static int rc_read_frame_from(int fd, bool ahead, uint64_t gen,
 		return ENOMEM;
 	*f = h;
 	if ((error = rc_read_some(fd, ahead, gen, (char *)(f + 1),
-				  h.sh_len - sizeof(h))) != 0) {
+				  h.sh_len - sizeof(h), w)) != 0) {
 		free(f);
 		return error;
 	}
@@ -151,7 +246,7 @@ static int rc_read_frame_from(int fd, bool ahead, uint64_t gen,
 
 int rc_read_frame(int fd, struct sp_hdr **framep)
 {
-	return rc_read_frame_from(fd, false, 0, framep);
+	return rc_read_frame_from(fd, false, 0, framep, NULL);
 }
 
 int rc_send(const void *frame, size_t len)
@@ -273,8 +368,44 @@ static void rc_serve_copy(struct sp_hdr *f)
 }
 
 /*
+ * Sleep until a wake-up, without the reading turn; rc.mtx held (dropped
+ * meanwhile).  A signal that interrupts the sleep is w's interruption: a
+ * futex wait is restarted by the host after a handler with SA_RESTART,
+ * a poll never.
+ */
+static void rc_sleep(struct rc_waiter *w)
+{
+	bool sig = false;
+
+	if (w->sig == RC_SIG_ALWAYS && w->efd < 0 &&
+	    (w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) >= 0)
+		rc_nefd++;
+	if (w->sig == RC_SIG_ALWAYS && w->efd >= 0) {
+		struct pollfd p = {w->efd, POLLIN, 0};
+		uint64_t v;
+		pthread_mutex_unlock(&rc.mtx);
+		if (poll(&p, 1, -1) < 0)
+			sig = errno == EINTR;
+		else
+			(void)!read(w->efd, &v, sizeof(v));
+		pthread_mutex_lock(&rc.mtx);
+	} else {
+		uint32_t seq = rc_wakeseq;
+		rc_nsleep++;
+		pthread_mutex_unlock(&rc.mtx);
+		if (syscall(SYS_futex, &rc_wakeseq, FUTEX_WAIT_PRIVATE, seq,
+			    NULL, NULL, 0) < 0)
+			sig = errno == EINTR;
+		pthread_mutex_lock(&rc.mtx);
+		rc_nsleep--;
+	}
+	if (sig)
+		rc_signalled(w);
+}
+
+/*
  * Wait for w's reply, reading frames while no other thread does.  The
- * turn to read passes on by the broadcast after each frame.
+ * turn to read passes on by the wake-up after each frame.
  */
 static void rc_wait(struct rc_waiter *w)
 {
@@ -285,7 +416,7 @@ static void rc_wait(struct rc_waiter *w)
 		int fd, error;
 
 		if (rc_reading) {
-			pthread_cond_wait(&rc.cv, &rc.mtx);
+			rc_sleep(w);
 			continue;
 		}
 		if ((fd = rc.fd) < 0) {
@@ -295,7 +426,7 @@ static void rc_wait(struct rc_waiter *w)
 		rc_reading = true;
 		gen = rc_gen;
 		pthread_mutex_unlock(&rc.mtx);
-		error = rc_read_frame_from(fd, true, gen, &f);
+		error = rc_read_frame_from(fd, true, gen, &f, w);
 		if (error == 0 &&
 		    (f->sh_type == SP_COPYIN || f->sh_type == SP_COPYINSTR ||
 		     f->sh_type == SP_COPYOUT)) {
@@ -319,14 +450,15 @@ static void rc_wait(struct rc_waiter *w)
 			} else
 				free(f); /* a reply nobody waits for */
 		}
-		pthread_cond_broadcast(&rc.cv);
+		rc_wake();
 	}
 	pthread_mutex_unlock(&rc.mtx);
 }
 
-int rc_request(struct sp_hdr *frame, size_t len, struct sp_hdr **replyp)
+int rc_request_sig(struct sp_hdr *frame, size_t len, struct sp_hdr **replyp,
+		   enum rc_sigmode mode)
 {
-	struct rc_waiter w = {0}, **pp;
+	struct rc_waiter w = {.efd = -1}, **pp;
 	int error;
 
 	pthread_mutex_lock(&rc.mtx);
@@ -335,6 +467,8 @@ int rc_request(struct sp_hdr *frame, size_t len, struct sp_hdr **replyp)
 		return error;
 	}
 	w.reqid = ++rc.nextid;
+	/* An older server would end the connection on SP_INTERRUPT. */
+	w.sig = (rc.features & SP_FEAT_INTERRUPT) ? mode : RC_SIG_NONE;
 	w.next = rc_waiters;
 	rc_waiters = &w;
 	pthread_mutex_unlock(&rc.mtx);
@@ -352,11 +486,20 @@ int rc_request(struct sp_hdr *frame, size_t len, struct sp_hdr **replyp)
 	for (pp = &rc_waiters; *pp != &w; pp = &(*pp)->next)
 		;
 	*pp = w.next;
+	if (w.efd >= 0) {
+		close(w.efd);
+		rc_nefd--;
+	}
 	pthread_mutex_unlock(&rc.mtx);
 	if (w.reply == NULL)
 		return w.error != 0 ? w.error : RUMP_ENOTCONN;
 	*replyp = w.reply;
 	return 0;
+}
+
+int rc_request(struct sp_hdr *frame, size_t len, struct sp_hdr **replyp)
+{
+	return rc_request_sig(frame, len, replyp, RC_SIG_NONE);
 }
 
 /* ------------------------------------------------------------ marshalling */
@@ -533,7 +676,12 @@ int rump_kern_syscall(int num, void *args, size_t argslen, int64_t retval[2])
 			p += sp_align8(bufs[i].len);
 		}
 	}
-	error = rc_request(f, len, &reply);
+	/* As Linux: poll and select end on any handled signal; other calls
+	 * go on after a handler with SA_RESTART. */
+	error = rc_request_sig(f, len, &reply,
+			       num == RUMP_SYS_POLL || num == RUMP_SYS_SELECT
+				       ? RC_SIG_ALWAYS
+				       : RC_SIG_RESTART);
 	if (f != (struct sp_hdr *)stackframe)
 		free(f);
 	if (error != 0)
@@ -581,6 +729,7 @@ void rc_reset_state(void)
 {
 	rc_waiters = NULL;
 	rc_reading = false;
+	rc_nsleep = rc_nefd = 0;
 	rc_rahead_off = rc_rahead_len = 0;
 	rc_rahead_gen = rc_gen;
 }

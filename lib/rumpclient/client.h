@@ -15,10 +15,10 @@ struct rc_conn {
 	int fd;			 /* -1 when not connected */
 	pthread_mutex_t mtx;	 /* fd, the waiters, the reading turn */
 	pthread_mutex_t sendmtx; /* one frame at a time onto fd */
-	pthread_cond_t cv;
 	uint64_t nextid;
 	time_t retry; /* rumpclient_setconnretry() */
-	int32_t pid;  /* the kernel process */
+	int32_t pid;	   /* the kernel process */
+	uint32_t features; /* SP_FEAT_* the server announced */
 	char url[256];
 };
 extern struct rc_conn rc;
@@ -26,6 +26,14 @@ extern struct rc_conn rc;
 /* Send frame (its length and a fresh id set here), wait for the reply
  * frame (malloc'd, the caller frees it); 0 or a kernel errno. */
 int rc_request(struct sp_hdr *frame, size_t len, struct sp_hdr **replyp);
+/* How a host signal that interrupts the wait for a reply is handled. */
+enum rc_sigmode {
+	RC_SIG_NONE,	/* ignored: the wait goes on */
+	RC_SIG_RESTART, /* SP_INTERRUPT, unless the handler has SA_RESTART */
+	RC_SIG_ALWAYS,	/* SP_INTERRUPT, whatever SA_RESTART says (poll) */
+};
+int rc_request_sig(struct sp_hdr *frame, size_t len, struct sp_hdr **replyp,
+		   enum rc_sigmode mode);
 int rc_send(const void *frame, size_t len);
 /* Read one frame from fd (malloc'd), not the current connection's
  * read-ahead: for handshakes; 0 or a host errno. */

@@ -51,7 +51,8 @@ static int rc_banner(int fd)
 }
 
 /* The handshake on fd, which nothing else reads yet; 0 or a host errno. */
-static int rc_handshake(int fd, int kind, uint64_t cookie, int32_t *pidp)
+static int rc_handshake(int fd, int kind, uint64_t cookie, int32_t *pidp,
+			uint32_t *featp)
 {
 	struct {
 		struct sp_hdr h;
@@ -80,15 +81,18 @@ static int rc_handshake(int fd, int kind, uint64_t cookie, int32_t *pidp)
 		error = EPROTO;
 	else if (st->st_error != 0)
 		error = rumphost_errno_to_host(st->st_error);
-	else
+	else {
 		*pidp = (int32_t)st->st_a0;
+		/* What the server understands (SP_FEAT_*; 0 if older). */
+		*featp = (uint32_t)st->st_spare & SP_FEATURES;
+	}
 	free(reply);
 	return error;
 }
 
 /* A new connection to url: 0 and *fdp, or a host errno. */
 static int rc_connect(const char *url, int kind, uint64_t cookie, int *fdp,
-		      int32_t *pidp)
+		      int32_t *pidp, uint32_t *featp)
 {
 	struct sp_addr a;
 	int fd, error, one = 1;
@@ -102,7 +106,7 @@ static int rc_connect(const char *url, int kind, uint64_t cookie, int *fdp,
 				 sizeof(one));
 	if (connect(fd, (struct sockaddr *)&a.sa, a.salen) < 0 ||
 	    (error = rc_banner(fd)) != 0 ||
-	    (error = rc_handshake(fd, kind, cookie, pidp)) != 0) {
+	    (error = rc_handshake(fd, kind, cookie, pidp, featp)) != 0) {
 		if (error == 0)
 			error = errno;
 		close(fd);
@@ -126,7 +130,8 @@ static int rc_init_exec(const char *val)
 	snprintf(rc.url, sizeof(rc.url), "%s", end + 1);
 	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 	unsetenv(EXECFD_ENV);
-	if ((error = rc_handshake(fd, SP_HS_EXEC, 0, &pid)) != 0) {
+	if ((error = rc_handshake(fd, SP_HS_EXEC, 0, &pid, &rc.features)) !=
+	    0) {
 		close(fd);
 		return error;
 	}
@@ -153,7 +158,8 @@ int rumpclient_init(void)
 		error = ENAMETOOLONG;
 	else {
 		snprintf(rc.url, sizeof(rc.url), "%s", url);
-		error = rc_connect(rc.url, SP_HS_NEW, 0, &fd, &rc.pid);
+		error = rc_connect(rc.url, SP_HS_NEW, 0, &fd, &rc.pid,
+				   &rc.features);
 		if (error == 0)
 			rc_setfd(fd);
 	}
@@ -184,7 +190,8 @@ int rc_reconnect_locked(void)
 		_exit(1);
 	}
 	for (;;) {
-		error = rc_connect(rc.url, SP_HS_NEW, 0, &fd, &rc.pid);
+		error = rc_connect(rc.url, SP_HS_NEW, 0, &fd, &rc.pid,
+				   &rc.features);
 		if (error == 0) {
 			rc_setfd(fd);
 			return 0;
@@ -267,10 +274,10 @@ int rumpclient_fork_init(struct rumpclient_fork *rpf)
 		close(rc.fd);
 	pthread_mutex_init(&rc.mtx, NULL);
 	pthread_mutex_init(&rc.sendmtx, NULL);
-	pthread_cond_init(&rc.cv, NULL);
 	rc.fd = -1;
 	rc_reset_state();
-	error = rc_connect(rpf->url, SP_HS_FORK, rpf->cookie, &fd, &pid);
+	error = rc_connect(rpf->url, SP_HS_FORK, rpf->cookie, &fd, &pid,
+			   &rc.features);
 	free(rpf);
 	if (error != 0)
 		return rc_fail(error);
@@ -283,6 +290,7 @@ int rumpclient_fork_init(struct rumpclient_fork *rpf)
 struct rc_saved {
 	int fd;
 	int32_t pid;
+	uint32_t features;
 	struct rc_saved *prev;
 };
 static struct rc_saved *rc_stack;
@@ -292,6 +300,7 @@ int rumpclient__push(int how)
 	struct rumpclient_fork *rpf = NULL;
 	struct rc_saved *s;
 	int32_t pid;
+	uint32_t features;
 	int fd, error;
 
 	if (how != RUMPCLIENT_PUSH_NEW && how != RUMPCLIENT_PUSH_FORK)
@@ -305,17 +314,18 @@ int rumpclient__push(int how)
 		return -1;
 	}
 	error = rc_connect(rc.url, rpf ? SP_HS_FORK : SP_HS_NEW,
-			   rpf ? rpf->cookie : 0, &fd, &pid);
+			   rpf ? rpf->cookie : 0, &fd, &pid, &features);
 	free(rpf);
 	if (error != 0) {
 		free(s);
 		return rc_fail(error);
 	}
 	pthread_mutex_lock(&rc.mtx);
-	*s = (struct rc_saved){rc.fd, rc.pid, rc_stack};
+	*s = (struct rc_saved){rc.fd, rc.pid, rc.features, rc_stack};
 	rc_stack = s;
 	rc_setfd(fd);
 	rc.pid = pid;
+	rc.features = features;
 	pthread_mutex_unlock(&rc.mtx);
 	return 0;
 }
@@ -335,6 +345,7 @@ int rumpclient__pop(void)
 	rc_stack = s->prev;
 	rc_setfd(s->fd);
 	rc.pid = s->pid;
+	rc.features = s->features;
 	pthread_mutex_unlock(&rc.mtx);
 	free(s);
 	if (fd >= 0) {

@@ -41,8 +41,15 @@ enum sp_type {
 	SP_PREFORK_REPLY, /* s->c: struct sp_status (a0: cookie) */
 	SP_STATS,	  /* c->s: empty; reply SP_STATS_REPLY */
 	SP_STATS_REPLY,	  /* s->c: struct sp_stats */
+	SP_INTERRUPT,	  /* c->s: empty; interrupt call sh_reqid, no reply */
 	SP_TYPE_MAX
 };
+
+/* Features a server announces in its handshake reply's st_spare; a
+ * client uses only those (an older server ends the connection on a
+ * frame type it does not know). */
+#define SP_FEAT_INTERRUPT 0x1 /* understands SP_INTERRUPT */
+#define SP_FEATURES SP_FEAT_INTERRUPT
 
 struct sp_hdr {
 	uint32_t sh_len; /* of the whole frame, header included */
@@ -67,7 +74,7 @@ struct sp_handshake {
 /* A status reply: a kernel errno (RUMP_E*) and one or two values. */
 struct sp_status {
 	int32_t st_error;
-	int32_t st_spare;
+	int32_t st_spare; /* SP_HANDSHAKE_REPLY: SP_FEAT_*; else 0 */
 	int64_t st_a0;
 };
 

@@ -2,8 +2,9 @@
  * sp_server.h -- private to the remote-syscall server of the pthread host
  * (hosts/posix/sp_*_host.c): a connection, the kernel process it is, and
  * one system call in progress.  Locking: sp_lock guards the server-wide
- * lists and counters; a connection's mtx its reading turn, thread counts
- * and calls waiting for copy replies; sendmtx one frame at a time.
+ * lists and counters; a connection's mtx its reading turn, thread counts,
+ * its running calls and those waiting for copy replies; sendmtx one frame
+ * at a time.
  */
 #ifndef LIB_SP_SP_SERVER_H_
 #define LIB_SP_SP_SERVER_H_
@@ -38,6 +39,12 @@ struct sp_call {
 	struct sp_hdr *copyreply; /* delivered by the reading thread */
 	bool waiting;
 	struct sp_call *next; /* conn->calls, while waiting */
+	/* For SP_INTERRUPT, under conn->mtx: the lwp running the call (0
+	 * until it has one), whether an interrupt came before that, and
+	 * the link on conn->running while the call runs. */
+	int32_t lid;
+	bool intr;
+	struct sp_call *rnext;
 };
 
 struct sp_conn {
@@ -49,7 +56,8 @@ struct sp_conn {
 	int nthreads, nidle;
 	struct sp_proc *proc;
 	struct sp_call *calls;
-	struct sp_conn *next; /* sp_conns */
+	struct sp_call *running; /* system calls in progress */
+	struct sp_conn *next;	 /* sp_conns */
 	/* Bytes read beyond the last frame, for the next reader. */
 	size_t rahead_off, rahead_len;
 	char rahead[4096];
@@ -59,6 +67,10 @@ extern pthread_mutex_t sp_lock;
 extern int64_t sp_stat_lwps, sp_stat_requests, sp_stat_threads;
 
 /* sp_call_host.c */
+/* SP_INTERRUPT for request reqid of conn (conn->mtx held, dropped and
+ * taken again while the kernel is asked); unknown or finished requests
+ * are ignored. */
+void sp_interrupt(struct sp_conn *conn, uint64_t reqid);
 /* Serve an SP_SYSCALL frame f of conn and send the reply; false for a
  * malformed request (the connection ends). */
 bool sp_syscall(struct sp_conn *conn, struct sp_hdr *f);

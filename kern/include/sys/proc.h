@@ -43,6 +43,7 @@ struct proc {
 
 /* Interruptible waits (kern/base/intr.c). */
 void proc_interrupt(struct proc *p);
+int lwp_interrupt(struct proc *p, lwpid_t lid);
 
 struct lwp {
 	struct proc *l_proc;
@@ -60,6 +61,7 @@ struct lwp {
 	/* The interruptible wait it is in (p_lock): see kern/base/intr.c. */
 	kcondvar_t *l_sleepcv;
 	kmutex_t *l_sleepmtx;
+	bool l_intr; /* p_lock: its call was interrupted (lwp_interrupt) */
 };
 #define LW_IMPLICIT 0x01 /* borrowed by a host thread without context */
 #define LW_SYSTEM 0x02	 /* a kernel thread */

@@ -199,12 +199,16 @@ static int unp_connect_stream(struct socket *so, struct sockaddr *nam,
 			return EAGAIN;
 		if (so->so_snd.sb_timeo_ns < 0)
 			return EAGAIN;
-		/* Not on so2's own variable: so2 may close meanwhile. */
+		/* Not on so2's own variable: so2 may close meanwhile.  The
+		 * listener may never accept: interruptible. */
 		if (so->so_snd.sb_timeo_ns == 0)
-			cv_wait(&unp_backlog_cv, &softnet_lock);
-		else if (cv_timedwait_ns(&unp_backlog_cv, &softnet_lock,
-					 (uint64_t)so->so_snd.sb_timeo_ns) != 0)
-			return EAGAIN;
+			error = cv_wait_sig(&unp_backlog_cv, &softnet_lock);
+		else
+			error = cv_timedwait_sig_ns(
+				&unp_backlog_cv, &softnet_lock,
+				(uint64_t)so->so_snd.sb_timeo_ns);
+		if (error != 0)
+			return error == EINTR ? EINTR : EAGAIN;
 		/* so2 may be gone now: find it again. */
 	}
 	if ((so3 = sonewconn(so2, 0)) == NULL)
