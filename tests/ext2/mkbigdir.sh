@@ -33,6 +33,18 @@ mkdir "$mnt/big"
 (cd "$mnt/big" && seq -f 'file%06g' 0 $((n - 1)) | xargs touch)
 umount "$mnt"
 mounted=
+# The loop device is detached after umount returns (asynchronously on
+# recent kernels); read the image only once it is gone, so that nothing
+# it held is still on its way into the file.
+tries=0
+while [ -n "$(losetup -j "$img")" ]; do
+	tries=$((tries + 1))
+	[ $tries -lt 100 ] || {
+		echo "mkbigdir.sh: $img still attached to a loop device" >&2
+		exit 1
+	}
+	sleep 0.2
+done
 e2fsck -fn "$img" >"$img.fsck.log" 2>&1 || {
 	cat "$img.fsck.log" >&2
 	echo "mkbigdir.sh: $img is not clean" >&2
