@@ -187,6 +187,13 @@ static const struct sysctl_node tcp_sysctl_nodes[] = {
 	{.sn_name = "net.inet.tcp.pcbs",
 	 .sn_type = SYSCTL_FUNC,
 	 .sn_func = in_sysctl_tcp},
+	{.sn_name = "net.inet.tcp.rfc3042",
+	 .sn_type = SYSCTL_INT,
+	 .sn_writable = true,
+	 .sn_min = 0,
+	 .sn_max = 1,
+	 .sn_int = &tcp_do_rfc3042,
+	 .sn_lock = &softnet_lock},
 };
 
 int in_sysctl_init(void)

@@ -221,6 +221,8 @@ static bool tcp_input_ack(struct tcpcb **tpp, struct tcp_seg *seg,
 			cc = tcp_cc_ack(tp, seg->ack, 0, true);
 			if (cc & TCP_CC_RETRANSMIT)
 				tcp_fast_rexmit(tp);
+			if (cc & TCP_CC_LIMITED)
+				tcp_output_limited(tp);
 			if (tp->t_flags & TF_DEAD) {
 				*tpp = NULL;
 				return false;

@@ -4,7 +4,8 @@
  * state's flags and what the receiver owes (ACKs, window updates), and
  * emits as many segments as are due: Nagle's rule unless TCP_NODELAY,
  * the MSS clamped to the path, SACK-driven retransmission in recovery
- * (RFC 6675 NextSeg/pipe), and the persist probe into a zero window.
+ * (RFC 6675 NextSeg/pipe), RFC 3042 limited transmit, and the persist
+ * probe into a zero window.
  * Data is shared with the send buffer (m_copym), not copied.  To an
  * interface with TSO (docs/virtif.md) one packet carries up to 64 KiB of
  * MSS-sized segments for the interface to cut.  Called holding
@@ -461,7 +462,30 @@ out:
 		}
 		return error;
 	}
-	if (sendalot && !(flags & TH_RST))
+	if (sendalot && !(flags & TH_RST) && !(tp->t_flags & TF_ONESEG))
 		goto again;
 	return 0;
+}
+
+void tcp_output_limited(struct tcpcb *tp)
+{
+	struct socket *so = tp->t_socket;
+	uint32_t flight = tcp_cc_flightsize(tp), ocwnd = tp->snd_cwnd;
+	uint32_t len, mss = tp->t_maxseg;
+	tcp_seq omax = tp->snd_max;
+
+	/* New data only, not while resending from a rewound snd_nxt. */
+	if (so == NULL || tp->snd_nxt != tp->snd_max ||
+	    so->so_snd.sb_cc <= flight)
+		return;
+	len = MIN((uint32_t)so->so_snd.sb_cc - flight, mss);
+	if (flight + len > tp->snd_wnd || flight + len > ocwnd + 2 * mss)
+		return;
+	/* cwnd lets exactly this segment go, and is then put back. */
+	tp->snd_cwnd = MAX(ocwnd, flight + len);
+	tp->t_flags |= TF_ONESEG;
+	(void)tcp_output(tp);
+	tp->t_flags &= ~TF_ONESEG;
+	tp->snd_cwnd = ocwnd;
+	tp->t_ltbytes += SEQ_SUB(tp->snd_max, omax);
 }

@@ -132,6 +132,7 @@ struct tcpcb {
 	uint32_t snd_ssthresh;
 	uint32_t t_bytes_acked; /* congestion avoidance byte counting */
 	int t_dupacks;
+	uint32_t t_ltbytes;   /* sent by limited transmit (RFC 3042) */
 	tcp_seq snd_recover;  /* RFC 6582 "recover" */
 	tcp_seq snd_high_rxt; /* RFC 6675 HighRxt */
 	struct tcp_sackboard t_sack;
@@ -175,6 +176,7 @@ struct tcpcb {
 #define TF_RCVD_SACKPERM 0x4000 /* the peer's SYN offered SACK */
 #define TF_REQ_SACK 0x8000	/* we offered SACK */
 #define TF_INUSRREQ 0x10000	/* the socket layer frees the socket */
+#define TF_ONESEG 0x20000	/* tcp_output sends one segment at most */
 
 /* A received segment, parsed, fields in host byte order. */
 struct tcp_seg {
@@ -275,6 +277,14 @@ int tcp_output(struct tcpcb *tp);
 void tcp_setpersist(struct tcpcb *tp);
 /* The window we would advertise now (bytes, unscaled). */
 uint32_t tcp_rcvwin(struct tcpcb *tp);
+/*
+ * Limited transmit (RFC 3042) on the first and second duplicate ACK:
+ * one segment of new data if the peer's window allows it and what is
+ * outstanding stays within cwnd + 2 SMSS; cwnd is not changed.
+ */
+void tcp_output_limited(struct tcpcb *tp);
+/* net.inet.tcp.rfc3042: limited transmit on (1, default) or off. */
+extern int tcp_do_rfc3042;
 
 /* tcp_usrreq.c */
 struct pr_usrreqs;
