@@ -91,5 +91,9 @@ void tcp_cc_timeout(struct tcpcb *tp)
 	tp->t_ltbytes = 0;
 	/* RFC 6582 3.2 step 4 after a timeout: recover = highest sent. */
 	tp->snd_recover = tp->snd_max;
-	tcp_sack_reset(&tp->t_sack);
+	/*
+	 * The SACK scoreboard stays (RFC 6675 5.1): tcp_output then resends
+	 * only what the peer did not SACK, and always snd_una (RFC 2018 8).
+	 * A peer that reneged shows it in a later ACK (tcp_sack_reneged).
+	 */
 }

@@ -77,9 +77,11 @@ static void tcp_fast_rexmit(struct tcpcb *tp)
 	tp->snd_cwnd = tp->t_maxseg;
 	/* In SACK recovery the retransmitted segment counts towards pipe. */
 	tp->t_flags &= ~TF_FASTRECOVERY;
+	tp->t_flags |= TF_ONESEG;
 	(void)tcp_output(tp);
 	if (tp->t_flags & TF_DEAD)
 		return;
+	tp->t_flags &= ~TF_ONESEG;
 	tp->t_flags |= TF_FASTRECOVERY;
 	tp->snd_high_rxt = SEQ_MAX(tp->snd_high_rxt, tp->snd_nxt);
 	tp->snd_cwnd = ocwnd;
@@ -205,6 +207,20 @@ static bool tcp_input_ack(struct tcpcb **tpp, struct tcp_seg *seg,
 	 */
 	if ((tp->t_flags & TF_SACK_PERMIT) && tp->snd_max != tp->snd_una) {
 		bool hassack = (seg->to.to_flags & TOF_SACK) != 0;
+
+		/*
+		 * Reneged: forget what it SACKed; while resending after a
+		 * timeout go back to its ACK (the RTO covers recovery).
+		 */
+		if (SEQ_GEQ(seg->ack, tp->snd_una) &&
+		    tcp_sack_reneged(&tp->t_sack, seg->ack, tp->snd_max)) {
+			tcpstat.tcps_sack_reneged++;
+			tcp_sack_reset(&tp->t_sack);
+			if (!(tp->t_flags & TF_FASTRECOVERY) &&
+			    SEQ_LT(seg->ack, tp->snd_recover) &&
+			    SEQ_GT(tp->snd_nxt, seg->ack))
+				tp->snd_nxt = seg->ack;
+		}
 
 		sacked = tcp_sack_update(&tp->t_sack, seg->ack, tp->snd_max,
 					 hassack ? seg->to.to_sacks : NULL,

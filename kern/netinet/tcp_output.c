@@ -180,8 +180,8 @@ int tcp_output(struct tcpcb *tp)
 	struct mbuf *m;
 	struct tcphdr *th;
 	uint8_t opts[TCP_MAXOLEN];
-	uint32_t sbcc, win, recwin, cwndroom = 0;
-	long off, len, avail;
+	uint32_t sbcc, win, recwin, cwndroom = 0, sackedbelow;
+	long off, len, avail, resendlim;
 	int flags, optlen, hoff, error, maxlen, how;
 	bool sendalot, sack_rxmit, idle;
 	tcp_seq seq, startseq;
@@ -196,8 +196,24 @@ again:
 	sendalot = false;
 	sack_rxmit = false;
 	sbcc = so != NULL ? (uint32_t)so->so_snd.sb_cc : 0;
+	/*
+	 * Resending from a rewound snd_nxt (a timeout, a zero window):
+	 * past what the peer SACKed, which is not in flight either.
+	 */
+	sackedbelow = 0;
+	resendlim = -1;
+	if ((tp->t_flags & (TF_SACK_PERMIT | TF_FASTRECOVERY)) ==
+		    TF_SACK_PERMIT &&
+	    tp->t_sack.nblks > 0 && SEQ_LT(tp->snd_nxt, tp->snd_max)) {
+		uint32_t lim;
+
+		tcp_sack_resend_point(&tp->t_sack, tp->snd_una, tp->snd_max,
+				      &tp->snd_nxt, &sackedbelow, &lim);
+		if (SEQ_LT(tp->snd_nxt, tp->snd_max))
+			resendlim = (long)lim;
+	}
 	off = (long)SEQ_SUB(tp->snd_nxt, tp->snd_una);
-	win = MIN(tp->snd_wnd, tp->snd_cwnd);
+	win = MIN(tp->snd_wnd, tp->snd_cwnd + sackedbelow);
 	flags = tcp_outflags[tp->t_state];
 	if (tp->t_state >= TCPS_ESTABLISHED && (tp->t_flags & TF_NEEDFIN))
 		flags |= TH_FIN;
@@ -224,6 +240,10 @@ again:
 		}
 	}
 	len = (long)MIN(sbcc, win) - off;
+	if (resendlim >= 0 && len > resendlim) {
+		len = resendlim; /* up to the next SACKed range */
+		sendalot = true;
+	}
 	if (flags & TH_SYN) {
 		/* No data on our SYN; the handshake comes first. */
 		len = 0;

@@ -131,9 +131,107 @@ out:
 	rclose(&r);
 }
 
+/*
+ * Up to the timeout: segments 5, 6 and 9..12 lost; the SACKs of 7 and
+ * 7..8 send 13 and 14 (limited transmit), which are lost too.  RTO (200
+ * ms) after the last ACK of new data segment 5 goes alone: cwnd 1,
+ * ssthresh = 10 / 2 = 5, recover 15, the scoreboard (7..8) kept.
+ */
+static bool rec_rto_start(struct rconn *r, tcp_seq piss)
+{
+	static const int s7[][2] = {{7, 7}}, s8[][2] = {{7, 8}};
+	struct tcpcb *tp;
+	uint64_t t0;
+
+	if (!ropen(r, true, piss))
+		return false;
+	tp = r->tp;
+	t0 = getnsmono();
+	rwait_rtt();
+	rack(r, 5, s7, 1);
+	RSENT(r, 13);
+	rack(r, 5, s8, 1);
+	RSENT(r, 14);
+	mutex_exit(&softnet_lock);
+	tvc_sleep_until(t0 + TCP_RTO_MIN_US * 1000ull - 1 * MS);
+	mutex_enter(&softnet_lock);
+	RSENT(r, NONE);
+	mutex_exit(&softnet_lock);
+	tvc_sleep_until(t0 + TCP_RTO_MIN_US * 1000ull);
+	mutex_enter(&softnet_lock);
+	if (!RSENT(r, 5))
+		return false;
+	return TCHECK(tp->snd_cwnd == RMSS && tp->snd_ssthresh == 5 * RMSS &&
+		      tp->snd_recover == rseg(r, 15) && tp->t_sack.nblks == 1 &&
+		      tp->t_sack.blks[0].start == rseg(r, 7) &&
+		      tp->t_sack.blks[0].end == rseg(r, 9));
+}
+
+/*
+ * After the timeout, what the peer SACKed is not sent again (RFC 6675
+ * 5.1).  The ACK of 5 (up to 6, SACK 7..8): slow start, cwnd 2, and the
+ * two segments in flight are 6 (the left edge) and 9 -- 7 and 8 are
+ * skipped and not counted.  The ACK up to 10 (4 segments) makes cwnd 4:
+ * 10, 11, 12 and then new data, 13.  7 and 8 never went again.
+ */
+static void rec_rto_sack_skip(void)
+{
+	static const int s8[][2] = {{7, 8}};
+	struct rconn r;
+	struct tcpcb *tp;
+
+	if (!rec_rto_start(&r, 110000))
+		goto out;
+	tp = r.tp;
+	rwait_rtt();
+	rack(&r, 6, s8, 1);
+	RSENT(&r, 6, 9);
+	TCHECK(tp->snd_cwnd == 2 * RMSS);
+	rwait_rtt();
+	rack(&r, 10, NULL, 0);
+	RSENT(&r, 10, 11, 12, 13);
+	TCHECK(tp->snd_cwnd == 4 * RMSS && tp->t_sack.nblks == 0);
+out:
+	rclose(&r);
+}
+
+/*
+ * The peer reneges (RFC 2018 8): after the timeout its ACK of 5 (up to
+ * 6) carries no SACK block any more, and TCP, still trusting 7..8, sends
+ * 6 and 9.  The next ACK stops at 7, inside what the peer had SACKed
+ * (SACK 9): it dropped 7..8.  TCP forgets the old scoreboard, goes back
+ * to 7 and with cwnd 3 sends 7, 8 and, past the SACKed 9, 10.  No byte
+ * left the send buffer before a cumulative ACK, so nothing is lost.
+ */
+static void rec_rto_renege(void)
+{
+	static const int s9[][2] = {{9, 9}};
+	struct rconn r;
+	struct tcpcb *tp;
+	uint64_t reneged = tcpstat.tcps_sack_reneged;
+
+	if (!rec_rto_start(&r, 120000))
+		goto out;
+	tp = r.tp;
+	rwait_rtt();
+	rack(&r, 6, NULL, 0);
+	RSENT(&r, 6, 9);
+	rwait_rtt();
+	rack(&r, 7, s9, 1);
+	TCHECK(tcpstat.tcps_sack_reneged == reneged + 1);
+	RSENT(&r, 7, 8, 10);
+	TCHECK(tp->snd_cwnd == 3 * RMSS && tp->t_sack.nblks == 1 &&
+	       tp->t_sack.blks[0].start == rseg(&r, 9));
+	TCHECK(r.so->so_snd.sb_cc == 40 * RMSS - 6 * RMSS);
+out:
+	rclose(&r);
+}
+
 void rec_ltsack_run(void)
 {
 	rec_limited();
 	rec_limited_wnd();
 	rec_limited_sack();
+	rec_rto_sack_skip();
+	rec_rto_renege();
 }

@@ -55,6 +55,21 @@ bool tcp_sack_is_lost(const struct tcp_sackboard *sb, tcp_seq seq,
 bool tcp_sack_next_seg(const struct tcp_sackboard *sb, tcp_seq una, tcp_seq max,
 		       tcp_seq high_rxt, uint32_t mss, bool rule3,
 		       tcp_seq *seqp, uint32_t *lenp);
+/*
+ * Resending from *nxtp after a timeout (RFC 6675 5.1): past a range the
+ * peer SACKed (never from una itself, RFC 2018 8).  *sackedp gets the
+ * SACKed bytes in [una, *nxtp), *limp the bytes up to the next SACKed
+ * range (to max if none).
+ */
+void tcp_sack_resend_point(const struct tcp_sackboard *sb, tcp_seq una,
+			   tcp_seq max, tcp_seq *nxtp, uint32_t *sackedp,
+			   uint32_t *limp);
+/*
+ * The peer reneged (RFC 2018 8): its cumulative ACK stops at or inside a
+ * range it SACKed before, which it would have passed if it held it.
+ */
+bool tcp_sack_reneged(const struct tcp_sackboard *sb, tcp_seq ack,
+		      tcp_seq max);
 /* RFC 6675 SetPipe: the bytes estimated in the network. */
 uint32_t tcp_sack_pipe(const struct tcp_sackboard *sb, tcp_seq una, tcp_seq max,
 		       tcp_seq high_rxt, uint32_t mss);
@@ -199,7 +214,8 @@ struct tcpstat {
 		tcps_rcvackpack, tcps_rcvwinprobe, tcps_rcvafterclose,
 		tcps_rcvrst, tcps_rcvrefused, tcps_pawsdrop, tcps_challengeack;
 	uint64_t tcps_sndtotal, tcps_sndbyte, tcps_sndrexmitbyte, tcps_sndrst,
-		tcps_sndnobufs, tcps_sack_rexmits, tcps_fastrexmit;
+		tcps_sndnobufs, tcps_sack_rexmits, tcps_fastrexmit,
+		tcps_sack_reneged;
 	uint64_t tcps_connattempt, tcps_accepts, tcps_connects, tcps_closed,
 		tcps_drops, tcps_timeoutdrop, tcps_rexmttimeo,
 		tcps_persisttimeo, tcps_keepprobe, tcps_keepdrops;
