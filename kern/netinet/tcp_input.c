@@ -582,8 +582,11 @@ static void tcp_input_conn(struct tcpcb *tp, struct mbuf *m,
 			case TCPS_ESTABLISHED:
 			case TCPS_FIN_WAIT_1:
 			case TCPS_FIN_WAIT_2:
-			case TCPS_CLOSE_WAIT:
 				tcp_drop(tp, ECONNRESET);
+				break;
+			case TCPS_CLOSE_WAIT:
+				/* The peer had finished: Linux says EPIPE. */
+				tcp_drop(tp, EPIPE);
 				break;
 			default:
 				tcp_close(tp);

@@ -160,11 +160,9 @@ struct tcpcb *tcp_drop(struct tcpcb *tp, int error)
 	}
 	if (error == ETIMEDOUT && tp->t_softerror != 0)
 		error = tp->t_softerror;
-	if (so != NULL && error != 0) {
+	/* Reported once, by whichever of recv, send, SO_ERROR comes first. */
+	if (so != NULL && error != 0)
 		so->so_error = error;
-		if (error == ECONNRESET)
-			so->so_rerror = error;
-	}
 	return tcp_close(tp);
 }
 
