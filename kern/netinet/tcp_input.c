@@ -139,30 +139,28 @@ static void tcp_enter_timewait(struct tcpcb *tp)
 	}
 }
 
-/* Take RTT samples and reset the backoff for a new acknowledgement. */
+/*
+ * Take RTT samples and reset the backoff for a new acknowledgement.  The
+ * timed segment gives microseconds (what TCP_INFO shows); a timestamp
+ * echo, milliseconds, is used when no segment is timed -- after a
+ * retransmission, where it still tells which copy was answered.
+ */
 static void tcp_ack_rtt(struct tcpcb *tp, const struct tcp_seg *seg)
 {
-	uint32_t now = tcp_now();
+	if (tp->t_rtttime != 0 && SEQ_GT(seg->ack, tp->t_rtseq)) {
+		/* Never negative: the clock is monotonic (and >= 1). */
+		uint64_t us = tcp_now_us() - tp->t_rtttime;
 
-	if ((seg->to.to_flags & TOF_TS) && seg->to.to_tsecr != 0 &&
-	    (tp->t_flags & TF_RCVD_TSTMP)) {
-		uint32_t ms = now - seg->to.to_tsecr;
-		if (ms < TCP_RTO_MAX_US / 1000)
-			tcp_rtt_sample(&tp->t_rtt, ms * 1000);
-	} else if (tp->t_rtttime != 0 && SEQ_GT(seg->ack, tp->t_rtseq)) {
-		/*
-		 * t_rtttime is the send time with its low bit set (0 means
-		 * not timing), so an answer within the same millisecond can
-		 * be 1 ms "before" it: that is a sample of 0, not of 49 days.
-		 */
-		uint32_t ms = now - tp->t_rtttime;
-		if ((int32_t)ms < 0)
-			ms = 0;
+		if (us < TCP_RTO_MAX_US)
+			tcp_rtt_sample(&tp->t_rtt, (uint32_t)us);
+		tp->t_rtttime = 0;
+	} else if (tp->t_rtttime == 0 && (seg->to.to_flags & TOF_TS) &&
+		   seg->to.to_tsecr != 0 && (tp->t_flags & TF_RCVD_TSTMP)) {
+		uint32_t ms = tcp_now() - seg->to.to_tsecr;
+
 		if (ms < TCP_RTO_MAX_US / 1000)
 			tcp_rtt_sample(&tp->t_rtt, ms * 1000);
 	}
-	if (tp->t_rtttime != 0 && SEQ_GT(seg->ack, tp->t_rtseq))
-		tp->t_rtttime = 0;
 	tp->t_rxtshift = 0;
 	tp->t_rxtcur_us = tp->t_rtt.rto_us;
 }

@@ -427,7 +427,7 @@ send:
 			tp->snd_max = tp->snd_nxt;
 			/* Time this segment if nothing is being timed. */
 			if (tp->t_rtttime == 0) {
-				tp->t_rtttime = tcp_now() | 1;
+				tp->t_rtttime = tcp_now_us();
 				tp->t_rtseq = startseq;
 			}
 		}

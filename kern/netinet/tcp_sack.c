@@ -192,6 +192,39 @@ uint32_t tcp_sack_pipe(const struct tcp_sackboard *sb, tcp_seq una, tcp_seq max,
 	return pipe;
 }
 
+uint32_t tcp_sack_sacked_below(const struct tcp_sackboard *sb, tcp_seq una,
+			       tcp_seq end)
+{
+	uint32_t bytes = 0;
+
+	for (int i = 0; i < sb->nblks; i++) {
+		tcp_seq s = SEQ_MAX(sb->blks[i].start, una);
+		tcp_seq e = SEQ_MIN(sb->blks[i].end, end);
+
+		if (SEQ_LT(s, e))
+			bytes += SEQ_SUB(e, s);
+	}
+	return bytes;
+}
+
+uint32_t tcp_sack_lost_bytes(const struct tcp_sackboard *sb, tcp_seq una,
+			     uint32_t mss)
+{
+	uint32_t lost = 0;
+	tcp_seq hs = una;
+
+	for (int i = 0; i < sb->nblks; i++) {
+		tcp_seq he = sb->blks[i].start;
+
+		if (SEQ_LEQ(sb->blks[i].end, una))
+			continue;
+		if (SEQ_LT(hs, he) && tcp_sack_is_lost(sb, hs, mss))
+			lost += SEQ_SUB(he, hs);
+		hs = SEQ_MAX(sb->blks[i].end, una);
+	}
+	return lost;
+}
+
 void tcp_sack_resend_point(const struct tcp_sackboard *sb, tcp_seq una,
 			   tcp_seq max, tcp_seq *nxtp, uint32_t *sackedp,
 			   uint32_t *limp)

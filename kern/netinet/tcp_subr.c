@@ -44,6 +44,11 @@ uint32_t tcp_now(void)
 	return (uint32_t)(getnsmono() / NSEC_PER_MSEC);
 }
 
+uint64_t tcp_now_us(void)
+{
+	return MAX(getnsmono() / 1000, 1u);
+}
+
 tcp_seq tcp_new_iss(struct inpcb *inp)
 {
 	return tcp_new_iss_addrs(inp->inp_laddr, inp->inp_lport, inp->inp_faddr,
@@ -166,12 +171,10 @@ struct tcpcb *tcp_drop(struct tcpcb *tp, int error)
 	return tcp_close(tp);
 }
 
-void tcp_mss_update(struct tcpcb *tp, int peermss)
+uint32_t tcp_path_mtu(struct inpcb *inp)
 {
-	struct inpcb *inp = tp->t_inpcb;
 	struct rtentry *rt = in_pcbrtentry(inp);
 	uint32_t mtu = IP_MSS;
-	int mss;
 
 	if (rt != NULL) {
 		mtu = rt->rt_mtu;
@@ -180,8 +183,14 @@ void tcp_mss_update(struct tcpcb *tp, int peermss)
 	}
 	if (inp->inp_errormtu > 0 && (uint32_t)inp->inp_errormtu < mtu)
 		mtu = (uint32_t)inp->inp_errormtu;
-	if (mtu < IP_MSS)
-		mtu = IP_MSS;
+	return MAX(mtu, (uint32_t)IP_MSS);
+}
+
+void tcp_mss_update(struct tcpcb *tp, int peermss)
+{
+	uint32_t mtu = tcp_path_mtu(tp->t_inpcb);
+	int mss;
+
 	mss = (int)mtu - (int)(sizeof(struct ip) + sizeof(struct tcphdr));
 	if (mss > 65535 - 40)
 		mss = 65535 - 40;

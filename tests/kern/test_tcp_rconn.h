@@ -55,4 +55,6 @@ bool ropen(struct rconn *r, bool sack, tcp_seq piss);
 void rclose(struct rconn *r);
 /* test_tcp_ltsack.c: limited transmit, an RTO with SACK (no lock held). */
 void rec_ltsack_run(void);
+/* test_tcp_vinfo.c: TCP_INFO's estimates and loss counts (no lock held). */
+void rec_info_run(void);
 #endif

@@ -475,6 +475,7 @@ int rump_test_tcp_vrecovery(void)
 	rec_wnd_rewound();
 	rec_rst();
 	rec_ltsack_run();
+	rec_info_run();
 	rump_unschedule();
 	return TRESULT(start);
 }

@@ -68,8 +68,15 @@ void tcp_sack_resend_point(const struct tcp_sackboard *sb, tcp_seq una,
  * The peer reneged (RFC 2018 8): its cumulative ACK stops at or inside a
  * range it SACKed before, which it would have passed if it held it.
  */
-bool tcp_sack_reneged(const struct tcp_sackboard *sb, tcp_seq ack,
-		      tcp_seq max);
+bool tcp_sack_reneged(const struct tcp_sackboard *sb, tcp_seq ack, tcp_seq max);
+/*
+ * SACKed bytes in [una, end), and the unSACKed ones in holes IsLost
+ * says are lost below the highest SACKed byte (TCP_INFO).
+ */
+uint32_t tcp_sack_sacked_below(const struct tcp_sackboard *sb, tcp_seq una,
+			       tcp_seq end);
+uint32_t tcp_sack_lost_bytes(const struct tcp_sackboard *sb, tcp_seq una,
+			     uint32_t mss);
 /* RFC 6675 SetPipe: the bytes estimated in the network. */
 uint32_t tcp_sack_pipe(const struct tcp_sackboard *sb, tcp_seq una, tcp_seq max,
 		       tcp_seq high_rxt, uint32_t mss);
@@ -116,7 +123,7 @@ struct tcpcb {
 	int t_rxtshift; /* consecutive retransmission (or probe) timeouts */
 	uint32_t t_rxtcur_us;
 	struct tcp_rtt t_rtt;
-	uint32_t t_rtttime; /* ms when t_rtseq was sent, 0 = not timing */
+	uint64_t t_rtttime; /* us when t_rtseq was sent, 0 = not timing */
 	tcp_seq t_rtseq;
 	uint32_t t_rcvtime;    /* ms of the last segment received */
 	uint32_t t_lastsend;   /* ms of the last segment sent */
@@ -269,6 +276,10 @@ tcp_seq tcp_new_iss_addrs(struct in_addr laddr, in_port_t lport,
 			  struct in_addr faddr, in_port_t fport);
 /* Set t_maxseg from the route's MTU and the peer's MSS (0: none sent). */
 void tcp_mss_update(struct tcpcb *tp, int peermss);
+/* The path MTU: the route's (or interface's), or what ICMP reported. */
+uint32_t tcp_path_mtu(struct inpcb *inp);
+/* Microseconds of the monotonic clock, never 0 (RTT timing). */
+uint64_t tcp_now_us(void);
 int64_t tcp_live_tcpcbs(void);
 /* ICMP errors about our segments (pr_ctlinput). */
 struct sockaddr;
