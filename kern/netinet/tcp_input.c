@@ -259,6 +259,7 @@ static bool tcp_input_ack(struct tcpcb **tpp, struct tcp_seg *seg,
 		tcp_timer_arm_us(tp, TCPT_REXMT, tp->t_rxtcur_us);
 
 	if (so != NULL) {
+		tcp_autobuf_ack(tp);
 		if (acked > so->so_snd.sb_cc) {
 			/* Beyond the data: our SYN or FIN is acknowledged. */
 			ourfinisacked = (tp->t_flags & TF_SENTFIN) != 0 &&
@@ -370,6 +371,7 @@ static void tcp_input_data(struct tcpcb *tp, struct mbuf *m,
 
 		tp->rcv_nxt += (uint32_t)seg->tlen;
 		tcpstat.tcps_rcvbyte += (uint64_t)seg->tlen;
+		tcp_autobuf_input(tp);
 		if (tp->t_reass.nsegs > 0) {
 			/* It may fill a hole: ACK at once (RFC 5681 4.2). */
 			more = tcp_reass_take(&tp->t_reass, &tp->rcv_nxt,

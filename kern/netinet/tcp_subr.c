@@ -133,6 +133,7 @@ struct tcpcb *tcp_close(struct tcpcb *tp)
 	KASSERT(!(tp->t_flags & TF_DEAD));
 	tcp_timer_disarm_all(tp);
 	tcp_reass_flush(&tp->t_reass);
+	tcp_autobuf_release(tp);
 	if (tp->t_state == TCPS_LISTEN)
 		tcp_syncache_purge(inp);
 	tp->t_state = TCPS_CLOSED;

@@ -70,11 +70,14 @@ static int tcp_attach(struct socket *so, int proto)
 	(void)proto;
 	if (!tcp_active)
 		return EPROTONOSUPPORT;
-	if (so->so_snd.sb_hiwat == 0 || so->so_rcv.sb_hiwat == 0) {
+	bool defaults = so->so_snd.sb_hiwat == 0 || so->so_rcv.sb_hiwat == 0;
+
+	if (defaults) {
 		error = soreserve(so, TCP_SNDBUF_DEFAULT, TCP_RCVWIN_DEFAULT);
 		if (error != 0)
 			return error;
 	}
+	tcp_autobuf_attach(so, defaults);
 	error = in_pcballoc(so, &tcbtable);
 	if (error != 0)
 		return error;
@@ -188,7 +191,7 @@ static int tcp_connect(struct socket *so, struct sockaddr *nam, struct lwp *l)
 	tp->iss = tcp_new_iss(inp);
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
 	tp->snd_recover = tp->snd_high_rxt = tp->iss;
-	tp->request_r_scale = tcp_rcv_scale_for(so->so_rcv.sb_hiwat);
+	tp->request_r_scale = tcp_autobuf_rcvscale(so);
 	tcp_mss_update(tp, -1);
 	soisconnecting(so);
 	tp->t_state = TCPS_SYN_SENT;
@@ -303,6 +306,7 @@ static int tcp_rcvd(struct socket *so, int flags, struct lwp *l)
 	(void)l;
 	if (tp == NULL)
 		return 0;
+	tcp_autobuf_rcvd(tp);
 	return tcp_output(tp);
 }
 
@@ -438,7 +442,7 @@ static int tcp_info_get(struct tcpcb *tp, struct sockopt *sopt)
 				       ? 0x7fffffff
 				       : tp->snd_ssthresh / mss;
 	ti.tcpi_snd_cwnd = tp->snd_cwnd / mss;
-	ti.tcpi_rcv_space = tp->rcv_wnd;
+	ti.tcpi_rcv_space = tcp_rcvwin(tp); /* rcv_wnd was never set */
 	ti.tcpi_total_retrans = tp->t_rexmitsegs;
 	return sockopt_set(sopt, &ti, sizeof(ti));
 }

@@ -57,4 +57,6 @@ void rclose(struct rconn *r);
 void rec_ltsack_run(void);
 /* test_tcp_vinfo.c: TCP_INFO's estimates and loss counts (no lock held). */
 void rec_info_run(void);
+/* test_tcp_vautobuf.c: receive buffer autotuning (no lock held). */
+void rec_autobuf_run(void);
 #endif

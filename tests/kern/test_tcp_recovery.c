@@ -476,6 +476,7 @@ int rump_test_tcp_vrecovery(void)
 	rec_rst();
 	rec_ltsack_run();
 	rec_info_run();
+	rec_autobuf_run();
 	rump_unschedule();
 	return TRESULT(start);
 }

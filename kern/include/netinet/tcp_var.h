@@ -174,6 +174,14 @@ struct tcpcb {
 	uint32_t ts_recent;
 	uint32_t ts_recent_age; /* ms when ts_recent was set */
 
+	/* Socket buffer autotuning (tcp_autobuf.c). */
+	uint64_t t_rcvrtt_time;	    /* us: receiver RTT measure began, 0 none */
+	tcp_seq t_rcvrtt_seq;	    /* ... and ends when rcv_nxt passes this */
+	uint32_t t_rcvrtt_us;	    /* the receiver's RTT estimate */
+	uint64_t t_rcvauto_time;    /* us: this round trip's measure began */
+	tcp_seq t_rcvauto_seq;	    /* what the reader had taken then */
+	uint32_t t_autobuf_granted; /* bytes of growth, from the budget */
+
 	/* RFC 5961 challenge-ACK rate limit. */
 	uint32_t t_challenge_time;
 	int t_challenge_count;
@@ -312,6 +320,23 @@ uint32_t tcp_rcvwin(struct tcpcb *tp);
 void tcp_output_limited(struct tcpcb *tp);
 /* net.inet.tcp.rfc3042: limited transmit on (1, default) or off. */
 extern int tcp_do_rfc3042;
+
+/*
+ * tcp_autobuf.c: socket buffer autotuning.  attach: SB_AUTOSIZE on a new
+ * socket's buffers (defaults: TCP chose their sizes) or as its listener's.
+ * rcvscale: the window scale to ask for.  input: in-order data arrived
+ * (the receiver's RTT); rcvd: the application read; ack: new data was
+ * acknowledged.  release: give back the growth (tcp_close).
+ */
+#define TCP_AUTOBUF_MAX_DEFAULT (4 * 1024 * 1024)
+extern int tcp_autorcvbuf, tcp_autosndbuf;
+extern int tcp_autorcvbuf_max, tcp_autosndbuf_max;
+void tcp_autobuf_attach(struct socket *so, bool defaults);
+uint8_t tcp_autobuf_rcvscale(struct socket *so);
+void tcp_autobuf_input(struct tcpcb *tp);
+void tcp_autobuf_rcvd(struct tcpcb *tp);
+void tcp_autobuf_ack(struct tcpcb *tp);
+void tcp_autobuf_release(struct tcpcb *tp);
 
 /* tcp_usrreq.c */
 struct pr_usrreqs;
