@@ -51,6 +51,12 @@ static void test_established(void)
 		CHECK(ti.tcpi_options & TCPI_OPT_TIMESTAMPS);
 		CHECK_EQ(ti.tcpi_total_retrans, 0);
 		CHECK_EQ(ti.tcpi_retransmits, 0);
+		CHECK_EQ(ti.tcpi_retrans, 0);
+		CHECK_EQ(ti.tcpi_lost, 0);
+		CHECK_EQ(ti.tcpi_pmtu, 65535); /* lo0's MTU */
+		CHECK_EQ(ti.tcpi_reordering, 3);
+		CHECK(ti.tcpi_rcv_ssthresh > 0);
+		CHECK(ti.tcpi_rttvar > 0 || ti.tcpi_rtt > 0);
 	}
 	CHECK_SYS(rump_sys_close(c));
 	CHECK_SYS(rump_sys_close(s));

@@ -135,6 +135,8 @@ int so_setsockopt(struct socket *so, struct sockopt *sopt)
 		want = MAX(want, floor);
 		if ((error = sbreserve(sb, want)) != 0)
 			return error;
+		/* Sized by the application: the protocol must not autotune. */
+		sb->sb_flags &= ~SB_AUTOSIZE;
 		if (sb == &so->so_snd)
 			sowwakeup(so);
 		return 0;

@@ -92,13 +92,17 @@ int sosend(struct socket *so, struct sockaddr *addr, struct uio *uio,
 	do {
 		long space;
 
-		if (so->so_state & SS_CANTSENDMORE) {
-			error = EPIPE;
-			break;
-		}
+		/*
+		 * A pending error first (Linux: a reset connection's send is
+		 * ECONNRESET once, then EPIPE).
+		 */
 		if (so->so_error != 0) {
 			error = so->so_error;
 			so->so_error = 0;
+			break;
+		}
+		if (so->so_state & SS_CANTSENDMORE) {
+			error = EPIPE;
 			break;
 		}
 		if (so->so_pcb == NULL) {

@@ -3,14 +3,25 @@
  * RFC 5681 duplicate-ACK counting and fast retransmit, RFC 6582
  * recovery with its "recover" point, the RFC 6675 variant when SACK is
  * in use (the window is not inflated, output paces by pipe), and the
- * timeout response.  The algorithm (tp->t_cc) decides window sizes.
+ * timeout response, and when RFC 3042 limited transmit may send.  The
+ * algorithm (tp->t_cc) decides window sizes.
  */
 #include <netinet/tcp_var.h>
 #include <sys/systm.h>
 
+/* net.inet.tcp.rfc3042 (in_sysctl.c), read holding softnet_lock. */
+int tcp_do_rfc3042 = 1;
+
 uint32_t tcp_cc_flightsize(const struct tcpcb *tp)
 {
 	return SEQ_SUB(tp->snd_max, tp->snd_una);
+}
+
+uint32_t tcp_cc_recovery_flightsize(const struct tcpcb *tp)
+{
+	uint32_t flight = tcp_cc_flightsize(tp);
+
+	return flight - MIN(flight, tp->t_ltbytes);
 }
 
 static int cc_dupack(struct tcpcb *tp)
@@ -20,8 +31,16 @@ static int cc_dupack(struct tcpcb *tp)
 			tp->t_cc->cc_dupack(tp);
 		return TCP_CC_SEND;
 	}
-	if (++tp->t_dupacks < TCP_DUPTHRESH)
+	if (++tp->t_dupacks < TCP_DUPTHRESH) {
+		/*
+		 * RFC 3042 on the first two; not while data sent before a
+		 * timeout is still being resent (below recover, where a
+		 * third duplicate starts no recovery either).
+		 */
+		if (tcp_do_rfc3042 && SEQ_GEQ(tp->snd_una, tp->snd_recover))
+			return TCP_CC_LIMITED;
 		return 0;
+	}
 	/*
 	 * RFC 6582 3.2 step 2: only the third duplicate starts recovery,
 	 * and not for data sent before a timeout or an earlier recovery.
@@ -30,6 +49,7 @@ static int cc_dupack(struct tcpcb *tp)
 	    SEQ_LT(tp->snd_una, tp->snd_recover))
 		return 0;
 	tp->t_cc->cc_enter_recovery(tp);
+	tp->t_ltbytes = 0;
 	tp->snd_recover = tp->snd_max;
 	tp->snd_high_rxt = tp->snd_una;
 	tp->t_flags |= TF_FASTRECOVERY;
@@ -58,6 +78,7 @@ int tcp_cc_ack(struct tcpcb *tp, tcp_seq ack, uint32_t acked, bool dup)
 		return TCP_CC_RETRANSMIT | TCP_CC_SEND;
 	}
 	tp->t_dupacks = 0;
+	tp->t_ltbytes = 0;
 	tp->t_cc->cc_ack_received(tp, acked);
 	return TCP_CC_SEND;
 }
@@ -67,7 +88,12 @@ void tcp_cc_timeout(struct tcpcb *tp)
 	tp->t_cc->cc_after_timeout(tp);
 	tp->t_flags &= ~TF_FASTRECOVERY;
 	tp->t_dupacks = 0;
+	tp->t_ltbytes = 0;
 	/* RFC 6582 3.2 step 4 after a timeout: recover = highest sent. */
 	tp->snd_recover = tp->snd_max;
-	tcp_sack_reset(&tp->t_sack);
+	/*
+	 * The SACK scoreboard stays (RFC 6675 5.1): tcp_output then resends
+	 * only what the peer did not SACK, and always snd_una (RFC 2018 8).
+	 * A peer that reneged shows it in a later ACK (tcp_sack_reneged).
+	 */
 }

@@ -52,7 +52,9 @@ static void newreno_ack_received(struct tcpcb *tp, uint32_t acked)
 
 static void newreno_enter_recovery(struct tcpcb *tp)
 {
-	tp->snd_ssthresh = newreno_half_flight(tp);
+	/* RFC 5681 3.2 step 2: not counting limited transmit's segments. */
+	tp->snd_ssthresh =
+		MAX(tcp_cc_recovery_flightsize(tp) / 2, 2u * tp->t_maxseg);
 	if (tp->t_flags & TF_SACK_PERMIT)
 		tp->snd_cwnd = tp->snd_ssthresh; /* RFC 6675 5 step 4.2 */
 	else

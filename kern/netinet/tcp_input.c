@@ -77,9 +77,11 @@ static void tcp_fast_rexmit(struct tcpcb *tp)
 	tp->snd_cwnd = tp->t_maxseg;
 	/* In SACK recovery the retransmitted segment counts towards pipe. */
 	tp->t_flags &= ~TF_FASTRECOVERY;
+	tp->t_flags |= TF_ONESEG;
 	(void)tcp_output(tp);
 	if (tp->t_flags & TF_DEAD)
 		return;
+	tp->t_flags &= ~TF_ONESEG;
 	tp->t_flags |= TF_FASTRECOVERY;
 	tp->snd_high_rxt = SEQ_MAX(tp->snd_high_rxt, tp->snd_nxt);
 	tp->snd_cwnd = ocwnd;
@@ -137,30 +139,28 @@ static void tcp_enter_timewait(struct tcpcb *tp)
 	}
 }
 
-/* Take RTT samples and reset the backoff for a new acknowledgement. */
+/*
+ * Take RTT samples and reset the backoff for a new acknowledgement.  The
+ * timed segment gives microseconds (what TCP_INFO shows); a timestamp
+ * echo, milliseconds, is used when no segment is timed -- after a
+ * retransmission, where it still tells which copy was answered.
+ */
 static void tcp_ack_rtt(struct tcpcb *tp, const struct tcp_seg *seg)
 {
-	uint32_t now = tcp_now();
+	if (tp->t_rtttime != 0 && SEQ_GT(seg->ack, tp->t_rtseq)) {
+		/* Never negative: the clock is monotonic (and >= 1). */
+		uint64_t us = tcp_now_us() - tp->t_rtttime;
 
-	if ((seg->to.to_flags & TOF_TS) && seg->to.to_tsecr != 0 &&
-	    (tp->t_flags & TF_RCVD_TSTMP)) {
-		uint32_t ms = now - seg->to.to_tsecr;
-		if (ms < TCP_RTO_MAX_US / 1000)
-			tcp_rtt_sample(&tp->t_rtt, ms * 1000);
-	} else if (tp->t_rtttime != 0 && SEQ_GT(seg->ack, tp->t_rtseq)) {
-		/*
-		 * t_rtttime is the send time with its low bit set (0 means
-		 * not timing), so an answer within the same millisecond can
-		 * be 1 ms "before" it: that is a sample of 0, not of 49 days.
-		 */
-		uint32_t ms = now - tp->t_rtttime;
-		if ((int32_t)ms < 0)
-			ms = 0;
+		if (us < TCP_RTO_MAX_US)
+			tcp_rtt_sample(&tp->t_rtt, (uint32_t)us);
+		tp->t_rtttime = 0;
+	} else if (tp->t_rtttime == 0 && (seg->to.to_flags & TOF_TS) &&
+		   seg->to.to_tsecr != 0 && (tp->t_flags & TF_RCVD_TSTMP)) {
+		uint32_t ms = tcp_now() - seg->to.to_tsecr;
+
 		if (ms < TCP_RTO_MAX_US / 1000)
 			tcp_rtt_sample(&tp->t_rtt, ms * 1000);
 	}
-	if (tp->t_rtttime != 0 && SEQ_GT(seg->ack, tp->t_rtseq))
-		tp->t_rtttime = 0;
 	tp->t_rxtshift = 0;
 	tp->t_rxtcur_us = tp->t_rtt.rto_us;
 }
@@ -206,6 +206,20 @@ static bool tcp_input_ack(struct tcpcb **tpp, struct tcp_seg *seg,
 	if ((tp->t_flags & TF_SACK_PERMIT) && tp->snd_max != tp->snd_una) {
 		bool hassack = (seg->to.to_flags & TOF_SACK) != 0;
 
+		/*
+		 * Reneged: forget what it SACKed; while resending after a
+		 * timeout go back to its ACK (the RTO covers recovery).
+		 */
+		if (SEQ_GEQ(seg->ack, tp->snd_una) &&
+		    tcp_sack_reneged(&tp->t_sack, seg->ack, tp->snd_max)) {
+			tcpstat.tcps_sack_reneged++;
+			tcp_sack_reset(&tp->t_sack);
+			if (!(tp->t_flags & TF_FASTRECOVERY) &&
+			    SEQ_LT(seg->ack, tp->snd_recover) &&
+			    SEQ_GT(tp->snd_nxt, seg->ack))
+				tp->snd_nxt = seg->ack;
+		}
+
 		sacked = tcp_sack_update(&tp->t_sack, seg->ack, tp->snd_max,
 					 hassack ? seg->to.to_sacks : NULL,
 					 hassack ? seg->to.to_nsacks : 0);
@@ -221,6 +235,8 @@ static bool tcp_input_ack(struct tcpcb **tpp, struct tcp_seg *seg,
 			cc = tcp_cc_ack(tp, seg->ack, 0, true);
 			if (cc & TCP_CC_RETRANSMIT)
 				tcp_fast_rexmit(tp);
+			if (cc & TCP_CC_LIMITED)
+				tcp_output_limited(tp);
 			if (tp->t_flags & TF_DEAD) {
 				*tpp = NULL;
 				return false;
@@ -243,6 +259,7 @@ static bool tcp_input_ack(struct tcpcb **tpp, struct tcp_seg *seg,
 		tcp_timer_arm_us(tp, TCPT_REXMT, tp->t_rxtcur_us);
 
 	if (so != NULL) {
+		tcp_autobuf_ack(tp);
 		if (acked > so->so_snd.sb_cc) {
 			/* Beyond the data: our SYN or FIN is acknowledged. */
 			ourfinisacked = (tp->t_flags & TF_SENTFIN) != 0 &&
@@ -354,6 +371,7 @@ static void tcp_input_data(struct tcpcb *tp, struct mbuf *m,
 
 		tp->rcv_nxt += (uint32_t)seg->tlen;
 		tcpstat.tcps_rcvbyte += (uint64_t)seg->tlen;
+		tcp_autobuf_input(tp);
 		if (tp->t_reass.nsegs > 0) {
 			/* It may fill a hole: ACK at once (RFC 5681 4.2). */
 			more = tcp_reass_take(&tp->t_reass, &tp->rcv_nxt,
@@ -567,8 +585,11 @@ static void tcp_input_conn(struct tcpcb *tp, struct mbuf *m,
 			case TCPS_ESTABLISHED:
 			case TCPS_FIN_WAIT_1:
 			case TCPS_FIN_WAIT_2:
-			case TCPS_CLOSE_WAIT:
 				tcp_drop(tp, ECONNRESET);
+				break;
+			case TCPS_CLOSE_WAIT:
+				/* The peer had finished: Linux says EPIPE. */
+				tcp_drop(tp, EPIPE);
 				break;
 			default:
 				tcp_close(tp);

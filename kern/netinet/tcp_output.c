@@ -4,7 +4,8 @@
  * state's flags and what the receiver owes (ACKs, window updates), and
  * emits as many segments as are due: Nagle's rule unless TCP_NODELAY,
  * the MSS clamped to the path, SACK-driven retransmission in recovery
- * (RFC 6675 NextSeg/pipe), and the persist probe into a zero window.
+ * (RFC 6675 NextSeg/pipe), RFC 3042 limited transmit, and the persist
+ * probe into a zero window.
  * Data is shared with the send buffer (m_copym), not copied.  To an
  * interface with TSO (docs/virtif.md) one packet carries up to 64 KiB of
  * MSS-sized segments for the interface to cut.  Called holding
@@ -179,8 +180,8 @@ int tcp_output(struct tcpcb *tp)
 	struct mbuf *m;
 	struct tcphdr *th;
 	uint8_t opts[TCP_MAXOLEN];
-	uint32_t sbcc, win, recwin, cwndroom = 0;
-	long off, len, avail;
+	uint32_t sbcc, win, recwin, cwndroom = 0, sackedbelow;
+	long off, len, avail, resendlim;
 	int flags, optlen, hoff, error, maxlen, how;
 	bool sendalot, sack_rxmit, idle;
 	tcp_seq seq, startseq;
@@ -195,8 +196,24 @@ again:
 	sendalot = false;
 	sack_rxmit = false;
 	sbcc = so != NULL ? (uint32_t)so->so_snd.sb_cc : 0;
+	/*
+	 * Resending from a rewound snd_nxt (a timeout, a zero window):
+	 * past what the peer SACKed, which is not in flight either.
+	 */
+	sackedbelow = 0;
+	resendlim = -1;
+	if ((tp->t_flags & (TF_SACK_PERMIT | TF_FASTRECOVERY)) ==
+		    TF_SACK_PERMIT &&
+	    tp->t_sack.nblks > 0 && SEQ_LT(tp->snd_nxt, tp->snd_max)) {
+		uint32_t lim;
+
+		tcp_sack_resend_point(&tp->t_sack, tp->snd_una, tp->snd_max,
+				      &tp->snd_nxt, &sackedbelow, &lim);
+		if (SEQ_LT(tp->snd_nxt, tp->snd_max))
+			resendlim = (long)lim;
+	}
 	off = (long)SEQ_SUB(tp->snd_nxt, tp->snd_una);
-	win = MIN(tp->snd_wnd, tp->snd_cwnd);
+	win = MIN(tp->snd_wnd, tp->snd_cwnd + sackedbelow);
 	flags = tcp_outflags[tp->t_state];
 	if (tp->t_state >= TCPS_ESTABLISHED && (tp->t_flags & TF_NEEDFIN))
 		flags |= TH_FIN;
@@ -223,6 +240,10 @@ again:
 		}
 	}
 	len = (long)MIN(sbcc, win) - off;
+	if (resendlim >= 0 && len > resendlim) {
+		len = resendlim; /* up to the next SACKed range */
+		sendalot = true;
+	}
 	if (flags & TH_SYN) {
 		/* No data on our SYN; the handshake comes first. */
 		len = 0;
@@ -406,7 +427,7 @@ send:
 			tp->snd_max = tp->snd_nxt;
 			/* Time this segment if nothing is being timed. */
 			if (tp->t_rtttime == 0) {
-				tp->t_rtttime = tcp_now() | 1;
+				tp->t_rtttime = tcp_now_us();
 				tp->t_rtseq = startseq;
 			}
 		}
@@ -461,7 +482,30 @@ out:
 		}
 		return error;
 	}
-	if (sendalot && !(flags & TH_RST))
+	if (sendalot && !(flags & TH_RST) && !(tp->t_flags & TF_ONESEG))
 		goto again;
 	return 0;
+}
+
+void tcp_output_limited(struct tcpcb *tp)
+{
+	struct socket *so = tp->t_socket;
+	uint32_t flight = tcp_cc_flightsize(tp), ocwnd = tp->snd_cwnd;
+	uint32_t len, mss = tp->t_maxseg;
+	tcp_seq omax = tp->snd_max;
+
+	/* New data only, not while resending from a rewound snd_nxt. */
+	if (so == NULL || tp->snd_nxt != tp->snd_max ||
+	    so->so_snd.sb_cc <= flight)
+		return;
+	len = MIN((uint32_t)so->so_snd.sb_cc - flight, mss);
+	if (flight + len > tp->snd_wnd || flight + len > ocwnd + 2 * mss)
+		return;
+	/* cwnd lets exactly this segment go, and is then put back. */
+	tp->snd_cwnd = MAX(ocwnd, flight + len);
+	tp->t_flags |= TF_ONESEG;
+	(void)tcp_output(tp);
+	tp->t_flags &= ~TF_ONESEG;
+	tp->snd_cwnd = ocwnd;
+	tp->t_ltbytes += SEQ_SUB(tp->snd_max, omax);
 }

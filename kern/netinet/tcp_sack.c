@@ -3,7 +3,10 @@
  * recovery queries over it (IsLost, NextSeg, SetPipe).  The scoreboard is
  * a fixed array of sorted, disjoint ranges inside (snd_una, snd_max]; the
  * peer's blocks are clipped to that interval, so a hostile or confused
- * receiver can neither grow it nor make it claim data never sent.
+ * receiver can neither grow it nor make it claim data never sent.  It
+ * outlives a timeout, which then resends only what it does not hold;
+ * data leaves the send buffer only when cumulatively acknowledged, so a
+ * receiver that reneges costs a resend, never data.
  */
 #include <netinet/tcp_var.h>
 #include <sys/systm.h>
@@ -187,4 +190,71 @@ uint32_t tcp_sack_pipe(const struct tcp_sackboard *sb, tcp_seq una, tcp_seq max,
 			hs = SEQ_MAX(sb->blks[i].end, una);
 	}
 	return pipe;
+}
+
+uint32_t tcp_sack_sacked_below(const struct tcp_sackboard *sb, tcp_seq una,
+			       tcp_seq end)
+{
+	uint32_t bytes = 0;
+
+	for (int i = 0; i < sb->nblks; i++) {
+		tcp_seq s = SEQ_MAX(sb->blks[i].start, una);
+		tcp_seq e = SEQ_MIN(sb->blks[i].end, end);
+
+		if (SEQ_LT(s, e))
+			bytes += SEQ_SUB(e, s);
+	}
+	return bytes;
+}
+
+uint32_t tcp_sack_lost_bytes(const struct tcp_sackboard *sb, tcp_seq una,
+			     uint32_t mss)
+{
+	uint32_t lost = 0;
+	tcp_seq hs = una;
+
+	for (int i = 0; i < sb->nblks; i++) {
+		tcp_seq he = sb->blks[i].start;
+
+		if (SEQ_LEQ(sb->blks[i].end, una))
+			continue;
+		if (SEQ_LT(hs, he) && tcp_sack_is_lost(sb, hs, mss))
+			lost += SEQ_SUB(he, hs);
+		hs = SEQ_MAX(sb->blks[i].end, una);
+	}
+	return lost;
+}
+
+void tcp_sack_resend_point(const struct tcp_sackboard *sb, tcp_seq una,
+			   tcp_seq max, tcp_seq *nxtp, uint32_t *sackedp,
+			   uint32_t *limp)
+{
+	tcp_seq nxt = *nxtp, end = max;
+	uint32_t below = 0;
+
+	/* Sorted and disjoint: one pass skips and counts. */
+	for (int i = 0; i < sb->nblks; i++) {
+		const struct tcp_sackblk *b = &sb->blks[i];
+
+		if (SEQ_LEQ(b->end, una))
+			continue;
+		if (nxt != una && SEQ_GEQ(nxt, b->start) && SEQ_LT(nxt, b->end))
+			nxt = b->end;
+		if (SEQ_LEQ(b->end, nxt))
+			below += SEQ_SUB(b->end, SEQ_MAX(b->start, una));
+		else if (SEQ_GT(b->start, nxt)) {
+			end = b->start;
+			break;
+		}
+	}
+	if (SEQ_GT(nxt, max))
+		nxt = max;
+	*nxtp = nxt;
+	*sackedp = below;
+	*limp = SEQ_GT(end, nxt) ? SEQ_SUB(end, nxt) : 0;
+}
+
+bool tcp_sack_reneged(const struct tcp_sackboard *sb, tcp_seq ack, tcp_seq max)
+{
+	return SEQ_LT(ack, max) && tcp_sack_is_sacked(sb, ack);
 }

@@ -44,6 +44,11 @@ uint32_t tcp_now(void)
 	return (uint32_t)(getnsmono() / NSEC_PER_MSEC);
 }
 
+uint64_t tcp_now_us(void)
+{
+	return MAX(getnsmono() / 1000, 1u);
+}
+
 tcp_seq tcp_new_iss(struct inpcb *inp)
 {
 	return tcp_new_iss_addrs(inp->inp_laddr, inp->inp_lport, inp->inp_faddr,
@@ -128,6 +133,7 @@ struct tcpcb *tcp_close(struct tcpcb *tp)
 	KASSERT(!(tp->t_flags & TF_DEAD));
 	tcp_timer_disarm_all(tp);
 	tcp_reass_flush(&tp->t_reass);
+	tcp_autobuf_release(tp);
 	if (tp->t_state == TCPS_LISTEN)
 		tcp_syncache_purge(inp);
 	tp->t_state = TCPS_CLOSED;
@@ -160,20 +166,16 @@ struct tcpcb *tcp_drop(struct tcpcb *tp, int error)
 	}
 	if (error == ETIMEDOUT && tp->t_softerror != 0)
 		error = tp->t_softerror;
-	if (so != NULL && error != 0) {
+	/* Reported once, by whichever of recv, send, SO_ERROR comes first. */
+	if (so != NULL && error != 0)
 		so->so_error = error;
-		if (error == ECONNRESET)
-			so->so_rerror = error;
-	}
 	return tcp_close(tp);
 }
 
-void tcp_mss_update(struct tcpcb *tp, int peermss)
+uint32_t tcp_path_mtu(struct inpcb *inp)
 {
-	struct inpcb *inp = tp->t_inpcb;
 	struct rtentry *rt = in_pcbrtentry(inp);
 	uint32_t mtu = IP_MSS;
-	int mss;
 
 	if (rt != NULL) {
 		mtu = rt->rt_mtu;
@@ -182,8 +184,14 @@ void tcp_mss_update(struct tcpcb *tp, int peermss)
 	}
 	if (inp->inp_errormtu > 0 && (uint32_t)inp->inp_errormtu < mtu)
 		mtu = (uint32_t)inp->inp_errormtu;
-	if (mtu < IP_MSS)
-		mtu = IP_MSS;
+	return MAX(mtu, (uint32_t)IP_MSS);
+}
+
+void tcp_mss_update(struct tcpcb *tp, int peermss)
+{
+	uint32_t mtu = tcp_path_mtu(tp->t_inpcb);
+	int mss;
+
 	mss = (int)mtu - (int)(sizeof(struct ip) + sizeof(struct tcphdr));
 	if (mss > 65535 - 40)
 		mss = 65535 - 40;

@@ -251,7 +251,7 @@ void tcp_syncache_add(struct tcpcb *ltp, const struct tcp_seg *seg)
 	e->sc_iss =
 		tcp_new_iss_addrs(seg->dst, seg->dport, seg->src, seg->sport);
 	e->sc_peeropt = seg->to;
-	e->sc_ourscale = tcp_rcv_scale_for(so->so_rcv.sb_hiwat);
+	e->sc_ourscale = tcp_autobuf_rcvscale(so);
 	e->sc_rxtat = tcp_now() + 1000;
 	e->sc_bucket = b;
 	list_push_back(&sc.hash[b], &e->sc_hashnode);

@@ -70,11 +70,14 @@ static int tcp_attach(struct socket *so, int proto)
 	(void)proto;
 	if (!tcp_active)
 		return EPROTONOSUPPORT;
-	if (so->so_snd.sb_hiwat == 0 || so->so_rcv.sb_hiwat == 0) {
+	bool defaults = so->so_snd.sb_hiwat == 0 || so->so_rcv.sb_hiwat == 0;
+
+	if (defaults) {
 		error = soreserve(so, TCP_SNDBUF_DEFAULT, TCP_RCVWIN_DEFAULT);
 		if (error != 0)
 			return error;
 	}
+	tcp_autobuf_attach(so, defaults);
 	error = in_pcballoc(so, &tcbtable);
 	if (error != 0)
 		return error;
@@ -188,7 +191,7 @@ static int tcp_connect(struct socket *so, struct sockaddr *nam, struct lwp *l)
 	tp->iss = tcp_new_iss(inp);
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
 	tp->snd_recover = tp->snd_high_rxt = tp->iss;
-	tp->request_r_scale = tcp_rcv_scale_for(so->so_rcv.sb_hiwat);
+	tp->request_r_scale = tcp_autobuf_rcvscale(so);
 	tcp_mss_update(tp, -1);
 	soisconnecting(so);
 	tp->t_state = TCPS_SYN_SENT;
@@ -303,6 +306,7 @@ static int tcp_rcvd(struct socket *so, int flags, struct lwp *l)
 	(void)l;
 	if (tp == NULL)
 		return 0;
+	tcp_autobuf_rcvd(tp);
 	return tcp_output(tp);
 }
 
@@ -340,6 +344,42 @@ static int tcp_sendoob(struct socket *so, struct mbuf *m, struct mbuf *control)
 }
 
 /*
+ * Bytes sent again and not yet acknowledged, and bytes deemed lost, as
+ * Linux's retrans_out and lost_out count them: in fast recovery what
+ * lies below HighRxt (NewReno: the segment at snd_una) and the holes
+ * IsLost marks; while resending after a timeout (below recover) every
+ * unSACKed byte up to recover is lost and those below snd_nxt went
+ * again.  SACKed bytes are neither.
+ */
+static void tcp_info_loss(const struct tcpcb *tp, uint32_t *retransp,
+			  uint32_t *lostp)
+{
+	const struct tcp_sackboard *sb = &tp->t_sack;
+	uint32_t mss = tp->t_maxseg ? tp->t_maxseg : 1;
+	tcp_seq una = tp->snd_una, hi = una;
+
+	*retransp = *lostp = 0;
+	if (tp->t_flags & TF_FASTRECOVERY) {
+		if (tp->t_flags & TF_SACK_PERMIT) {
+			hi = tp->snd_high_rxt;
+			*lostp = tcp_sack_lost_bytes(sb, una, mss);
+		} else {
+			hi = una + MIN(mss, tcp_cc_flightsize(tp));
+			*lostp = SEQ_SUB(hi, una);
+		}
+	} else if (SEQ_LT(una, tp->snd_recover) && tp->t_rexmitsegs > 0) {
+		tcp_seq rec = SEQ_MIN(tp->snd_recover, tp->snd_max);
+
+		hi = SEQ_MIN(tp->snd_nxt, rec);
+		*lostp =
+			SEQ_SUB(rec, una) - tcp_sack_sacked_below(sb, una, rec);
+	}
+	if (SEQ_GT(hi, una))
+		*retransp =
+			SEQ_SUB(hi, una) - tcp_sack_sacked_below(sb, una, hi);
+}
+
+/*
  * TCP_INFO: what the connection block knows, in the kernel's layout
  * (struct rump_tcp_info); the fields it has no counterpart for stay 0.
  */
@@ -347,7 +387,8 @@ static int tcp_info_get(struct tcpcb *tp, struct sockopt *sopt)
 {
 	struct rump_tcp_info ti;
 	uint32_t now = tcp_now(), mss = tp->t_maxseg ? tp->t_maxseg : 1;
-	uint32_t una = tp->snd_max - tp->snd_una;
+	uint32_t una = tp->snd_max - tp->snd_una, retrans, lost;
+	struct socket *so = tp->t_socket;
 
 	memset(&ti, 0, sizeof(ti));
 	ti.tcpi_state = (uint8_t)tp->t_state;
@@ -377,7 +418,21 @@ static int tcp_info_get(struct tcpcb *tp, struct sockopt *sopt)
 		ti.tcpi_last_data_sent = now - tp->t_lastsend;
 		ti.tcpi_last_data_recv = now - tp->t_rcvtime;
 		ti.tcpi_last_ack_recv = now - tp->t_rcvtime;
+		tcp_info_loss(tp, &retrans, &lost);
+		ti.tcpi_retrans = (retrans + mss - 1) / mss;
+		ti.tcpi_lost = (lost + mss - 1) / mss;
+		ti.tcpi_ato = TCP_DELACK_MS * 1000;
 	}
+	if (tp->t_inpcb != NULL && tp->t_state != TCPS_LISTEN &&
+	    tp->t_state != TCPS_CLOSED)
+		ti.tcpi_pmtu = tcp_path_mtu(tp->t_inpcb);
+	/* The largest window we would offer now (Linux: its clamp). */
+	if (so != NULL)
+		ti.tcpi_rcv_ssthresh =
+			(uint32_t)MIN(so->so_rcv.sb_hiwat,
+				      (size_t)TCP_MAXWIN << tp->rcv_scale);
+	/* The reordering we assume: the duplicate-ACK threshold. */
+	ti.tcpi_reordering = TCP_DUPTHRESH;
 	if (tp->t_rtt.have_sample) {
 		ti.tcpi_rtt = tp->t_rtt.srtt_us;
 		ti.tcpi_rttvar = tp->t_rtt.rttvar_us;
@@ -387,7 +442,7 @@ static int tcp_info_get(struct tcpcb *tp, struct sockopt *sopt)
 				       ? 0x7fffffff
 				       : tp->snd_ssthresh / mss;
 	ti.tcpi_snd_cwnd = tp->snd_cwnd / mss;
-	ti.tcpi_rcv_space = tp->rcv_wnd;
+	ti.tcpi_rcv_space = tcp_rcvwin(tp); /* rcv_wnd was never set */
 	ti.tcpi_total_retrans = tp->t_rexmitsegs;
 	return sockopt_set(sopt, &ti, sizeof(ti));
 }

@@ -254,9 +254,12 @@ static int tcp_newreno_body(void)
 	TCHECK(cc_newack(tp, tp->snd_una + 1000) == TCP_CC_SEND);
 	TCHECK(tp->snd_cwnd == 5000);
 
-	/* Two duplicates do nothing; the third retransmits (RFC 5681 3.2). */
-	TCHECK(tcp_cc_ack(tp, tp->snd_una, 0, true) == 0);
-	TCHECK(tcp_cc_ack(tp, tp->snd_una, 0, true) == 0);
+	/*
+	 * Two duplicates leave the window and only allow limited transmit
+	 * (RFC 3042); the third retransmits (RFC 5681 3.2).
+	 */
+	TCHECK(tcp_cc_ack(tp, tp->snd_una, 0, true) == TCP_CC_LIMITED);
+	TCHECK(tcp_cc_ack(tp, tp->snd_una, 0, true) == TCP_CC_LIMITED);
 	TCHECK(tp->snd_cwnd == 5000 && !(tp->t_flags & TF_FASTRECOVERY));
 	TCHECK(tcp_cc_ack(tp, tp->snd_una, 0, true) ==
 	       (TCP_CC_RETRANSMIT | TCP_CC_SEND));
@@ -320,7 +323,7 @@ static int tcp_newreno_partial_body(void)
 	tp->snd_cwnd = 20 * 1460;
 	tp->snd_max = tp->snd_una + 20 * 1460;
 	for (int i = 0; i < 2; i++)
-		TCHECK(tcp_cc_ack(tp, tp->snd_una, 0, true) == 0);
+		TCHECK(tcp_cc_ack(tp, tp->snd_una, 0, true) == TCP_CC_LIMITED);
 	TCHECK(tcp_cc_ack(tp, tp->snd_una, 0, true) & TCP_CC_RETRANSMIT);
 	TCHECK(tp->snd_ssthresh == 10 * 1460 && tp->snd_cwnd == 10 * 1460);
 	TCHECK(tcp_cc_ack(tp, tp->snd_una, 0, true) == TCP_CC_SEND);

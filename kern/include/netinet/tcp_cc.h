@@ -40,6 +40,7 @@ extern const struct tcp_cc_ops *tcp_cc_default;
 /* What tcp_cc_ack asks of the caller. */
 #define TCP_CC_RETRANSMIT 0x01 /* retransmit from snd_una now */
 #define TCP_CC_SEND 0x02       /* the window grew: try to send */
+#define TCP_CC_LIMITED 0x04    /* a first or second duplicate: RFC 3042 */
 
 /*
  * Process an acknowledgement for congestion control.  acked is the
@@ -52,4 +53,9 @@ int tcp_cc_ack(struct tcpcb *tp, tcp_seq ack, uint32_t acked, bool dup);
 void tcp_cc_timeout(struct tcpcb *tp);
 /* Bytes sent and not yet acknowledged. */
 uint32_t tcp_cc_flightsize(const struct tcpcb *tp);
+/*
+ * FlightSize for ssthresh at the third duplicate: without what limited
+ * transmit sent (RFC 5681 3.2 step 2, RFC 3042 2).
+ */
+uint32_t tcp_cc_recovery_flightsize(const struct tcpcb *tp);
 #endif

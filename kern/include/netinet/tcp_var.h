@@ -55,6 +55,28 @@ bool tcp_sack_is_lost(const struct tcp_sackboard *sb, tcp_seq seq,
 bool tcp_sack_next_seg(const struct tcp_sackboard *sb, tcp_seq una, tcp_seq max,
 		       tcp_seq high_rxt, uint32_t mss, bool rule3,
 		       tcp_seq *seqp, uint32_t *lenp);
+/*
+ * Resending from *nxtp after a timeout (RFC 6675 5.1): past a range the
+ * peer SACKed (never from una itself, RFC 2018 8).  *sackedp gets the
+ * SACKed bytes in [una, *nxtp), *limp the bytes up to the next SACKed
+ * range (to max if none).
+ */
+void tcp_sack_resend_point(const struct tcp_sackboard *sb, tcp_seq una,
+			   tcp_seq max, tcp_seq *nxtp, uint32_t *sackedp,
+			   uint32_t *limp);
+/*
+ * The peer reneged (RFC 2018 8): its cumulative ACK stops at or inside a
+ * range it SACKed before, which it would have passed if it held it.
+ */
+bool tcp_sack_reneged(const struct tcp_sackboard *sb, tcp_seq ack, tcp_seq max);
+/*
+ * SACKed bytes in [una, end), and the unSACKed ones in holes IsLost
+ * says are lost below the highest SACKed byte (TCP_INFO).
+ */
+uint32_t tcp_sack_sacked_below(const struct tcp_sackboard *sb, tcp_seq una,
+			       tcp_seq end);
+uint32_t tcp_sack_lost_bytes(const struct tcp_sackboard *sb, tcp_seq una,
+			     uint32_t mss);
 /* RFC 6675 SetPipe: the bytes estimated in the network. */
 uint32_t tcp_sack_pipe(const struct tcp_sackboard *sb, tcp_seq una, tcp_seq max,
 		       tcp_seq high_rxt, uint32_t mss);
@@ -101,7 +123,7 @@ struct tcpcb {
 	int t_rxtshift; /* consecutive retransmission (or probe) timeouts */
 	uint32_t t_rxtcur_us;
 	struct tcp_rtt t_rtt;
-	uint32_t t_rtttime; /* ms when t_rtseq was sent, 0 = not timing */
+	uint64_t t_rtttime; /* us when t_rtseq was sent, 0 = not timing */
 	tcp_seq t_rtseq;
 	uint32_t t_rcvtime;    /* ms of the last segment received */
 	uint32_t t_lastsend;   /* ms of the last segment sent */
@@ -132,6 +154,7 @@ struct tcpcb {
 	uint32_t snd_ssthresh;
 	uint32_t t_bytes_acked; /* congestion avoidance byte counting */
 	int t_dupacks;
+	uint32_t t_ltbytes;   /* sent by limited transmit (RFC 3042) */
 	tcp_seq snd_recover;  /* RFC 6582 "recover" */
 	tcp_seq snd_high_rxt; /* RFC 6675 HighRxt */
 	struct tcp_sackboard t_sack;
@@ -150,6 +173,14 @@ struct tcpcb {
 	uint8_t request_r_scale;
 	uint32_t ts_recent;
 	uint32_t ts_recent_age; /* ms when ts_recent was set */
+
+	/* Socket buffer autotuning (tcp_autobuf.c). */
+	uint64_t t_rcvrtt_time;	    /* us: receiver RTT measure began, 0 none */
+	tcp_seq t_rcvrtt_seq;	    /* ... and ends when rcv_nxt passes this */
+	uint32_t t_rcvrtt_us;	    /* the receiver's RTT estimate */
+	uint64_t t_rcvauto_time;    /* us: this round trip's measure began */
+	tcp_seq t_rcvauto_seq;	    /* what the reader had taken then */
+	uint32_t t_autobuf_granted; /* bytes of growth, from the budget */
 
 	/* RFC 5961 challenge-ACK rate limit. */
 	uint32_t t_challenge_time;
@@ -175,6 +206,7 @@ struct tcpcb {
 #define TF_RCVD_SACKPERM 0x4000 /* the peer's SYN offered SACK */
 #define TF_REQ_SACK 0x8000	/* we offered SACK */
 #define TF_INUSRREQ 0x10000	/* the socket layer frees the socket */
+#define TF_ONESEG 0x20000	/* tcp_output sends one segment at most */
 
 /* A received segment, parsed, fields in host byte order. */
 struct tcp_seg {
@@ -197,7 +229,8 @@ struct tcpstat {
 		tcps_rcvackpack, tcps_rcvwinprobe, tcps_rcvafterclose,
 		tcps_rcvrst, tcps_rcvrefused, tcps_pawsdrop, tcps_challengeack;
 	uint64_t tcps_sndtotal, tcps_sndbyte, tcps_sndrexmitbyte, tcps_sndrst,
-		tcps_sndnobufs, tcps_sack_rexmits, tcps_fastrexmit;
+		tcps_sndnobufs, tcps_sack_rexmits, tcps_fastrexmit,
+		tcps_sack_reneged;
 	uint64_t tcps_connattempt, tcps_accepts, tcps_connects, tcps_closed,
 		tcps_drops, tcps_timeoutdrop, tcps_rexmttimeo,
 		tcps_persisttimeo, tcps_keepprobe, tcps_keepdrops;
@@ -251,6 +284,10 @@ tcp_seq tcp_new_iss_addrs(struct in_addr laddr, in_port_t lport,
 			  struct in_addr faddr, in_port_t fport);
 /* Set t_maxseg from the route's MTU and the peer's MSS (0: none sent). */
 void tcp_mss_update(struct tcpcb *tp, int peermss);
+/* The path MTU: the route's (or interface's), or what ICMP reported. */
+uint32_t tcp_path_mtu(struct inpcb *inp);
+/* Microseconds of the monotonic clock, never 0 (RTT timing). */
+uint64_t tcp_now_us(void);
 int64_t tcp_live_tcpcbs(void);
 /* ICMP errors about our segments (pr_ctlinput). */
 struct sockaddr;
@@ -275,6 +312,31 @@ int tcp_output(struct tcpcb *tp);
 void tcp_setpersist(struct tcpcb *tp);
 /* The window we would advertise now (bytes, unscaled). */
 uint32_t tcp_rcvwin(struct tcpcb *tp);
+/*
+ * Limited transmit (RFC 3042) on the first and second duplicate ACK:
+ * one segment of new data if the peer's window allows it and what is
+ * outstanding stays within cwnd + 2 SMSS; cwnd is not changed.
+ */
+void tcp_output_limited(struct tcpcb *tp);
+/* net.inet.tcp.rfc3042: limited transmit on (1, default) or off. */
+extern int tcp_do_rfc3042;
+
+/*
+ * tcp_autobuf.c: socket buffer autotuning.  attach: SB_AUTOSIZE on a new
+ * socket's buffers (defaults: TCP chose their sizes) or as its listener's.
+ * rcvscale: the window scale to ask for.  input: in-order data arrived
+ * (the receiver's RTT); rcvd: the application read; ack: new data was
+ * acknowledged.  release: give back the growth (tcp_close).
+ */
+#define TCP_AUTOBUF_MAX_DEFAULT (4 * 1024 * 1024)
+extern int tcp_autorcvbuf, tcp_autosndbuf;
+extern int tcp_autorcvbuf_max, tcp_autosndbuf_max;
+void tcp_autobuf_attach(struct socket *so, bool defaults);
+uint8_t tcp_autobuf_rcvscale(struct socket *so);
+void tcp_autobuf_input(struct tcpcb *tp);
+void tcp_autobuf_rcvd(struct tcpcb *tp);
+void tcp_autobuf_ack(struct tcpcb *tp);
+void tcp_autobuf_release(struct tcpcb *tp);
 
 /* tcp_usrreq.c */
 struct pr_usrreqs;

@@ -70,8 +70,7 @@ struct socket {
 	short so_type;	  /* SOCK_STREAM ... */
 	short so_options; /* SO_* flags set by setsockopt */
 	int so_state;	  /* SS_* */
-	int so_error;	  /* pending error, reported once (SO_ERROR) */
-	int so_rerror;	  /* receive error (ECONNRESET on stream read) */
+	int so_error;	  /* pending; to one recv, send or SO_ERROR */
 	int so_linger;	  /* seconds, with SO_LINGER */
 	void *so_pcb;	  /* the protocol's control block */
 	const struct protosw *so_proto;
