@@ -79,6 +79,17 @@ int tcp_cc_ack(struct tcpcb *tp, tcp_seq ack, uint32_t acked, bool dup)
 	}
 	tp->t_dupacks = 0;
 	tp->t_ltbytes = 0;
+	/*
+	 * RFC 3465 2.3: in the slow start after a timeout an ACK often
+	 * covers data the peer held before it (SACKed, or sent before the
+	 * timeout), which says nothing about the path: count one SMSS.
+	 */
+	if (tp->t_flags & TF_RTORECOVERY) {
+		if (SEQ_GEQ(ack, tp->snd_recover))
+			tp->t_flags &= ~TF_RTORECOVERY;
+		else if (tp->snd_cwnd < tp->snd_ssthresh)
+			acked = MIN(acked, tp->t_maxseg);
+	}
 	tp->t_cc->cc_ack_received(tp, acked);
 	return TCP_CC_SEND;
 }
@@ -91,6 +102,7 @@ void tcp_cc_timeout(struct tcpcb *tp)
 	tp->t_ltbytes = 0;
 	/* RFC 6582 3.2 step 4 after a timeout: recover = highest sent. */
 	tp->snd_recover = tp->snd_max;
+	tp->t_flags |= TF_RTORECOVERY;
 	/*
 	 * The SACK scoreboard stays (RFC 6675 5.1): tcp_output then resends
 	 * only what the peer did not SACK, and always snd_una (RFC 2018 8).

@@ -207,6 +207,7 @@ struct tcpcb {
 #define TF_REQ_SACK 0x8000	/* we offered SACK */
 #define TF_INUSRREQ 0x10000	/* the socket layer frees the socket */
 #define TF_ONESEG 0x20000	/* tcp_output sends one segment at most */
+#define TF_RTORECOVERY 0x40000	/* resending after a timeout, below recover */
 
 /* A received segment, parsed, fields in host byte order. */
 struct tcp_seg {
