@@ -237,6 +237,23 @@ bool sp_halting(void)
 	return __atomic_load_n(&sp_halt, __ATOMIC_ACQUIRE) != 0;
 }
 
+/* Held for reading by the other entries, taken for writing once by a halt. */
+static pthread_rwlock_t sp_kern_gate = PTHREAD_RWLOCK_INITIALIZER;
+
+bool sp_kern_enter(void)
+{
+	pthread_rwlock_rdlock(&sp_kern_gate);
+	if (!sp_halting())
+		return true;
+	pthread_rwlock_unlock(&sp_kern_gate);
+	return false;
+}
+
+void sp_kern_exit(void)
+{
+	pthread_rwlock_unlock(&sp_kern_gate);
+}
+
 /* Before a halt: no new calls; give running ones a moment to end. */
 static void sp_halt_begin(void)
 {
@@ -250,6 +267,10 @@ static void sp_halt_begin(void)
 			break;
 		usleep(10000);
 	}
+	/* A release or interruption that began before the flag ends first;
+	 * any later one sees the flag and stays out. */
+	pthread_rwlock_wrlock(&sp_kern_gate);
+	pthread_rwlock_unlock(&sp_kern_gate);
 }
 
 /*
@@ -414,7 +435,7 @@ void sp_interrupt(struct sp_conn *conn, uint64_t reqid)
 	if (c == NULL || c->intr)
 		return; /* over (its reply is sent or on its way), or done */
 	c->intr = true;
-	if ((lid = c->lid) == 0 || sp_halting() ||
+	if ((lid = c->lid) == 0 ||
 	    rumpuser__hyp.hyp_lwproc_interrupt_lwp == NULL)
 		return; /* sp_running_lwp() delivers it */
 	/*
@@ -423,9 +444,12 @@ void sp_interrupt(struct sp_conn *conn, uint64_t reqid)
 	 * to the kernel (ESRCH), and lids are not reused.
 	 */
 	pthread_mutex_unlock(&conn->mtx);
-	if (rumpuser__hyp.hyp_lwproc_newlwp(pid) == 0) {
-		(void)rumpuser__hyp.hyp_lwproc_interrupt_lwp(pid, lid);
-		rumpuser__hyp.hyp_lwproc_release();
+	if (sp_kern_enter()) {
+		if (rumpuser__hyp.hyp_lwproc_newlwp(pid) == 0) {
+			(void)rumpuser__hyp.hyp_lwproc_interrupt_lwp(pid, lid);
+			rumpuser__hyp.hyp_lwproc_release();
+		}
+		sp_kern_exit();
 	}
 	pthread_mutex_lock(&conn->mtx);
 }

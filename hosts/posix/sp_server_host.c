@@ -49,9 +49,10 @@ static void sp_stat_add(int64_t *v, int64_t d)
 /* Release the process p (its holder lwp is its last); no CPU held. */
 static void sp_proc_release(struct sp_proc *p)
 {
-	if (!sp_halting()) {
+	if (sp_kern_enter()) {
 		rumpuser__hyp.hyp_lwproc_switch(p->holder);
 		rumpuser__hyp.hyp_lwproc_release();
+		sp_kern_exit();
 	}
 	sp_stat_add(&sp_stat_procs, -1);
 	free(p);
@@ -137,8 +138,10 @@ static void sp_stats(struct sp_conn *conn, uint64_t reqid)
 	} m = {{sizeof(m), SP_STATS_REPLY, 0, reqid}, {0}};
 	int64_t k[4] = {0, 0, 0, 0};
 
-	if (rumpuser__hyp.hyp_stats != NULL && !sp_halting())
+	if (rumpuser__hyp.hyp_stats != NULL && sp_kern_enter()) {
 		rumpuser__hyp.hyp_stats(k);
+		sp_kern_exit();
+	}
 	m.ss.ss_clients = __atomic_load_n(&sp_stat_clients, __ATOMIC_RELAXED);
 	m.ss.ss_procs = __atomic_load_n(&sp_stat_procs, __ATOMIC_RELAXED);
 	m.ss.ss_lwps = __atomic_load_n(&sp_stat_lwps, __ATOMIC_RELAXED);
@@ -359,12 +362,13 @@ static __thread struct sp_conn *sp_turn;
  */
 static void sp_proc_interrupt(struct sp_proc *p)
 {
-	if (sp_halting() || rumpuser__hyp.hyp_lwproc_interrupt == NULL)
+	if (rumpuser__hyp.hyp_lwproc_interrupt == NULL || !sp_kern_enter())
 		return;
-	if (rumpuser__hyp.hyp_lwproc_newlwp(p->pid) != 0)
-		return;
-	(void)rumpuser__hyp.hyp_lwproc_interrupt(p->pid);
-	rumpuser__hyp.hyp_lwproc_release();
+	if (rumpuser__hyp.hyp_lwproc_newlwp(p->pid) == 0) {
+		(void)rumpuser__hyp.hyp_lwproc_interrupt(p->pid);
+		rumpuser__hyp.hyp_lwproc_release();
+	}
+	sp_kern_exit();
 }
 
 /* Let another thread read (start one if none is idle); conn->mtx held. */

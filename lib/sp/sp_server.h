@@ -77,6 +77,14 @@ bool sp_syscall(struct sp_conn *conn, struct sp_hdr *f);
 int sp_send(struct sp_conn *conn, const void *frame, size_t len);
 /* Stop new calls, wait a little for running ones: a halt is coming. */
 bool sp_halting(void);
+/*
+ * Entries into the kernel other than calls (a process's release, an
+ * interruption, statistics): sp_kern_enter() is false once a halt has
+ * begun; otherwise the halt waits for the matching sp_kern_exit() before
+ * the kernel goes down.
+ */
+bool sp_kern_enter(void);
+void sp_kern_exit(void);
 /* sp_server_host.c: after a client's halt, end the hosting process. */
 void sp_exit_halted(void) __attribute__((__noreturn__));
 
