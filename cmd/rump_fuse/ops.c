@@ -31,9 +31,14 @@
 #define RENAME_NOREPLACE (1 << 0)
 #endif
 
-/* Name-creating operations hold it shared; a rename with
- * RENAME_NOREPLACE holds it exclusive across its check and rename, so no
- * name appears in between (the kernel has no renameat2). */
+/*
+ * Name-creating operations hold it shared.  Removals and renames hold it
+ * exclusive from their lstat to the node table's update: an inode they
+ * free can then not be reused by a create in between (the table, keyed by
+ * inode number, would take the new file for the old one), and with
+ * RENAME_NOREPLACE no name appears between check and rename (the kernel
+ * has no renameat2).
+ */
 pthread_rwlock_t rf_ns_lock = PTHREAD_RWLOCK_INITIALIZER;
 
 #define NODE(id) rf_node_of(id)
@@ -424,16 +429,15 @@ static void remove_name(fuse_req_t req, fuse_ino_t parent, const char *name,
 		fuse_reply_err(req, error);
 		return;
 	}
-	if (rump_sys_lstat(p.p, &st) == -1) {
-		fuse_reply_err(req, errno);
-		return;
-	}
-	if ((dir ? rump_sys_rmdir(p.p) : rump_sys_unlink(p.p)) == -1) {
-		fuse_reply_err(req, errno);
-		return;
-	}
-	rf_node_unname(st.st_ino, NODE(parent), name, dir || st.st_nlink <= 1);
-	fuse_reply_err(req, 0);
+	pthread_rwlock_wrlock(&rf_ns_lock);
+	if (rump_sys_lstat(p.p, &st) == -1 ||
+	    (dir ? rump_sys_rmdir(p.p) : rump_sys_unlink(p.p)) == -1)
+		error = errno;
+	else
+		rf_node_unname(st.st_ino, NODE(parent), name,
+			       dir || st.st_nlink <= 1);
+	pthread_rwlock_unlock(&rf_ns_lock);
+	fuse_reply_err(req, error);
 }
 
 void rf_unlink(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -466,10 +470,7 @@ void rf_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
 		fuse_reply_err(req, EINVAL);
 		return;
 	}
-	if (flags & RENAME_NOREPLACE)
-		pthread_rwlock_wrlock(&rf_ns_lock);
-	else
-		pthread_rwlock_rdlock(&rf_ns_lock);
+	pthread_rwlock_wrlock(&rf_ns_lock);
 	if (rump_sys_lstat(from.p, &sst) == -1) {
 		error = errno;
 	} else if (rump_sys_lstat(to.p, &tst) == 0) {
