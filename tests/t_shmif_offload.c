@@ -13,6 +13,7 @@
 #include <rump/sysctl.h>
 
 #include "net/shmif_util.h"
+#include "net/offload_stats.h"
 
 #if defined(__SANITIZE_THREAD__)
 #define XFER_MIB 8
@@ -29,17 +30,6 @@
 
 static char dir[64], bus[96];
 static bool offload_on;
-
-static struct rump_sysctl_offload offload_stats(void)
-{
-	struct rump_sysctl_offload so;
-	size_t len = sizeof(so);
-
-	CHECK_SYS(
-		rump_sys_sysctlbyname("net.inet.offload", &so, &len, NULL, 0));
-	CHECK_EQ(len, sizeof(so));
-	return so;
-}
 
 /* The sink's check before it halts: it merged, or not at all. */
 static void sink_check(void)

@@ -18,6 +18,7 @@
 #include "testlib.h"
 
 #include "net/interop.c"
+#include "net/offload_stats.h"
 
 #define OFF_PORT 9300
 #define PCAP_FILE "/tmp/t_virtif_offload.pcap"
@@ -83,17 +84,6 @@ static void transfer(uint16_t port, uint64_t nbytes, long *outp, long *inp)
 	*outp = count_big(RUMP_ADDR);
 	*inp = count_big(LINUX_ADDR);
 	unlink(PCAP_FILE);
-}
-
-static struct rump_sysctl_offload offload_stats(void)
-{
-	struct rump_sysctl_offload so;
-	size_t len = sizeof(so);
-
-	CHECK_SYS(
-		rump_sys_sysctlbyname("net.inet.offload", &so, &len, NULL, 0));
-	CHECK_EQ(len, sizeof(so));
-	return so;
 }
 
 static void in_namespace(void)

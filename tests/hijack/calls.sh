@@ -18,14 +18,6 @@ CALLS=$B/tests/hijack/hj_calls
 PY=/usr/bin/python3
 [ -x "$PY" ] || fail "$PY is missing (Debian's python3 package)"
 
-cmp_out() { # name expected actual
-	if ! cmp -s "$2" "$3"; then
-		diff -u "$2" "$3" | head -n 60 >&2
-		fail "$1: output differs from the host's"
-	fi
-	say "$1: same as the host"
-}
-
 hj_server
 hj_ctl mount tmpfs tmpfs /t size=64m || fail "mount tmpfs"
 K=/rump/t
@@ -41,10 +33,10 @@ cp -a "$T/src" "$T/w2" || fail "host cp -a"
 	fail "hj_calls tree on the host"
 }
 hj "$CALLS" tree "$T/w2" >"$T/calls.hosthj" 2>&1
-cmp_out "hj_calls tree (host tree, library loaded)" "$T/calls.host" \
+hj_cmp_out "hj_calls tree (host tree, library loaded)" "$T/calls.host" \
 	"$T/calls.hosthj"
 hj "$CALLS" tree "$K/w" >"$T/calls.kern" 2>&1
-cmp_out "realpath, scandir, glob, nftw, ftw (hj_calls tree)" \
+hj_cmp_out "realpath, scandir, glob, nftw, ftw (hj_calls tree)" \
 	"$T/calls.host" "$T/calls.kern"
 
 # coreutils' realpath and readlink -f canonicalise with lstat and
@@ -63,7 +55,7 @@ canon() { # TREE: each name through realpath, -e, -m, readlink -f, -e
 }
 run= canon "$T/w" >"$T/canon.host"
 run=hj canon "$K/w" >"$T/canon.kern"
-cmp_out "coreutils realpath, readlink -f" "$T/canon.host" "$T/canon.kern"
+hj_cmp_out "coreutils realpath, readlink -f" "$T/canon.host" "$T/canon.kern"
 
 # python3: os.scandir, os.walk, glob, os.path.realpath
 cat >"$T/walk.py" <<'PYEOF'
@@ -93,7 +85,7 @@ PYEOF
 	fail "python3 on the host"
 }
 hj "$PY" "$T/walk.py" "$K/w" >"$T/py.kern" 2>&1
-cmp_out "python3 os.scandir, os.walk, os.path.realpath, glob" \
+hj_cmp_out "python3 os.scandir, os.walk, os.path.realpath, glob" \
 	"$T/py.host" "$T/py.kern"
 
 # sed -i makes its temporary file with glibc's mkostemp in the file's
@@ -115,7 +107,7 @@ run= edits "$T/w" || fail "sed -i, sort -o on the host"
 run=hj edits "$K/w" || fail "sed -i, sort -o in the kernel"
 run= tree_sums "$T/w" >"$T/edits.host"
 run=hj tree_sums "$K/w" >"$T/edits.kern"
-cmp_out "sed -i, sort -o" "$T/edits.host" "$T/edits.kern"
+hj_cmp_out "sed -i, sort -o" "$T/edits.host" "$T/edits.kern"
 d=$(hj mktemp -d "$K/w/tmp.XXXXXX") && hj /usr/bin/test -d "$d" ||
 	fail "mktemp -d in the kernel"
 

@@ -24,14 +24,6 @@ norm_ls() {
 		{ print }'
 }
 
-cmp_out() { # name expected actual
-	if ! cmp -s "$2" "$3"; then
-		diff -u "$2" "$3" | head -n 40 >&2
-		fail "$1: output differs from the host's"
-	fi
-	say "$1: same as the host"
-}
-
 hj_server
 hj_ctl mount tmpfs tmpfs /t size=64m || fail "mount tmpfs"
 K=/rump/t
@@ -48,7 +40,7 @@ IFS='
 hj cp -a "$T/src" "$K/src" || fail "cp -a into the kernel"
 ls -laR --time-style=full-iso "$T/h" | norm_ls "$T/h" >"$T/ls.host"
 hj ls -laR --time-style=full-iso "$K/src" | norm_ls "$K/src" >"$T/ls.kern"
-cmp_out "cp -a, ls -laR" "$T/ls.host" "$T/ls.kern"
+hj_cmp_out "cp -a, ls -laR" "$T/ls.host" "$T/ls.kern"
 
 # cat, sha256sum (by absolute names, and relative in a kernel cwd)
 hj cat "$K/src/a/seq" | cmp -s - "$T/src/a/seq" || fail "cat"
@@ -56,30 +48,30 @@ say "cat: same bytes"
 (cd "$T/src" && sha256sum $files) >"$T/sum.host"
 (cd "$T/src" && hj sha256sum $(echo "$files" | sed "s|^\.|$K/src|")) |
 	sed "s|$K/src|.|" >"$T/sum.kern"
-cmp_out "sha256sum" "$T/sum.host" "$T/sum.kern"
+hj_cmp_out "sha256sum" "$T/sum.host" "$T/sum.kern"
 hj sh -c "cd $K/src && sha256sum \"\$@\"" sh $files >"$T/sum.kern2"
-cmp_out "sha256sum in a kernel cwd" "$T/sum.host" "$T/sum.kern2"
+hj_cmp_out "sha256sum in a kernel cwd" "$T/sum.host" "$T/sum.kern2"
 
 # stat of every name, relative to the tree's top
 names=$(cd "$T/src" && find . ! -name . | sort)
 (cd "$T/h" && stat -c '%n %s %a %F %h %Y %U %G' $files) >"$T/stat.host"
 hj sh -c "cd $K/src && stat -c '%n %s %a %F %h %Y %U %G' \"\$@\"" sh $files \
 	>"$T/stat.kern"
-cmp_out "stat" "$T/stat.host" "$T/stat.kern"
+hj_cmp_out "stat" "$T/stat.host" "$T/stat.kern"
 (cd "$T/h" && stat -c '%n %N %a %F' $names) >"$T/stat2.host"
 hj sh -c "cd $K/src && stat -c '%n %N %a %F' \"\$@\"" sh $names >"$T/stat2.kern"
-cmp_out "stat of links and directories" "$T/stat2.host" "$T/stat2.kern"
+hj_cmp_out "stat of links and directories" "$T/stat2.host" "$T/stat2.kern"
 
 # find and du (du -l: a hard link counts wherever the walk meets it)
 find "$T/h" -printf '%y %m %P %l\n' | sort >"$T/find.host"
 hj find "$K/src" -printf '%y %m %P %l\n' | sort >"$T/find.kern"
-cmp_out "find -printf" "$T/find.host" "$T/find.kern"
+hj_cmp_out "find -printf" "$T/find.host" "$T/find.kern"
 find "$T/h" -type f -printf '%s %P\n' | sort >"$T/findf.host"
 hj find "$K/src" -type f -printf '%s %P\n' | sort >"$T/findf.kern"
-cmp_out "find -type f" "$T/findf.host" "$T/findf.kern"
+hj_cmp_out "find -type f" "$T/findf.host" "$T/findf.kern"
 (cd "$T/h" && du -abl $files) >"$T/du.host"
 hj sh -c "cd $K/src && du -abl \"\$@\"" sh $files >"$T/du.kern"
-cmp_out "du -abl" "$T/du.host" "$T/du.kern"
+hj_cmp_out "du -abl" "$T/du.host" "$T/du.kern"
 total=$(hj du -sbl "$K/src" | cut -f1)
 fsum=$(find "$T/h" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
 [ "$total" -ge "$fsum" ] || fail "du -sbl says $total, files hold $fsum"
@@ -117,7 +109,7 @@ hj cat "$K/src.tar" | tar tvf - | awk '{ $1 = $1; print }' | sort \
 	>"$T/tar.kern"
 (cd "$T/h/.." && tar cf - --transform 's|^h|src|' h) | tar tvf - |
 	awk '{ $1 = $1; print }' | sort >"$T/tar.host"
-cmp_out "tar cf" "$T/tar.host" "$T/tar.kern"
+hj_cmp_out "tar cf" "$T/tar.host" "$T/tar.kern"
 hj mkdir -p "$K/x" "$K/y" || fail "mkdir -p"
 hj tar xf "$K/src.tar" -C "$K/x" || fail "tar xf kernel archive"
 hj diff -r --no-dereference "$T/src" "$K/x/src" || fail "diff after tar xf"
@@ -128,7 +120,7 @@ ls -laR --time-style=full-iso "$T/hy/src" | norm_ls "$T/hy/src" \
 	>"$T/ls.tarhost"
 hj ls -laR --time-style=full-iso "$K/y/src" | norm_ls "$K/y/src" \
 	>"$T/ls.tar"
-cmp_out "tar xf, ls -laR" "$T/ls.tarhost" "$T/ls.tar"
+hj_cmp_out "tar xf, ls -laR" "$T/ls.tarhost" "$T/ls.tar"
 
 # mv inside the kernel and across (EXDEV: copy and remove)
 hj mv "$K/y/src" "$K/moved" || fail "mv"
@@ -189,12 +181,12 @@ run= ops "$T/ops" || fail "mkdir/ln/touch/mv/rm on the host"
 run=hj ops "$K/ops" || fail "mkdir/ln/touch/mv/rm in the kernel"
 run= tree_of "$T/ops" >"$T/ops.host"
 run=hj tree_of "$K/ops" >"$T/ops.kern"
-cmp_out "mkdir -p, ln -s, ln, touch -d, mv, rm -rf (the trees after)" \
+hj_cmp_out "mkdir -p, ln -s, ln, touch -d, mv, rm -rf (the trees after)" \
 	"$T/ops.host" "$T/ops.kern"
 (cd "$T/ops" && find . -type f -print0 | sort -z | xargs -0 sha256sum) >"$T/ops.sum.host"
 hj sh -c "cd $K/ops && find . -type f -print0 | sort -z | xargs -0 sha256sum" \
 	>"$T/ops.sum.kern"
-cmp_out "contents after the changes" "$T/ops.sum.host" "$T/ops.sum.kern"
+hj_cmp_out "contents after the changes" "$T/ops.sum.host" "$T/ops.sum.kern"
 hj rm -rf "$K/ops" || fail "rm -rf ops"
 
 # df and stat -f agree on the tmpfs's size (64 MiB)

@@ -108,6 +108,16 @@ hj_stop() {
 	[ $rc -eq 0 ] || fail "rump_server exited with $rc"
 }
 
+# hj_cmp_out NAME EXPECTED ACTUAL -- fail with the diff unless the
+# kernel side's output file equals the host side's.
+hj_cmp_out() {
+	if ! cmp -s "$2" "$3"; then
+		diff -u "$2" "$3" | head -n 60 >&2
+		fail "$1: output differs from the host's"
+	fi
+	say "$1: same as the host"
+}
+
 # hj_mk_tree DIR: the host tree the tests copy and compare: text, binary,
 # empty files, odd names, modes, links (a dangling one), times.
 hj_mk_tree() {
