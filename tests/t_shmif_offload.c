@@ -32,20 +32,26 @@ static char dir[64], bus[96];
 static bool offload_on;
 
 /* The sink's check before it halts: it merged, or not at all. */
+/* With offloads on, packets of two or more frames each; off, none. */
+static void check_offload_counts(const char *what, uint64_t packets,
+				 uint64_t frames)
+{
+	test_log("%s: %llu packets of %llu frames", what,
+		 (unsigned long long)packets, (unsigned long long)frames);
+	if (offload_on) {
+		CHECK(packets > 0);
+		CHECK(frames >= 2 * packets);
+	} else {
+		CHECK_EQ(packets, 0);
+		CHECK_EQ(frames, 0);
+	}
+}
+
 static void sink_check(void)
 {
 	struct rump_sysctl_offload so = offload_stats();
 
-	test_log("sink: gro %llu packets of %llu frames",
-		 (unsigned long long)so.so_gro_packets,
-		 (unsigned long long)so.so_gro_frames);
-	if (offload_on) {
-		CHECK(so.so_gro_packets > 0);
-		CHECK(so.so_gro_frames >= 2 * so.so_gro_packets);
-	} else {
-		CHECK_EQ(so.so_gro_packets, 0);
-		CHECK_EQ(so.so_gro_frames, 0);
-	}
+	check_offload_counts("sink: gro", so.so_gro_packets, so.so_gro_frames);
 	CHECK_EQ(rump_test_if_stat("shmif0", "ierrors"), 0);
 }
 
@@ -60,16 +66,8 @@ static void client(void *arg)
 	ping_until("10.94.0.2", 30);
 	bulk_to_sink("10.94.0.2", bytes, 0x5eed);
 	so = offload_stats();
-	test_log("client: tso %llu packets cut into %llu frames",
-		 (unsigned long long)so.so_tso_packets,
-		 (unsigned long long)so.so_tso_frames);
-	if (offload_on) {
-		CHECK(so.so_tso_packets > 0);
-		CHECK(so.so_tso_frames >= 2 * so.so_tso_packets);
-	} else {
-		CHECK_EQ(so.so_tso_packets, 0);
-		CHECK_EQ(so.so_tso_frames, 0);
-	}
+	check_offload_counts("client: tso", so.so_tso_packets,
+			     so.so_tso_frames);
 	CHECK_EQ(rump_test_if_stat("shmif0", "oerrors"), 0);
 	sink_quit("10.94.0.2");
 	kern_halt();
